@@ -1,0 +1,91 @@
+"""Problems a conversion survives: coded, located, collected, and never printed by the library.
+
+A :class:`Diagnostic` has a stable kebab-case ``code`` (documented in ``docs/diagnostics.md``),
+a severity, a message and where it happened (post path and line when known). Readers and
+exporters hand them to a :class:`Reporter`; the CLI prints them, ``--strict`` fails on
+warnings after all of them were collected. Every diagnostic is also logged to the
+``export_post`` logger, which has a ``NullHandler`` so the library never configures logging.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+LOGGER = logging.getLogger("export_post")
+LOGGER.addHandler(logging.NullHandler())
+
+
+class Severity(Enum):
+    INFO = "info"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    code: str
+    message: str
+    severity: Severity = Severity.WARNING
+    path: Path | None = None
+    line: int | None = None
+
+    def format(self) -> str:
+        """One line: ``post.md:12: warning: message [code]``, control characters escaped."""
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return printable(f"{where}{self.severity.value}: {self.message} [{self.code}]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as escapes, so a post cannot drive a terminal."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
+
+
+class Reporter:
+    """Collects diagnostics once each, in order, and mirrors them to the logger."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self._items: list[Diagnostic] = []
+        self._seen: set[Diagnostic] = set()
+
+    def report(self, diagnostic: Diagnostic) -> None:
+        if diagnostic.path is None and self.path is not None:
+            diagnostic = Diagnostic(
+                code=diagnostic.code,
+                message=diagnostic.message,
+                severity=diagnostic.severity,
+                path=self.path,
+                line=diagnostic.line,
+            )
+        if diagnostic in self._seen:
+            return
+        self._seen.add(diagnostic)
+        self._items.append(diagnostic)
+        level = logging.WARNING if diagnostic.severity is Severity.WARNING else logging.INFO
+        LOGGER.log(level, "%s", diagnostic.format())
+
+    def warn(self, code: str, message: str, *, line: int | None = None) -> None:
+        self.report(Diagnostic(code=code, message=message, line=line))
+
+    def info(self, code: str, message: str, *, line: int | None = None) -> None:
+        self.report(Diagnostic(code=code, message=message, severity=Severity.INFO, line=line))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        for diagnostic in diagnostics:
+            self.report(diagnostic)
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        return tuple(self._items)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self._items if d.severity is Severity.WARNING)

@@ -1,0 +1,100 @@
+"""Flatten nested inlines into styled runs: the shape slide text (and any DOCX-like output) needs.
+
+Styles are passed down the recursion with ``dataclasses.replace``, as pandoc's
+``inlineToParElems`` threads ``RunProps``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import assert_never
+
+from .nodes import (
+    Code,
+    Emph,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunStyle:
+    bold: bool = False
+    italic: bool = False
+    code: bool = False
+    strike: bool = False
+    superscript: bool = False
+    subscript: bool = False
+    link: str = ""
+
+
+PLAIN = RunStyle()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Run:
+    """A piece of text with one style. ``text == "\\n"`` is a line break."""
+
+    text: str
+    style: RunStyle = PLAIN
+
+    @property
+    def is_break(self) -> bool:
+        return self.text == "\n"
+
+
+def to_runs(inlines: Iterable[Inline], style: RunStyle = PLAIN) -> tuple[Run, ...]:
+    """Flatten ``inlines`` into runs, merging neighbours that share a style."""
+    out: list[Run] = []
+    _flatten(inlines, style, out)
+    merged: list[Run] = []
+    for run in out:
+        if (
+            merged
+            and merged[-1].style == run.style
+            and not run.is_break
+            and not merged[-1].is_break
+        ):
+            merged[-1] = Run(text=merged[-1].text + run.text, style=run.style)
+        elif run.text:
+            merged.append(run)
+    return tuple(merged)
+
+
+def _flatten(inlines: Iterable[Inline], style: RunStyle, out: list[Run]) -> None:
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                out.append(Run(text=text, style=style))
+            case Code(text=text):
+                out.append(Run(text=text, style=replace(style, code=True)))
+            case Emph(children=kids):
+                _flatten(kids, replace(style, italic=True), out)
+            case Strong(children=kids):
+                _flatten(kids, replace(style, bold=True), out)
+            case Strikethrough(children=kids):
+                _flatten(kids, replace(style, strike=True), out)
+            case Superscript(children=kids):
+                _flatten(kids, replace(style, superscript=True), out)
+            case Subscript(children=kids):
+                _flatten(kids, replace(style, subscript=True), out)
+            case Span(children=kids):
+                _flatten(kids, style, out)
+            case Link(children=kids, url=url):
+                _flatten(kids, replace(style, link=url), out)
+            case Image(alt=alt):
+                if alt:
+                    out.append(Run(text=alt, style=style))
+            case LineBreak():
+                out.append(Run(text="\n", style=style))
+            case _:
+                assert_never(node)

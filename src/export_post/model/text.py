@@ -1,0 +1,89 @@
+"""Plain-text views of inline content and kramdown-compatible heading ids."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import assert_never
+
+from .nodes import (
+    Code,
+    Emph,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Text,
+)
+
+_SPACES = re.compile(r"\s+")
+
+
+def plain_text(inlines: Iterable[Inline], *, images: bool = False) -> str:
+    """The text a reader sees (pandoc's ``stringify``); image alt text only if ``images``."""
+    parts: list[str] = []
+    for node in inlines:
+        match node:
+            case Text(text=text) | Code(text=text):
+                parts.append(text)
+            case (
+                Emph(children=kids)
+                | Strong(children=kids)
+                | Strikethrough(children=kids)
+                | Superscript(children=kids)
+                | Subscript(children=kids)
+                | Span(children=kids)
+                | Link(children=kids)
+            ):
+                parts.append(plain_text(kids, images=images))
+            case Image(alt=alt):
+                if images:
+                    parts.append(alt)
+            case LineBreak():
+                parts.append("\n")
+            case _:
+                assert_never(node)
+    return "".join(parts)
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to single spaces and trim."""
+    return _SPACES.sub(" ", text).strip()
+
+
+_LEADING_NON_LETTERS = re.compile(r"^[^a-zA-Z]+")
+_NOT_ID_CHARS = re.compile(r"[^a-zA-Z0-9 -]")
+
+
+def kramdown_id(text: str) -> str:
+    """The id kramdown's ``auto_ids`` gives a heading, so in-post ``#anchor`` links keep working.
+
+    kramdown drops leading non-letters, keeps ASCII letters, digits, spaces and hyphens,
+    turns spaces into hyphens and lowercases; an empty result becomes ``section``.
+    """
+    ident = _LEADING_NON_LETTERS.sub("", text)
+    ident = _NOT_ID_CHARS.sub("", ident).replace(" ", "-").lower()
+    return ident or "section"
+
+
+class IdRegistry:
+    """Hands out unique ids the way kramdown does: ``x``, ``x-1``, ``x-2``…"""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+
+    def claim(self, wanted: str) -> str:
+        ident, n = wanted, 0
+        while ident in self._used:
+            n += 1
+            ident = f"{wanted}-{n}"
+        self._used.add(ident)
+        return ident
+
+    def __contains__(self, ident: str) -> bool:
+        return ident in self._used

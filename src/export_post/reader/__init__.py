@@ -1,0 +1,75 @@
+"""Reading a Jekyll post into a :class:`~export_post.model.Document`.
+
+All Jekyll and kramdown knowledge lives in this package; the pipeline is:
+
+1. ``source``      – read and decode the file (UTF-8, BOM, line ends, size cap);
+2. ``frontmatter`` – split and safely load the YAML front matter;
+3. ``site``        – find the site root and its ``_config.yml``;
+4. ``liquid``      – resolve the Liquid subset as data (never executed);
+5. ``kramdown``    – turn IAL/ALD/extension lines into markers mistune keeps in place;
+6. mistune 3 parses the Markdown into tokens;
+7. ``convert``     – the tokens (and raw HTML) become model nodes, IALs attached;
+8. ``meta``        – front matter fields become :class:`PostMeta`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import mistune
+
+from ..diagnostics import Reporter
+from ..model import Document
+from .context import ReaderContext
+from .convert import Converter
+from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
+from .kramdown import prepare, span_ial_plugin
+from .liquid import render_liquid
+from .meta import build_meta
+from .site import SiteContext, find_site_root, load_site
+from .source import LineIndex, clean_text, read_post_text
+
+__all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
+
+
+def _markdown() -> Any:
+    return mistune.create_markdown(
+        renderer=None,
+        plugins=["strikethrough", "table", "task_lists", span_ial_plugin],
+    )
+
+
+def load_post(path: str | Path, *, site_root: str | Path | None = None) -> Document:
+    """Read the post at ``path``. Raises :class:`~export_post.errors.ReadError` if it cannot.
+
+    ``site_root`` overrides where ``/``-absolute image paths resolve (default: the nearest
+    folder with ``_config.yml``, else the parent of the ``_posts/`` folder, else the post's
+    folder). Problems the reader survives are in ``Document.diagnostics``.
+    """
+    post = Path(path)
+    return parse_post(read_post_text(post), post, site_root=Path(site_root) if site_root else None)
+
+
+def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Document:
+    """Parse post ``text`` as if it were the file at ``path`` (which need not exist)."""
+    reporter = Reporter(path)
+    text = clean_text(text)
+    split = split_front_matter(text, path, reporter)
+    data = load_front_matter(split.front, path, 2, reporter) if split.front is not None else {}
+    fields = FieldReader(data, path, reporter, key_lines(split.front or "", 2))
+    site = load_site(path, site_root, reporter)
+    meta = build_meta(data, fields, path, site, reporter)
+
+    lines = LineIndex(text)
+    body_offset = len(text) - len(split.body)
+    page = {"title": meta.title}
+    body = render_liquid(
+        split.body, site, page, reporter, lambda offset: lines.line_at(body_offset + offset)
+    )
+    prepared = prepare(body, split.body_line)
+    md = _markdown()
+    tokens, state = md.parse(prepared.text)
+    ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url)
+    blocks = Converter(md, state.env, prepared, ctx).blocks(tokens)
+    return Document(meta=meta, blocks=tuple(blocks), diagnostics=reporter.diagnostics)

@@ -1,0 +1,80 @@
+"""What every conversion step of the reader shares while reading one post."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ..diagnostics import Reporter
+from ..model import Attr, Block, Image, Inline, LineBreak, Link, Span, Text
+from ..model.text import IdRegistry
+from .links import check_link
+from .source import LineIndex
+
+
+@dataclass
+class ReaderContext:
+    reporter: Reporter
+    lines: LineIndex
+    site_url: str = ""
+    ids: IdRegistry = field(default_factory=IdRegistry)
+    # Parses a Markdown snippet into blocks (for ``markdown="1"`` HTML); set by the converter.
+    parse_markdown: Callable[[str], list[Block]] = lambda _src: []
+
+    def link(self, url: str, title: str, children: Sequence[Inline], attr: Attr) -> list[Inline]:
+        """A Link when the target is allowed, else just its text (with a diagnostic)."""
+        verdict = check_link(url.strip(), self.site_url)
+        if verdict.url is not None:
+            return [Link(children=tuple(children), url=verdict.url, title=title, attr=attr)]
+        line = self.lines.find(url) if url else None
+        if verdict.unsafe:
+            self.reporter.warn(
+                "link-unsafe", f"{verdict.reason}; kept the link text only", line=line
+            )
+        elif url:
+            self.reporter.info(
+                "link-dropped", f"{verdict.reason}; kept the link text only", line=line
+            )
+        if attr:
+            return [Span(children=tuple(children), attr=attr)]
+        return list(children)
+
+    def image(self, src: str, alt: str, title: str = "", attr: Attr | None = None) -> Image:
+        return Image(
+            src=src.strip(),
+            alt=alt,
+            title=title,
+            attr=attr or Attr(),
+            line=self.lines.find(src.strip()),
+        )
+
+
+def trim_inlines(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
+    """Drop leading/trailing line breaks and whitespace (what an HTML paragraph renders)."""
+    items = list(inlines)
+    while items and (
+        isinstance(items[0], LineBreak)
+        or (isinstance(items[0], Text) and not items[0].text.strip())
+    ):
+        items.pop(0)
+    while items and (
+        isinstance(items[-1], LineBreak)
+        or (isinstance(items[-1], Text) and not items[-1].text.strip())
+    ):
+        items.pop()
+    if items and isinstance(items[0], Text):
+        items[0] = Text(text=items[0].text.lstrip())
+    if items and isinstance(items[-1], Text):
+        items[-1] = Text(text=items[-1].text.rstrip())
+    return tuple(merge_text(items))
+
+
+def merge_text(inlines: Sequence[Inline]) -> list[Inline]:
+    """Join neighbouring Text nodes."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text) and out and isinstance(out[-1], Text):
+            out[-1] = Text(text=out[-1].text + node.text)
+        elif not (isinstance(node, Text) and not node.text):
+            out.append(node)
+    return out

@@ -1,0 +1,151 @@
+"""The Liquid that appears in real posts, handled as data: never executed, never reading files.
+
+A text pre-pass over the body, as Jekyll renders Liquid before Markdown:
+
+* ``{% raw %}…{% endraw %}`` keeps its content literally;
+* ``{% comment %}…{% endcomment %}`` disappears;
+* ``{% highlight lang [linenos] %}…{% endhighlight %}`` becomes a fenced code block;
+* ``{{ site.url }}``, ``{{ site.baseurl }}``, ``{{ site.title }}``, ``{{ page.title }}``… and the
+  ``relative_url`` / ``absolute_url`` / ``prepend`` / ``append`` filters on a string or one of
+  those variables are resolved from ``_config.yml`` (empty when unknown);
+* ``{% include %}``, ``{% include_relative %}``, ``{% link %}``, ``{% post_url %}``, control
+  flow and any other tag or expression are removed with a warning naming them.
+
+``<!--more-->`` excerpt markers are removed too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from ..diagnostics import Reporter
+from .site import SiteContext
+
+_TOKEN = re.compile(r"\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<expr>.*?)\s*-?\}\}", re.S)
+_RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_COMMENT_END = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+_HIGHLIGHT_END = re.compile(r"\{%-?\s*endhighlight\s*-?%\}")
+_MORE = re.compile(r"<!--\s*more\s*-->")
+_STRING = re.compile(r"""^(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')$""")
+_FILTER_ARG = re.compile(r"""^(?P<name>[a-z_]+)(?:\s*:\s*(?P<arg>.+))?$""")
+
+
+def render_liquid(
+    text: str,
+    site: SiteContext,
+    page: Mapping[str, object],
+    reporter: Reporter,
+    line_of: Callable[[int], int],
+) -> str:
+    """``text`` with the Liquid subset resolved. ``line_of`` maps an offset to a file line."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _TOKEN.search(text, pos)
+        if m is None:
+            out.append(text[pos:])
+            break
+        out.append(text[pos : m.start()])
+        line = line_of(m.start())
+        if m["expr"] is not None:
+            out.append(_expression(m["expr"], site, page, reporter, line))
+            pos = m.end()
+            continue
+        tag = m["tag"]
+        name = tag.split(None, 1)[0] if tag else ""
+        if name == "raw":
+            end = _RAW_END.search(text, m.end())
+            stop = end.start() if end else len(text)
+            out.append(text[m.end() : stop])
+            pos = end.end() if end else len(text)
+        elif name == "comment":
+            end = _COMMENT_END.search(text, m.end())
+            pos = end.end() if end else len(text)
+        elif name == "highlight":
+            end = _HIGHLIGHT_END.search(text, m.end())
+            stop = end.start() if end else len(text)
+            words = tag.split()[1:]
+            language = words[0] if words and "=" not in words[0] else ""
+            code = text[m.end() : stop].strip("\n")
+            fence = "~" * max(3, _longest_run(code, "~") + 1)
+            out.append(f"{fence}{language}\n{code}\n{fence}")
+            pos = end.end() if end else len(text)
+        else:
+            reporter.warn(
+                "liquid-tag-removed",
+                f"Liquid tag '{{% {name} %}}' is not supported; removed",
+                line=line,
+            )
+            pos = m.end()
+    return _MORE.sub("", "".join(out))
+
+
+_VARIABLES: dict[str, Callable[[SiteContext, Mapping[str, object]], str]] = {
+    "site.url": lambda s, p: s.url,
+    "site.baseurl": lambda s, p: s.baseurl,
+    "site.title": lambda s, p: s.setting("title"),
+    "site.description": lambda s, p: s.setting("description"),
+    "site.github.url": lambda s, p: s.url + s.baseurl,
+    "page.title": lambda s, p: str(p.get("title") or ""),
+    "page.url": lambda s, p: "",
+}
+
+
+def _expression(
+    expr: str, site: SiteContext, page: Mapping[str, object], reporter: Reporter, line: int
+) -> str:
+    head, *filters = (part.strip() for part in expr.split("|"))
+    value = _value(head, site, page)
+    if value is None:
+        reporter.warn(
+            "liquid-expression-removed",
+            f"Liquid expression '{{{{ {expr.strip()} }}}}' cannot be resolved; removed",
+            line=line,
+        )
+        return ""
+    for spec in filters:
+        fm = _FILTER_ARG.match(spec)
+        name = fm["name"] if fm else spec
+        arg = _value(fm["arg"].strip(), site, page) if fm and fm["arg"] else None
+        if name == "relative_url":
+            value = _join(site.baseurl, value)
+        elif name == "absolute_url":
+            value = site.url + _join(site.baseurl, value)
+        elif name == "prepend" and arg is not None:
+            value = arg + value
+        elif name == "append" and arg is not None:
+            value = value + arg
+        elif name in ("escape", "strip", "xml_escape", "uri_escape", "url_encode"):
+            value = value.strip()
+        else:
+            reporter.warn(
+                "liquid-filter-ignored",
+                f"Liquid filter '{name}' is not supported; ignored",
+                line=line,
+            )
+    return value
+
+
+def _value(term: str, site: SiteContext, page: Mapping[str, object]) -> str | None:
+    literal = _STRING.match(term)
+    if literal:
+        return literal["dq"] if literal["dq"] is not None else literal["sq"]
+    resolve = _VARIABLES.get(term)
+    if resolve is not None:
+        return resolve(site, page)
+    if term.startswith("site."):
+        setting = site.config.get(term[5:])
+        return setting if isinstance(setting, str) else None
+    return None
+
+
+def _join(base: str, path: str) -> str:
+    if not path or path.startswith(("http://", "https://", "//", "#", "mailto:")):
+        return path
+    return f"{base}/{path.lstrip('/')}"
+
+
+def _longest_run(text: str, char: str) -> int:
+    runs = re.findall(f"{re.escape(char)}+", text)
+    return max((len(r) for r in runs), default=0)

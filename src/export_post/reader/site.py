@@ -1,0 +1,70 @@
+"""The Jekyll site a post belongs to: its root folder and the few ``_config.yml`` values we use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ..diagnostics import Reporter
+from ..errors import ReadError
+from .frontmatter import load_front_matter
+
+CONFIG_NAME = "_config.yml"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SiteContext:
+    root: Path
+    config: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def setting(self, key: str) -> str:
+        value = self.config.get(key)
+        return value.strip() if isinstance(value, str) else ""
+
+    @property
+    def url(self) -> str:
+        return self.setting("url").rstrip("/")
+
+    @property
+    def baseurl(self) -> str:
+        base = self.setting("baseurl").strip("/")
+        return f"/{base}" if base else ""
+
+
+def find_site_root(post: Path) -> Path:
+    """Where ``/``-absolute references resolve, walking up from the post.
+
+    The nearest folder that has a ``_config.yml`` or that holds the ``_posts/`` folder the
+    post is in; the post's own folder when neither is found.
+    """
+    folder = post.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file():
+            return candidate
+        if candidate.name == "_posts":
+            return candidate.parent
+    return folder
+
+
+def load_site(post: Path, site_root: Path | None, reporter: Reporter) -> SiteContext:
+    root = (site_root or find_site_root(post)).resolve()
+    if site_root is not None and not root.is_dir():
+        raise ReadError(f"site root {site_root} is not a folder", path=post)
+    config_path = root / CONFIG_NAME
+    if not config_path.is_file():
+        return SiteContext(root=root)
+    try:
+        text = config_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        reporter.warn("site-config-unreadable", f"cannot read {config_path}: {err}")
+        return SiteContext(root=root)
+    config_reporter = Reporter(config_path)
+    try:
+        config = load_front_matter(text, config_path, 1, config_reporter)
+    except ReadError as err:
+        reporter.warn("site-config-invalid", f"ignoring {config_path}: {err.message}")
+        return SiteContext(root=root)
+    return SiteContext(root=root, config=MappingProxyType(config))

@@ -1,0 +1,63 @@
+"""Reading a post file into text, and finding lines in it for diagnostics."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import Path
+
+from ..errors import ReadError
+
+MAX_POST_BYTES = 8 * 1024 * 1024
+"""Posts larger than this are refused before parsing (a real post is well under 1 MB)."""
+
+# Characters XML 1.0 cannot carry (every output is XML somewhere inside).
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def read_post_text(path: Path, *, max_bytes: int = MAX_POST_BYTES) -> str:
+    """The post as text: UTF-8 (BOM dropped), ``\\n`` line ends, XML-invalid characters removed."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ReadError(f"post is {size} bytes, over the {max_bytes}-byte limit", path=path)
+        data = path.read_bytes()
+    except ReadError:
+        raise
+    except OSError as err:
+        raise ReadError(f"cannot read post: {err.strerror or err}", path=path) from err
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ReadError(
+            f"not valid UTF-8 (byte 0x{data[err.start]:02x}); save the post as UTF-8",
+            path=path,
+            line=line,
+        ) from err
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """Normalise line ends and drop characters XML cannot represent."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    return _XML_INVALID.sub("", text)
+
+
+class LineIndex:
+    """Maps offsets in the post text to 1-based line numbers and finds snippets."""
+
+    def __init__(self, text: str, first_line: int = 1) -> None:
+        self.text = text
+        self._first = first_line
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_at(self, offset: int) -> int:
+        return bisect.bisect_right(self._starts, offset) - 1 + self._first
+
+    def find(self, snippet: str) -> int | None:
+        """The line where ``snippet`` first occurs, or None."""
+        if not snippet:
+            return None
+        at = self.text.find(snippet)
+        return None if at < 0 else self.line_at(at)
