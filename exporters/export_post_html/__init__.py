@@ -1,0 +1,49 @@
+"""HTML export: one self-contained page (theme CSS inline, images embedded as data URIs).
+
+The body is the same markup the PDF is rendered from; only the CSS layer differs.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import ClassVar
+
+from export_post import __version__
+from export_post.exporter import ExportContext, NoOptions
+from export_post.highlight import highlight_css
+from export_post.model import Document, Image
+from export_post.resources import Resource
+from export_post.xhtml import XhtmlRenderer, meta_tags, page
+
+
+def data_uri(resource: Resource) -> str:
+    return f"data:{resource.media_type};base64,{base64.b64encode(resource.data).decode('ascii')}"
+
+
+class HtmlExporter:
+    name: ClassVar[str] = "html"
+    media_type: ClassVar[str] = "text/html"
+    file_extension: ClassVar[str] = ".html"
+    description: ClassVar[str] = "Standalone HTML page with the theme and images embedded"
+    Options: ClassVar[type[NoOptions]] = NoOptions
+
+    def export(self, document: Document, context: ExportContext) -> bytes:
+        def image_url(image: Image) -> str | None:
+            resource = context.resources.image(image.src, line=image.line)
+            return data_uri(resource) if resource else None
+
+        meta = document.meta
+        cover = context.resources.image(meta.image) if meta.image else None
+        renderer = XhtmlRenderer(document, image_url=image_url)
+        body = renderer.header(data_uri(cover) if cover else None) + renderer.blocks(document.blocks)
+        css = context.theme.css("html") + highlight_css(context.theme.code_style)
+        html = page(
+            body,
+            title=meta.title,
+            lang=meta.lang,
+            direction=meta.direction,
+            css=css,
+            head_extra='<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+            + meta_tags(meta, f"export-post {__version__}"),
+        )
+        return html.encode("utf-8")

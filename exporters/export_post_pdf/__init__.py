@@ -1,0 +1,76 @@
+"""PDF export with WeasyPrint: the shared XHTML body plus the theme's print CSS.
+
+WeasyPrint is imported inside ``export`` so that listing formats or exporting EPUB never
+pays for it. It only ever sees a fetcher that serves the images our resource resolver
+approved (see :mod:`export_post_pdf.fetcher`), so neither the post nor any stylesheet can
+make it read a local file or the network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from export_post import __version__
+from export_post.errors import OptionError
+from export_post.exporter import ExportContext
+from export_post.highlight import highlight_css
+from export_post.model import Document, Image
+from export_post.resources import Resource
+from export_post.xhtml import XhtmlRenderer, meta_tags, page
+
+PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PdfOptions:
+    page_size: str = "A4"
+
+    def __post_init__(self) -> None:
+        if self.page_size.upper() not in PAGE_SIZES:
+            raise OptionError(f"page_size must be one of A4, letter, A5 (got {self.page_size!r})")
+
+
+class PdfExporter:
+    name: ClassVar[str] = "pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    file_extension: ClassVar[str] = ".pdf"
+    description: ClassVar[str] = "Styled, paginated PDF with cover, contents and bookmarks (WeasyPrint)"
+    Options: ClassVar[type[PdfOptions]] = PdfOptions
+
+    def export(self, document: Document, context: ExportContext) -> bytes:
+        options = context.options_for(PdfOptions)
+        manifest: dict[str, Resource] = {}
+
+        def url_for(resource: Resource) -> str:
+            manifest[resource.name] = resource
+            return f"{MANIFEST_SCHEME}:{resource.name}"
+
+        def image_url(image: Image) -> str | None:
+            resource = context.resources.image(image.src, line=image.line)
+            return url_for(resource) if resource else None
+
+        meta = document.meta
+        cover = context.resources.image(meta.image) if meta.image else None
+        renderer = XhtmlRenderer(document, image_url=image_url)
+        body = renderer.header(url_for(cover) if cover else None) + renderer.blocks(document.blocks)
+        size = PAGE_SIZES[options.page_size.upper()]
+        css = (
+            context.theme.css("pdf")
+            + highlight_css(context.theme.code_style)
+            + f"\n@page {{ size: {size}; }}\n@page cover {{ size: {size}; }}\n"
+        )
+        html = page(
+            body,
+            title=meta.title,
+            lang=meta.lang,
+            direction=meta.direction,
+            css=css,
+            head_extra=meta_tags(meta, f"export-post {__version__}"),
+        )
+        from .render import render_pdf
+
+        return render_pdf(html, manifest, context)
+
+
+from .fetcher import MANIFEST_SCHEME  # noqa: E402  (kept light: no WeasyPrint import)

@@ -1,6 +1,59 @@
-"""export-post: a Markdown (Jekyll) post to EPUB, PDF, slides and HTML."""
+"""export-post: a Markdown (Jekyll) post to EPUB, PDF, PPTX slides and HTML.
 
+>>> from export_post import load_post, export, export_many
+>>> doc = load_post("_posts/2024-06-10-post.md")
+>>> export(doc, "pdf", "out/", theme="default")
+"""
+
+from .api import ExportResult, export, export_many, render
+from .diagnostics import Diagnostic, Reporter, Severity
+from .errors import (
+    ExportError,
+    ExportPostError,
+    FrontMatterError,
+    OptionError,
+    ReadError,
+    StrictModeError,
+    ThemeError,
+    UnknownFormatError,
+)
+from .exporter import ExportContext, Exporter
+from .model import Document, PostMeta
 from .reader import load_post
+from .registry import format_names, get_exporter, register_exporter
+from .resources import Resource, ResourceResolver
+from .themes import Theme, list_themes, load_theme
 
-__all__ = ["load_post"]
 __version__ = "0.1.0"
+
+__all__ = [
+    "Diagnostic",
+    "Document",
+    "ExportContext",
+    "ExportError",
+    "ExportPostError",
+    "ExportResult",
+    "Exporter",
+    "FrontMatterError",
+    "OptionError",
+    "PostMeta",
+    "ReadError",
+    "Reporter",
+    "Resource",
+    "ResourceResolver",
+    "Severity",
+    "StrictModeError",
+    "Theme",
+    "ThemeError",
+    "UnknownFormatError",
+    "__version__",
+    "export",
+    "export_many",
+    "format_names",
+    "get_exporter",
+    "list_themes",
+    "load_post",
+    "load_theme",
+    "register_exporter",
+    "render",
+]

@@ -43,8 +43,7 @@ class Diagnostic:
 def printable(text: str) -> str:
     """``text`` with control characters shown as escapes, so a post cannot drive a terminal."""
     return "".join(
-        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii")
-        for ch in text
+        ch if ch.isprintable() or ch == " " else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
 
 

@@ -1,0 +1,1 @@
+"""Built-in export-post themes (data only). Each subfolder is one theme; see theme.yaml."""

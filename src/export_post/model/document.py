@@ -11,9 +11,7 @@ from types import MappingProxyType
 from ..diagnostics import Diagnostic
 from .nodes import Block, Heading
 
-RTL_LANGUAGES = frozenset(
-    {"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "ur", "yi"}
-)
+RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "ur", "yi"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -124,17 +124,7 @@ class LineBreak:
 
 
 Inline = (
-    Text
-    | Emph
-    | Strong
-    | Strikethrough
-    | Superscript
-    | Subscript
-    | Span
-    | Code
-    | Link
-    | Image
-    | LineBreak
+    Text | Emph | Strong | Strikethrough | Superscript | Subscript | Span | Code | Link | Image | LineBreak
 )
 
 # ------------------------------------------------------------------------------ blocks

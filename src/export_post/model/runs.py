@@ -58,12 +58,7 @@ def to_runs(inlines: Iterable[Inline], style: RunStyle = PLAIN) -> tuple[Run, ..
     _flatten(inlines, style, out)
     merged: list[Run] = []
     for run in out:
-        if (
-            merged
-            and merged[-1].style == run.style
-            and not run.is_break
-            and not merged[-1].is_break
-        ):
+        if merged and merged[-1].style == run.style and not run.is_break and not merged[-1].is_break:
             merged[-1] = Run(text=merged[-1].text + run.text, style=run.style)
         elif run.text:
             merged.append(run)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import assert_never
 
 from .nodes import (
@@ -114,3 +115,35 @@ def iter_images(blocks: Iterable[Block]) -> Iterator[Image]:
             for node in iter_inlines(inlines):
                 if isinstance(node, Image):
                     yield node
+
+
+def map_inlines(
+    blocks: Iterable[Block], fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
+) -> tuple[Block, ...]:
+    """``blocks`` with ``fn`` applied to every inline sequence a block holds (nested ones too)."""
+    return tuple(_map_block(block, fn) for block in blocks)
+
+
+def _map_block(block: Block, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> Block:
+    match block:
+        case Paragraph(children=kids) | Heading(children=kids):
+            return replace(block, children=fn(kids))
+        case BlockQuote(children=kids) | Div(children=kids):
+            return replace(block, children=map_inlines(kids, fn))
+        case BulletList(items=items) | OrderedList(items=items):
+            return replace(
+                block, items=tuple(replace(i, children=map_inlines(i.children, fn)) for i in items)
+            )
+        case Figure(caption=caption):
+            return replace(block, caption=fn(caption))
+        case Table(head=head, rows=rows, caption=caption):
+            return replace(
+                block,
+                head=tuple(replace(c, children=fn(c.children)) for c in head),
+                rows=tuple(tuple(replace(c, children=fn(c.children)) for c in row) for row in rows),
+                caption=fn(caption),
+            )
+        case CodeBlock() | ThematicBreak() | TocPlaceholder():
+            return block
+        case _:
+            assert_never(block)

@@ -9,7 +9,8 @@ All Jekyll and kramdown knowledge lives in this package; the pipeline is:
 5. ``kramdown``    – turn IAL/ALD/extension lines into markers mistune keeps in place;
 6. mistune 3 parses the Markdown into tokens;
 7. ``convert``     – the tokens (and raw HTML) become model nodes, IALs attached;
-8. ``meta``        – front matter fields become :class:`PostMeta`.
+8. ``typography``  – quotes and dashes as kramdown prints them;
+9. ``meta``        – front matter fields become :class:`PostMeta`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import mistune
 
 from ..diagnostics import Reporter
 from ..model import Document
+from ..model.walk import map_inlines
 from .context import ReaderContext
 from .convert import Converter
 from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
@@ -29,6 +31,7 @@ from .liquid import render_liquid
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
 from .source import LineIndex, clean_text, read_post_text
+from .typography import smarten
 
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
 
@@ -64,12 +67,10 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     lines = LineIndex(text)
     body_offset = len(text) - len(split.body)
     page = {"title": meta.title}
-    body = render_liquid(
-        split.body, site, page, reporter, lambda offset: lines.line_at(body_offset + offset)
-    )
+    body = render_liquid(split.body, site, page, reporter, lambda offset: lines.line_at(body_offset + offset))
     prepared = prepare(body, split.body_line)
     md = _markdown()
     tokens, state = md.parse(prepared.text)
     ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url)
-    blocks = Converter(md, state.env, prepared, ctx).blocks(tokens)
-    return Document(meta=meta, blocks=tuple(blocks), diagnostics=reporter.diagnostics)
+    blocks = map_inlines(Converter(md, state.env, prepared, ctx).blocks(tokens), smarten)
+    return Document(meta=meta, blocks=blocks, diagnostics=reporter.diagnostics)

@@ -28,13 +28,9 @@ class ReaderContext:
             return [Link(children=tuple(children), url=verdict.url, title=title, attr=attr)]
         line = self.lines.find(url) if url else None
         if verdict.unsafe:
-            self.reporter.warn(
-                "link-unsafe", f"{verdict.reason}; kept the link text only", line=line
-            )
+            self.reporter.warn("link-unsafe", f"{verdict.reason}; kept the link text only", line=line)
         elif url:
-            self.reporter.info(
-                "link-dropped", f"{verdict.reason}; kept the link text only", line=line
-            )
+            self.reporter.info("link-dropped", f"{verdict.reason}; kept the link text only", line=line)
         if attr:
             return [Span(children=tuple(children), attr=attr)]
         return list(children)
@@ -53,13 +49,11 @@ def trim_inlines(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
     """Drop leading/trailing line breaks and whitespace (what an HTML paragraph renders)."""
     items = list(inlines)
     while items and (
-        isinstance(items[0], LineBreak)
-        or (isinstance(items[0], Text) and not items[0].text.strip())
+        isinstance(items[0], LineBreak) or (isinstance(items[0], Text) and not items[0].text.strip())
     ):
         items.pop(0)
     while items and (
-        isinstance(items[-1], LineBreak)
-        or (isinstance(items[-1], Text) and not items[-1].text.strip())
+        isinstance(items[-1], LineBreak) or (isinstance(items[-1], Text) and not items[-1].text.strip())
     ):
         items.pop()
     if items and isinstance(items[0], Text):

@@ -109,9 +109,7 @@ class Converter:
         if kind == "block_code":
             info = (tok.get("attrs") or {}).get("info", "")
             language = info.split()[0].strip("{}.") if info else ""
-            return [
-                CodeBlock(text=self.prepared.restore(tok["raw"]).rstrip("\n"), language=language)
-            ]
+            return [CodeBlock(text=self.prepared.restore(tok["raw"]).rstrip("\n"), language=language)]
         if kind == "block_quote":
             return [BlockQuote(children=tuple(self.blocks(tok["children"])))]
         if kind == "list":
@@ -140,11 +138,7 @@ class Converter:
     def list_block(self, tok: dict[str, Any]) -> BulletList | OrderedList:
         items = []
         for item in tok["children"]:
-            checked = (
-                (item.get("attrs") or {}).get("checked")
-                if item["type"] == "task_list_item"
-                else None
-            )
+            checked = (item.get("attrs") or {}).get("checked") if item["type"] == "task_list_item" else None
             items.append(ListItem(children=tuple(self.blocks(item["children"])), checked=checked))
         attrs = tok.get("attrs") or {}
         tight = bool(tok.get("tight", True))
@@ -159,9 +153,7 @@ class Converter:
             if part["type"] == "table_head":
                 head = tuple(self._cell(c) for c in part["children"])
             else:
-                rows.extend(
-                    tuple(self._cell(c) for c in row["children"]) for row in part["children"]
-                )
+                rows.extend(tuple(self._cell(c) for c in row["children"]) for row in part["children"])
         return Table(head=head, rows=tuple(rows))
 
     def _cell(self, tok: dict[str, Any]) -> TableCell:
@@ -180,9 +172,7 @@ class Converter:
             return
         fragment = parse_fragment(raw)
         for tag in dict.fromkeys(fragment.dropped):
-            self.ctx.reporter.warn(
-                "html-too-deep", f"HTML nested too deeply; <{tag}> tags flattened"
-            )
+            self.ctx.reporter.warn("html-too-deep", f"HTML nested too deeply; <{tag}> tags flattened")
         html = HtmlConverter(self.ctx, raw)
         run: list[Node] = []
 
@@ -222,9 +212,7 @@ class Converter:
     def _open(self, el: Element, html: HtmlConverter, frames: list[_Frame]) -> None:
         """An element left open at the end of its chunk: later tokens become its content."""
         last = el.children[-1] if el.children else None
-        closed_children = (
-            el.children[:-1] if isinstance(last, Element) and not last.closed else el.children
-        )
+        closed_children = el.children[:-1] if isinstance(last, Element) and not last.closed else el.children
         frame = _Frame(el)
         frame.items.extend(html.blocks(closed_children))
         frames.append(frame)
@@ -288,9 +276,7 @@ class Converter:
             if ref == "toc":
                 if isinstance(block, BulletList | OrderedList):
                     return TocPlaceholder(attr=ial.attr)
-                self.ctx.reporter.warn(
-                    "toc-not-on-list", "{:toc} must follow a list; ignored", line=line
-                )
+                self.ctx.reporter.warn("toc-not-on-list", "{:toc} must follow a list; ignored", line=line)
             else:
                 self.ctx.reporter.info(
                     "ial-unknown-reference",
@@ -303,9 +289,7 @@ class Converter:
 
     def _unattached(self, ial: Ial, key: str | None = None) -> None:
         line = self.prepared.marker_lines.get(key or "")
-        self.ctx.reporter.info(
-            "ial-unattached", "attribute list has no block next to it; ignored", line=line
-        )
+        self.ctx.reporter.info("ial-unattached", "attribute list has no block next to it; ignored", line=line)
 
     # ------------------------------------------------------------------------ inlines
 
@@ -343,9 +327,7 @@ class Converter:
             dest = stack[-1][1] if stack else out
             if isinstance(node, Element):
                 if node.closed:
-                    dest.extend(
-                        html.inline_element(node.tag, node.attrs, html.inlines(node.children), node)
-                    )
+                    dest.extend(html.inline_element(node.tag, node.attrs, html.inlines(node.children), node))
                 else:
                     stack.append((node, []))
             elif isinstance(node, EndTag):
@@ -399,7 +381,5 @@ class Converter:
             attrs = tok.get("attrs") or {}
             alt = plain_text(self.inlines(tok["children"]), images=True)
             return [self.ctx.image(attrs.get("url", ""), alt, attrs.get("title") or "")]
-        self.ctx.reporter.warn(
-            "inline-unknown", f"unsupported Markdown inline '{kind}' kept as text"
-        )
+        self.ctx.reporter.warn("inline-unknown", f"unsupported Markdown inline '{kind}' kept as text")
         return [Text(text=tok.get("raw", ""))]

@@ -28,8 +28,7 @@ def paragraph_or_figures(inlines: Sequence[Inline], attr: Attr = NO_ATTR) -> lis
     rest = [
         node
         for node in content
-        if not isinstance(node, Image | LineBreak)
-        and not (isinstance(node, Text) and not node.text.strip())
+        if not isinstance(node, Image | LineBreak) and not (isinstance(node, Text) and not node.text.strip())
     ]
     if images and not rest:
         figures: list[Block] = [Figure(image=image) for image in images]

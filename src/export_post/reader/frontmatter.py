@@ -64,9 +64,7 @@ class _SafeLoader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed", problem_mark=mark)
         depth = getattr(self, "_depth", 0)
         if depth > MAX_DEPTH:
-            raise yaml.MarkedYAMLError(
-                problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark
-            )
+            raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark)
         self._depth = depth + 1
         try:
             return super().compose_node(parent, index)
@@ -90,9 +88,7 @@ _SafeLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_front_matter(
-    front: str, path: Path, first_line: int, reporter: Reporter
-) -> dict[str, Any]:
+def load_front_matter(front: str, path: Path, first_line: int, reporter: Reporter) -> dict[str, Any]:
     """The front matter as a mapping. Raises :class:`FrontMatterError` naming path and line."""
     if len(front.encode()) > MAX_FRONT_MATTER_BYTES:
         raise FrontMatterError(
@@ -139,9 +135,7 @@ class FieldReader:
         self.lines = lines
 
     def fail(self, key: str, problem: str) -> FrontMatterError:
-        return FrontMatterError(
-            f"front matter '{key}': {problem}", path=self.path, line=self.lines.get(key)
-        )
+        return FrontMatterError(f"front matter '{key}': {problem}", path=self.path, line=self.lines.get(key))
 
     def text(self, key: str, value: Any = None) -> str | None:
         """A text field; numbers and booleans are accepted as their text, with a warning."""
@@ -168,9 +162,7 @@ class FieldReader:
         if isinstance(value, str):
             return tuple(value.split())
         if isinstance(value, list):
-            return tuple(
-                str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip()
-            )
+            return tuple(str(v).strip() for v in value if isinstance(v, str | int | float) and str(v).strip())
         raise self.fail(key, f"expected a list or space-separated text, got a {_kind(value)}")
 
     def date(self, key: str) -> dt.date | dt.datetime | None:
@@ -210,9 +202,7 @@ def parse_date(text: str) -> dt.date | dt.datetime:
             sign = -1 if m["tz"][0] == "-" else 1
             digits = m["tz"][1:].replace(":", "")
             tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
-    return dt.datetime(
-        day.year, day.month, day.day, int(m["H"]), int(m["M"]), int(m["S"] or 0), tzinfo=tz
-    )
+    return dt.datetime(day.year, day.month, day.day, int(m["H"]), int(m["M"]), int(m["S"] or 0), tzinfo=tz)
 
 
 def key_lines(front: str, first_line: int) -> dict[str, int]:

@@ -206,24 +206,12 @@ class HtmlConverter:
             kids = trim_inlines(self.inlines(el.children))
             attr = attr_of(el.attrs)
             ident = self.ctx.ids.claim(attr.id or kramdown_id(plain_text(kids)))
-            return [
-                Heading(level=int(tag[1]), children=kids, attr=Attr(id=ident, classes=attr.classes))
-            ]
+            return [Heading(level=int(tag[1]), children=kids, attr=Attr(id=ident, classes=attr.classes))]
         if tag == "pre":
-            code = next(
-                (c for c in el.children if isinstance(c, Element) and c.tag == "code"), None
-            )
-            classes = (
-                (code.attrs if code else el.attrs).get("class", "")
-                + " "
-                + el.attrs.get("class", "")
-            )
+            code = next((c for c in el.children if isinstance(c, Element) and c.tag == "code"), None)
+            classes = (code.attrs if code else el.attrs).get("class", "") + " " + el.attrs.get("class", "")
             lang = re.search(r"(?:language|lang|highlight)-([\w+#.-]+)", classes)
-            return [
-                CodeBlock(
-                    text=el.text_content().strip("\n"), language=lang.group(1) if lang else ""
-                )
-            ]
+            return [CodeBlock(text=el.text_content().strip("\n"), language=lang.group(1) if lang else "")]
         if tag == "hr":
             return [ThematicBreak()]
         if tag == "br":
@@ -237,11 +225,7 @@ class HtmlConverter:
             kids = trim_inlines(self.inlines(el.children))
             attr = attr_of(el.attrs)
             return (
-                [
-                    Paragraph(
-                        children=kids, attr=Attr(id=attr.id, classes=(*attr.classes, "figcaption"))
-                    )
-                ]
+                [Paragraph(children=kids, attr=Attr(id=attr.id, classes=(*attr.classes, "figcaption")))]
                 if kids
                 else []
             )
@@ -278,9 +262,7 @@ class HtmlConverter:
             "details",
             "legend",
         ):
-            self.ctx.reporter.info(
-                "html-tag-unwrapped", f"<{el.tag}> is not supported; kept its content"
-            )
+            self.ctx.reporter.info("html-tag-unwrapped", f"<{el.tag}> is not supported; kept its content")
         if not children:
             return []
         if not attr and el.tag in (
@@ -311,9 +293,7 @@ class HtmlConverter:
     def embed(self, el: Element) -> list[Block]:
         src = el.attrs.get("src", "")
         if not src:
-            source = next(
-                (n for n in _descendants(el) if n.tag == "source" and n.attrs.get("src")), None
-            )
+            source = next((n for n in _descendants(el) if n.tag == "source" and n.attrs.get("src")), None)
             src = source.attrs["src"] if source else ""
         url = watch_url(src)
         title = el.attrs.get("title", "").strip()
@@ -325,17 +305,11 @@ class HtmlConverter:
         }[el.tag]
         if "youtube" in url or "vimeo" in url:
             kind = "Video"
-        self.ctx.reporter.info(
-            "html-embed-linked", f"<{el.tag}> replaced by a link to {url or 'nothing'}"
-        )
+        self.ctx.reporter.info("html-embed-linked", f"<{el.tag}> replaced by a link to {url or 'nothing'}")
         label = f"{kind}: {title}" if title else kind
-        link = (
-            self.ctx.link(url, title, (Text(text=label),), NO_ATTR) if url else [Text(text=label)]
-        )
+        link = self.ctx.link(url, title, (Text(text=label),), NO_ATTR) if url else [Text(text=label)]
         if url and len(link) == 1 and not isinstance(link[0], Text):
-            return [
-                Paragraph(children=(*link, Text(text=f" ({url})")), attr=Attr(classes=("embed",)))
-            ]
+            return [Paragraph(children=(*link, Text(text=f" ({url})")), attr=Attr(classes=("embed",)))]
         return [Paragraph(children=tuple(link), attr=Attr(classes=("embed",)))]
 
     def list_block(self, el: Element) -> list[Block]:
@@ -346,19 +320,13 @@ class HtmlConverter:
             elif isinstance(child, Element) and child.tag not in DROP_WITH_CONTENT:
                 items.append(ListItem(children=tuple(self.element(child))))
             elif isinstance(child, TextNode) and child.text.strip():
-                items.append(
-                    ListItem(children=(Paragraph(children=(Text(text=child.text.strip()),)),))
-                )
+                items.append(ListItem(children=(Paragraph(children=(Text(text=child.text.strip()),)),)))
         if not items:
             return []
         attr = attr_of(el.attrs)
         if el.tag == "ol":
             start = el.attrs.get("start", "1")
-            return [
-                OrderedList(
-                    items=tuple(items), start=int(start) if start.isdigit() else 1, attr=attr
-                )
-            ]
+            return [OrderedList(items=tuple(items), start=int(start) if start.isdigit() else 1, attr=attr)]
         return [BulletList(items=tuple(items), attr=attr)]
 
     def table(self, el: Element) -> list[Block]:
@@ -387,21 +355,13 @@ class HtmlConverter:
         out: list[Block] = []
         for child in el.children:
             if isinstance(child, Element) and child.tag == "dt":
-                out.append(
-                    Paragraph(
-                        children=(Strong(children=trim_inlines(self.inlines(child.children))),)
-                    )
-                )
+                out.append(Paragraph(children=(Strong(children=trim_inlines(self.inlines(child.children))),)))
             elif isinstance(child, Element) and child.tag == "dd":
-                out.append(
-                    Div(children=tuple(self.blocks(child.children)), attr=Attr(classes=("dd",)))
-                )
+                out.append(Div(children=tuple(self.blocks(child.children)), attr=Attr(classes=("dd",))))
         return [Div(children=tuple(out), attr=attr_of(el.attrs))] if out else []
 
     def details(self, el: Element) -> list[Block]:
-        summary = next(
-            (c for c in el.children if isinstance(c, Element) and c.tag == "summary"), None
-        )
+        summary = next((c for c in el.children if isinstance(c, Element) and c.tag == "summary"), None)
         rest = [c for c in el.children if c is not summary]
         out: list[Block] = []
         if summary is not None:
@@ -429,9 +389,7 @@ class HtmlConverter:
                     out.extend(self.inlines(node.children))
                     out.append(Text(text=" "))
                 else:
-                    out.extend(
-                        self.inline_element(node.tag, node.attrs, self.inlines(node.children), node)
-                    )
+                    out.extend(self.inline_element(node.tag, node.attrs, self.inlines(node.children), node))
             elif isinstance(node, CommentNode | EndTag):
                 continue
         return merge_text(out)
@@ -476,9 +434,7 @@ class HtmlConverter:
         )
 
     def dropped(self, tag: str) -> None:
-        self.ctx.reporter.warn(
-            "html-removed", f"<{tag}> is not allowed in posts; removed with its content"
-        )
+        self.ctx.reporter.warn("html-removed", f"<{tag}> is not allowed in posts; removed with its content")
 
 
 def watch_url(src: str) -> str:
@@ -487,9 +443,7 @@ def watch_url(src: str) -> str:
     if src.startswith("//"):
         src = "https:" + src
     parts = urlsplit(src)
-    if parts.netloc.endswith(("youtube.com", "youtube-nocookie.com")) and parts.path.startswith(
-        "/embed/"
-    ):
+    if parts.netloc.endswith(("youtube.com", "youtube-nocookie.com")) and parts.path.startswith("/embed/"):
         video = parts.path.split("/")[2]
         start = parse_qs(parts.query).get("start")
         return f"https://www.youtube.com/watch?v={video}" + (f"&t={start[0]}" if start else "")
@@ -502,9 +456,7 @@ def _align(attrs: dict[str, str]) -> Align:
     value = attrs.get("align", "") or ""
     m = re.search(r"text-align\s*:\s*(left|center|right)", attrs.get("style", ""))
     value = (m.group(1) if m else value).lower()
-    return {"left": Align.LEFT, "center": Align.CENTER, "right": Align.RIGHT}.get(
-        value, Align.DEFAULT
-    )
+    return {"left": Align.LEFT, "center": Align.CENTER, "right": Align.RIGHT}.get(value, Align.DEFAULT)
 
 
 def _descendants(el: Element) -> list[Element]:

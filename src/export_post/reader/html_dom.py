@@ -227,11 +227,7 @@ class _Builder(HTMLParser):
 
     def _offset(self) -> int:
         line, col = self.getpos()
-        return (
-            self._line_starts[line - 1] + col
-            if line - 1 < len(self._line_starts)
-            else len(self.source)
-        )
+        return self._line_starts[line - 1] + col if line - 1 < len(self._line_starts) else len(self.source)
 
     def _append(self, node: Node) -> None:
         (self.stack[-1].children if self.stack else self.top).append(node)

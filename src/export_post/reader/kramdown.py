@@ -45,9 +45,7 @@ _BLOCK_IAL = re.compile(
 )
 _ALD = re.compile(r"^[ \t]{0,3}\{:(?P<name>[A-Za-z_][-\w]*):(?P<body>[^}\n]*)\}[ \t]*$")
 _FENCE_OPEN = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
-_EXTENSION = re.compile(
-    r"^[ \t]{0,3}\{::(?P<name>comment|nomarkdown|options)\b[^}\n]*?(?P<selfclose>/)?\}"
-)
+_EXTENSION = re.compile(r"^[ \t]{0,3}\{::(?P<name>comment|nomarkdown|options)\b[^}\n]*?(?P<selfclose>/)?\}")
 _EXTENSION_END = re.compile(r"\{:/(?:comment|nomarkdown)?\}")
 
 SPAN_IAL_PATTERN = r"\{:(?!:)(?:[^}\"'\n]|\"[^\"\n]*\"|'[^'\n]*')*\}"
@@ -94,9 +92,7 @@ def parse_ial(body: str, alds: Mapping[str, Ial] | None = None) -> Ial:
                 ident = ald.attr.id or ident
             else:
                 refs.append(m["ref"])
-    return Ial(
-        Attr(id=ident, classes=tuple(dict.fromkeys(classes)), pairs=tuple(pairs)), tuple(refs)
-    )
+    return Ial(Attr(id=ident, classes=tuple(dict.fromkeys(classes)), pairs=tuple(pairs)), tuple(refs))
 
 
 @dataclass
@@ -176,9 +172,7 @@ def prepare(text: str, first_line: int) -> Prepared:
     return result
 
 
-def _extension_lines(
-    lines: list[str], start: int, column: int, *, keep: bool
-) -> tuple[list[str], int]:
+def _extension_lines(lines: list[str], start: int, column: int, *, keep: bool) -> tuple[list[str], int]:
     """The lines an extension block spans (content kept or blanked, one output line per input
     line so line numbers stay put), and the index of the first line after it."""
     out: list[str] = []

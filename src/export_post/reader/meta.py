@@ -56,9 +56,7 @@ def build_meta(
     title = fields.text("title")
     if not title:
         title = slug.replace("-", " ").replace("_", " ").strip().capitalize() or path.stem
-        reporter.warn(
-            "title-missing", f"front matter has no 'title'; using {title!r} from the file name"
-        )
+        reporter.warn("title-missing", f"front matter has no 'title'; using {title!r} from the file name")
     description = (
         fields.text("description")
         or fields.text("excerpt")

@@ -1,0 +1,1 @@
+"""The default theme: a clean sans-serif with a teal accent."""

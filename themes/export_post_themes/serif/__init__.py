@@ -1,0 +1,1 @@
+"""The serif theme: book-like type for long reads, warm palette."""

@@ -1,0 +1,215 @@
+"""Document → ebooklib ``EpubBook`` → normalised EPUB bytes."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass, field
+
+from ebooklib import epub
+
+from export_post import __version__
+from export_post.exporter import ExportContext
+from export_post.highlight import highlight_css
+from export_post.labels import label
+from export_post.model import Block, Document, Heading, Image, Section, iter_blocks, plain_text
+from export_post.resources import Resource
+from export_post.xhtml import XhtmlRenderer, esc, page
+
+from .archive import normalise_zip
+
+STYLE_NAME = "style.css"
+
+
+@dataclass
+class Chapter:
+    file_name: str
+    title: str
+    blocks: tuple[Block, ...]
+    with_header: bool = False
+    subsections: list[tuple[str, str]] = field(default_factory=list)  # (id, title) for the nav
+
+
+def book_identifier(document: Document) -> str:
+    """Stable per post: the same site and post file name give the same identifier."""
+    meta = document.meta
+    stem = meta.source_path.stem if meta.source_path else meta.slug or meta.title
+    key = f"export-post:{meta.site_url or meta.site_title}/{stem}"
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
+
+
+def plan_chapters(document: Document) -> list[Chapter]:
+    """A title chapter (header + preamble), then one chapter per top-level section."""
+    sections = document.sections
+    preamble: tuple[Block, ...] = ()
+    if sections and sections[0].heading is None:
+        preamble, sections = sections[0].blocks, sections[1:]
+    chapters = [Chapter("title.xhtml", document.meta.title, preamble, with_header=True)]
+    for number, section in enumerate(sections, start=1):
+        assert section.heading is not None
+        chapter = Chapter(
+            f"section-{number:02d}.xhtml", plain_text(section.heading.children), _flatten(section)
+        )
+        chapter.subsections = [
+            (s.heading.id, plain_text(s.heading.children))
+            for s in section.subsections
+            if s.heading is not None and s.heading.in_toc
+        ]
+        chapters.append(chapter)
+    return chapters
+
+
+def _flatten(section: Section) -> tuple[Block, ...]:
+    out: list[Block] = []
+    for part in section.walk():
+        if part.heading is not None:
+            out.append(part.heading)
+        out.extend(part.blocks)
+    return tuple(out)
+
+
+class _Xhtml(epub.EpubHtml):  # type: ignore[misc]
+    """A chapter whose XHTML we wrote ourselves (ebooklib's HTML4 re-parse would mangle it)."""
+
+    def __init__(self, xhtml: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.content = xhtml.encode("utf-8")
+
+    def get_content(self, default: object = None) -> bytes:
+        return bytes(self.content)
+
+
+@dataclass
+class _Images:
+    """Images added to the book once each, under generated names."""
+
+    book: epub.EpubBook
+    context: ExportContext
+    added: dict[str, str] = field(default_factory=dict)  # resource name -> book path
+
+    def add(self, resource: Resource) -> str:
+        path = self.added.get(resource.name)
+        if path is None:
+            path = f"images/{resource.name}"
+            item = epub.EpubItem(
+                uid=f"img-{resource.digest[:16]}",
+                file_name=path,
+                media_type=resource.media_type,
+                content=resource.data,
+            )
+            self.book.add_item(item)
+            self.added[resource.name] = path
+        return path
+
+    def url(self, image: Image) -> str | None:
+        resource = self.context.resources.image(image.src, line=image.line)
+        return self.add(resource) if resource else None
+
+
+def build_epub(document: Document, context: ExportContext) -> bytes:
+    meta = document.meta
+    book = epub.EpubBook()
+    book.set_identifier(book_identifier(document))
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    if meta.direction == "rtl":
+        book.set_direction("rtl")
+    for author in meta.authors:
+        book.add_author(author)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    if meta.date_text:
+        book.add_metadata("DC", "date", meta.date_text)
+    for tag in meta.tags:
+        book.add_metadata("DC", "subject", tag)
+    book.add_metadata(None, "meta", "", {"name": "generator", "content": f"export-post {__version__}"})
+
+    css = epub.EpubItem(
+        uid="style",
+        file_name=STYLE_NAME,
+        media_type="text/css",
+        content=(context.theme.css("epub") + highlight_css(context.theme.code_style)).encode("utf-8"),
+    )
+    book.add_item(css)
+    images = _Images(book, context)
+
+    chapters = plan_chapters(document)
+    home = {ident: chapter.file_name for chapter in chapters for ident in _ids(chapter)}
+
+    def href_for_id(ident: str) -> str:
+        return f"{home.get(ident, chapters[0].file_name)}#{ident}"
+
+    spine: list[epub.EpubHtml] = []
+    cover = context.resources.image(meta.image) if meta.image else None
+    if cover is not None:
+        cover_path = f"images/{cover.name}"
+        book.set_cover(cover_path, cover.data, create_page=False)
+        images.added[cover.name] = cover_path  # body references to the same image reuse it
+        cover_page = _chapter(
+            "cover.xhtml",
+            label("cover", meta.lang),
+            f'<section class="cover-page"><img src="{cover_path}" alt="{esc(meta.title)}"/></section>\n',
+            document,
+            css,
+        )
+        book.add_item(cover_page)
+        spine.append(cover_page)
+        book.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", meta.lang)})
+
+    toc: list[object] = []
+    for chapter in chapters:
+        renderer = XhtmlRenderer(document, image_url=images.url, href_for_id=href_for_id)
+        body = renderer.header(None) if chapter.with_header else ""
+        body += renderer.blocks(chapter.blocks)
+        item = _chapter(chapter.file_name, chapter.title, body, document, css)
+        book.add_item(item)
+        spine.append(item)
+        link = epub.Link(chapter.file_name, chapter.title, chapter.file_name.removesuffix(".xhtml"))
+        if chapter.subsections:
+            subs = [epub.Link(f"{chapter.file_name}#{i}", t, f"{i}-nav") for i, t in chapter.subsections]
+            toc.append((epub.Section(chapter.title, chapter.file_name), subs))
+        else:
+            toc.append(link)
+    book.guide.append({"type": "text", "href": chapters[0].file_name, "title": meta.title})
+
+    book.toc = toc
+    book.add_item(epub.EpubNcx())  # EPUB 2 reading systems; the spine's toc attribute needs it
+    nav = epub.EpubNav(title=label("contents", meta.lang))
+    nav.add_item(css)
+    book.add_item(nav)
+    book.spine = spine  # the post's own contents stand where {:toc} was; nav serves the reader's menu
+
+    buffer = io.BytesIO()
+    options = {
+        "mtime": context.timestamp.replace(tzinfo=None),
+        "raise_exceptions": True,
+        "epub3_pages": False,
+    }
+    epub.write_epub(buffer, book, options)
+    return normalise_zip(buffer.getvalue(), context.timestamp)
+
+
+def _chapter(file_name: str, title: str, body: str, document: Document, css: epub.EpubItem) -> _Xhtml:
+    meta = document.meta
+    xhtml = page(
+        body,
+        title=title,
+        lang=meta.lang,
+        direction=meta.direction,
+        stylesheets=[STYLE_NAME],
+        epub=True,
+    )
+    item = _Xhtml(xhtml, title=title, file_name=file_name, lang=meta.lang)
+    item.add_item(css)
+    return item
+
+
+def _ids(chapter: Chapter) -> set[str]:
+    found = set()
+    for block in iter_blocks(chapter.blocks):
+        attr = getattr(block, "attr", None)
+        if attr is not None and attr.id:
+            found.add(attr.id)
+        if isinstance(block, Heading):
+            found.add(block.id)
+    return found

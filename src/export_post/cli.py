@@ -1,0 +1,188 @@
+"""``export-post``: convert posts from the command line.
+
+Exit codes: 0 every conversion succeeded, 1 at least one failed (the others were still
+written), 2 usage error (bad option, unknown format or theme, nothing to convert).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from . import __version__
+from .api import ALL_FORMATS, ExportResult, export_many, export_post, make_settings
+from .diagnostics import Severity, printable
+from .errors import ExportPostError
+from .registry import exporter_class, format_names
+from .themes import installed_themes, load_theme
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
+_SKIP_DIRS = {"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"}
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="export-post",
+        description="Convert Markdown (Jekyll/kramdown) posts to EPUB, PDF, PPTX slides and HTML.",
+    )
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="post files, or site/post folders")
+    parser.add_argument(
+        "-f",
+        "--format",
+        action="append",
+        metavar="FMT",
+        help=f"output format: {', '.join(ALL_FORMATS)} or all; repeat or comma-separate (default: pdf)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="output folder (existing, or ending in /), or a file for one input and one format; "
+        "default: next to each input",
+    )
+    parser.add_argument("--theme", default="default", help="theme name or theme folder (default: default)")
+    parser.add_argument(
+        "--site-root", metavar="DIR", help="folder that /-absolute image paths resolve against"
+    )
+    parser.add_argument("--strict", action="store_true", help="fail (and write nothing) on any warning")
+    parser.add_argument("--allow-remote", action="store_true", help="fetch https:// images")
+    parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
+    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="posts converted in parallel")
+    parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
+    parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
+    parser.add_argument("--version", action="version", version=f"export-post {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print notes and tracebacks too")
+    return parser
+
+
+def parse_formats(values: Sequence[str] | None) -> list[str]:
+    names: list[str] = []
+    for value in values or ["pdf"]:
+        names.extend(part.strip().lower() for part in value.split(",") if part.strip())
+    if "all" in names:
+        return list(ALL_FORMATS)
+    for name in names:
+        exporter_class(name)  # UnknownFormatError → usage error
+    return list(dict.fromkeys(names))
+
+
+def find_posts(path: Path) -> list[Path]:
+    """A file is itself; a folder means its ``_posts/`` if it has one, else every post file under it."""
+    if not path.is_dir():
+        return [path]
+    root = path / "_posts" if (path / "_posts").is_dir() else path
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(folder) / f for f in sorted(files) if f.lower().endswith(POST_SUFFIXES))
+    return found
+
+
+def plan_outputs(
+    inputs: list[Path], formats: list[str], output: str | None
+) -> tuple[Path | None, Path | None]:
+    """``(out_dir, single_file)`` from ``-o``: a folder, one file, or neither (next to inputs)."""
+    if output is None:
+        return None, None
+    target = Path(output)
+    if target.is_dir() or output.endswith(("/", os.sep)):
+        return target, None
+    if len(inputs) == 1 and len(formats) == 1 and not inputs[0].is_dir():
+        expected = exporter_class(formats[0]).file_extension
+        if target.suffix.lower() != expected:
+            raise UsageError(
+                f"output {output} should end in {expected} for {formats[0]} (or end in / for a folder)"
+            )
+        return None, target
+    return target, None
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.list_formats:
+            for name in format_names():
+                out.write(f"{name}\t{exporter_class(name).description}\n")
+            return EXIT_OK
+        if args.list_themes:
+            for name in sorted(installed_themes()):
+                theme = load_theme(name)
+                out.write(f"{theme.name}\t{theme.description}\t({theme.origin})\n")
+            return EXIT_OK
+        if not args.inputs:
+            raise UsageError("no input given; pass post files or folders (see --help)")
+        if args.jobs < 1:
+            raise UsageError("--jobs must be at least 1")
+        formats = parse_formats(args.format)
+        inputs = [Path(p) for p in args.inputs]
+        out_dir, single = plan_outputs(inputs, formats, args.output)
+        sources: list[Path] = []
+        for path in inputs:
+            posts = find_posts(path)
+            if path.is_dir() and not posts:
+                raise UsageError(f"{path}: no posts (*.md, *.markdown) found")
+            sources.extend(posts)
+        options = {"page_size": args.page_size} if args.page_size else {}
+        if single is not None:
+            settings = make_settings(
+                formats,
+                theme=args.theme,
+                site_root=args.site_root,
+                strict=args.strict,
+                allow_remote=args.allow_remote,
+                options=options,
+            )
+            results = export_post(sources[0], formats, None, settings, output_file=single)
+        else:
+            results = export_many(
+                sources,
+                formats,
+                out_dir,
+                jobs=args.jobs,
+                theme=args.theme,
+                site_root=args.site_root,
+                strict=args.strict,
+                allow_remote=args.allow_remote,
+                **options,
+            )
+    except (UsageError, ExportPostError) as error:
+        err.write(f"export-post: error: {printable(str(error))}\n")
+        return EXIT_USAGE
+    return report(results, out, err, quiet=args.quiet, verbose=args.verbose)
+
+
+def report(results: list[ExportResult], out: TextIO, err: TextIO, *, quiet: bool, verbose: bool) -> int:
+    failed = 0
+    for result in results:
+        for diagnostic in result.diagnostics:
+            if (diagnostic.severity is Severity.WARNING and not quiet) or verbose:
+                err.write(diagnostic.format() + "\n")
+        if result.ok:
+            if not quiet:
+                out.write(f"wrote {result.output}\n")
+        else:
+            failed += 1
+            err.write(f"export-post: error: {printable(result.error or '')}\n")
+            if verbose and result.detail:
+                err.write(result.detail)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

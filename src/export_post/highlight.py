@@ -1,0 +1,69 @@
+"""Syntax highlighting with Pygments, shared by the HTML-based exporters and the slides."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pygments import highlight, lex
+from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
+from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.styles import get_style_by_name
+from pygments.token import _TokenType
+from pygments.util import ClassNotFound
+
+CSS_CLASS = "highlight"
+
+
+@lru_cache(maxsize=64)
+def lexer_for(language: str) -> Lexer:
+    """The lexer for a fence's language name; plain text when unknown or empty."""
+    if language:
+        try:
+            return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
+        except ClassNotFound:
+            pass
+    plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
+    return plain
+
+
+def highlight_html(code: str, language: str) -> str:
+    """Highlighted code as ``<span class>`` markup (no wrapper), valid inside XHTML ``<pre>``."""
+    formatter = HtmlFormatter(nowrap=True, cssclass=CSS_CLASS)
+    return highlight(code, lexer_for(language), formatter)
+
+
+@lru_cache(maxsize=16)
+def highlight_css(style: str) -> str:
+    """The CSS for ``style`` scoped to ``pre.highlight`` (unknown styles fall back to default)."""
+    try:
+        get_style_by_name(style)
+    except ClassNotFound:
+        style = "default"
+    formatter = HtmlFormatter(style=style, cssclass=CSS_CLASS)
+    css = formatter.get_style_defs(f"pre.{CSS_CLASS}")  # type: ignore[no-untyped-call]
+    return str(css)
+
+
+def token_colors(code: str, language: str, style: str) -> list[tuple[str, str | None, bool, bool]]:
+    """``(text, hex colour or None, bold, italic)`` runs for slide code (native coloured text)."""
+    try:
+        style_cls = get_style_by_name(style)
+    except ClassNotFound:
+        style_cls = get_style_by_name("default")
+    out: list[tuple[str, str | None, bool, bool]] = []
+    for token, text in lex(code, lexer_for(language)):
+        spec = _style_for(style_cls, token)
+        color = spec["color"]
+        item = (text, f"#{color}" if color else None, bool(spec["bold"]), bool(spec["italic"]))
+        if out and out[-1][1:] == item[1:]:
+            out[-1] = (out[-1][0] + text, *item[1:])
+        else:
+            out.append(item)
+    return out
+
+
+def _style_for(style_cls: type, token: _TokenType) -> dict[str, object]:
+    while token not in style_cls._styles and token.parent is not None:  # type: ignore[attr-defined]
+        token = token.parent
+    return style_cls.style_for_token(token)  # type: ignore[attr-defined, no-any-return]

@@ -1,0 +1,64 @@
+"""Finding exporters: entry points (``export_post.exporters``) plus runtime registrations.
+
+Heavy libraries are imported by the exporter modules themselves, so listing formats only
+imports the small plugin modules.
+"""
+
+from __future__ import annotations
+
+import difflib
+from importlib import metadata
+
+from .errors import ExportError, UnknownFormatError
+from .exporter import Exporter
+
+ENTRY_POINT_GROUP = "export_post.exporters"
+_registered: dict[str, type[Exporter]] = {}
+
+
+def register_exporter(cls: type[Exporter], *, override: bool = False) -> None:
+    """Make ``cls`` available under ``cls.name`` without packaging (tests, scripts)."""
+    if not override and cls.name in _entry_points():
+        raise ExportError(f"format {cls.name!r} is already provided by {_entry_points()[cls.name].value}")
+    _registered[cls.name] = cls
+
+
+def unregister_exporter(name: str) -> None:
+    _registered.pop(name, None)
+
+
+def _entry_points() -> dict[str, metadata.EntryPoint]:
+    found: dict[str, metadata.EntryPoint] = {}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        other = found.get(ep.name)
+        if other is not None and other.value != ep.value:
+            raise ExportError(f"format {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
+        found[ep.name] = ep
+    return found
+
+
+def format_names() -> list[str]:
+    return sorted(set(_entry_points()) | set(_registered))
+
+
+def exporter_class(name: str) -> type[Exporter]:
+    if name in _registered:
+        return _registered[name]
+    ep = _entry_points().get(name)
+    if ep is None:
+        close = difflib.get_close_matches(name, format_names(), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; available: {', '.join(format_names())}"
+        raise UnknownFormatError(f"unknown format {name!r}{hint}")
+    try:
+        cls = ep.load()
+    except (ImportError, AttributeError) as err:
+        raise ExportError(f"format {name!r} ({ep.value}) cannot be loaded: {err}") from err
+    if not isinstance(cls, type) or not all(
+        hasattr(cls, attr) for attr in ("name", "media_type", "file_extension", "export")
+    ):
+        raise ExportError(f"format {name!r} ({ep.value}) is not an exporter class")
+    return cls
+
+
+def get_exporter(name: str) -> Exporter:
+    return exporter_class(name)()

@@ -1,0 +1,321 @@
+"""The one door through which any exporter (or the cover image) reads a file or URL.
+
+A :class:`ResourceResolver` is made per post and shared by every exporter of that post. It
+answers "may this post use this image, and what are its bytes?" and nothing else can read
+on a post's behalf: the PDF exporter hands WeasyPrint a fetcher that serves only what this
+resolver returned.
+
+Local references are percent-decoded (repeatedly, so ``%252e`` cannot sneak past), resolved
+against the post folder or, for ``/``-absolute ones, the site root, then ``realpath``-ed and
+must land on a regular file inside an allowed root (post folder, site root, theme). Files
+are size-capped, sniffed by content (not by extension), decoded once by Pillow under a
+pixel cap (a decompression bomb is refused, not warned about) and only JPEG, PNG, GIF,
+WebP (and SVG, as text) pass; BMP and TIFF are converted to PNG. Remote images are refused
+unless the policy allows them (see :mod:`export_post.remote`). Every refusal is a coded
+diagnostic and the caller renders a placeholder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import stat
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from PIL import Image as PILImage
+
+from .diagnostics import Reporter
+
+EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "image/svg+xml": ".svg",
+}
+_PIL_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+_CONVERT_TO_PNG = frozenset({"BMP", "TIFF", "ICO", "PPM", "TGA"})
+_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourcePolicy:
+    """Limits for what a post may load. Defaults suit untrusted posts."""
+
+    allow_remote: bool = False
+    allow_http: bool = False  # plain http, only together with allow_remote
+    max_bytes: int = 25 * 1024 * 1024
+    max_pixels: int = 40_000_000
+    remote_timeout: float = 15.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resource:
+    """An image a post may use: its bytes, type and pixel size, named by content hash."""
+
+    ref: str
+    data: bytes = field(repr=False)
+    media_type: str
+    width: int
+    height: int
+    digest: str
+
+    @property
+    def name(self) -> str:
+        """A generated file name (never taken from the post): ``<hash><ext>``."""
+        return self.digest[:20] + EXTENSIONS[self.media_type]
+
+    @property
+    def aspect(self) -> float:
+        return self.width / self.height if self.height else 1.0
+
+
+class ResourceResolver:
+    """Resolves image references for one post; results and refusals are cached per reference."""
+
+    def __init__(
+        self,
+        *,
+        post_dir: Path,
+        site_root: Path | None = None,
+        site_url: str = "",
+        extra_roots: tuple[Path, ...] = (),
+        policy: ResourcePolicy | None = None,
+        reporter: Reporter | None = None,
+    ) -> None:
+        self.post_dir = post_dir.resolve()
+        self.site_root = (site_root or post_dir).resolve()
+        self.site_url = site_url.rstrip("/")
+        self.roots = tuple(
+            dict.fromkeys([self.post_dir, self.site_root, *(r.resolve() for r in extra_roots)])
+        )
+        self.policy = policy or ResourcePolicy()
+        self.reporter = reporter or Reporter()
+        self._cache: dict[str, Resource | None] = {}
+
+    def image(self, ref: str, *, line: int | None = None) -> Resource | None:
+        """The image ``ref`` names, or None (after reporting why) if it cannot be used."""
+        if ref not in self._cache:
+            self._cache[ref] = self._resolve(ref, line)
+        return self._cache[ref]
+
+    @property
+    def resources(self) -> tuple[Resource, ...]:
+        """Every resource handed out so far (the manifest a renderer may read)."""
+        return tuple(r for r in self._cache.values() if r is not None)
+
+    # ---------------------------------------------------------------------------------
+
+    def _refuse(self, code: str, message: str, line: int | None) -> None:
+        self.reporter.warn(code, message, line=line)
+
+    def _resolve(self, ref: str, line: int | None) -> Resource | None:
+        ref = ref.strip()
+        if not ref:
+            self._refuse("image-no-source", "image with an empty source", line)
+            return None
+        target = ref
+        if self.site_url and target.startswith(self.site_url + "/"):
+            target = target[len(self.site_url) :]  # the site's own absolute URL: a local file
+        if target.startswith("//"):
+            target = "https:" + target
+        if "\\" in target or _DRIVE.match(target):
+            self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
+            return None
+        parts = urlsplit(target)
+        scheme = parts.scheme.lower()
+        if scheme in ("http", "https"):
+            return self._remote(ref, target, scheme, line)
+        if scheme == "data":
+            self._refuse("image-refused", "inline data: images are not supported; refused", line)
+            return None
+        if scheme:
+            self._refuse("image-refused", f"image {ref!r} uses the '{scheme}:' scheme; refused", line)
+            return None
+        return self._local(ref, parts.path, line)
+
+    def _local(self, ref: str, raw_path: str, line: int | None) -> Resource | None:
+        path = raw_path
+        for _ in range(4):
+            decoded = unquote(path)
+            if decoded == path:
+                break
+            path = decoded
+        else:
+            self._refuse("image-refused", f"image path {ref!r} is encoded too many times; refused", line)
+            return None
+        if "\x00" in path or not path.strip():
+            self._refuse("image-refused", f"image path {ref!r} is not a file name; refused", line)
+            return None
+        if path.startswith("/"):
+            base = self.site_root
+            baseurl = urlsplit(self.site_url).path.rstrip("/")
+            if baseurl and (path == baseurl or path.startswith(baseurl + "/")):
+                path = path[len(baseurl) :]
+            candidate = base / path.lstrip("/")
+        else:
+            candidate = self.post_dir / path
+        real = candidate.resolve()  # follows every symlink, so an escaping link is caught below
+        if not any(real == root or root in real.parents for root in self.roots):
+            self._refuse("image-outside-root", f"image {ref!r} resolves outside the site; refused", line)
+            return None
+        try:
+            info = real.stat()
+        except OSError:
+            self._refuse("image-not-found", f"image not found: {ref}", line)
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            self._refuse("image-refused", f"image {ref!r} is not a regular file; refused", line)
+            return None
+        if info.st_size > self.policy.max_bytes:
+            self._refuse(
+                "image-too-large",
+                f"image {ref!r} is {info.st_size} bytes (limit {self.policy.max_bytes})",
+                line,
+            )
+            return None
+        try:
+            data = real.read_bytes()
+        except OSError as err:
+            self._refuse("image-unreadable", f"cannot read image {ref!r}: {err.strerror}", line)
+            return None
+        return self.inspect(ref, data, line)
+
+    def _svg(self, ref: str, data: bytes, digest: str, line: int | None) -> Resource | None:
+        tag = _SVG_TAG.search(data[:65536])
+        if tag is None:
+            self._refuse("image-corrupt", f"image {ref!r} is not a valid SVG", line)
+            return None
+        if data.count(b"<") > MAX_SVG_ELEMENTS or b"<!ENTITY" in data:
+            self._refuse("image-refused", f"SVG {ref!r} is too complex (or declares entities); refused", line)
+            return None
+        width, height = _svg_size(tag.group(0))
+        return Resource(
+            ref=ref,
+            data=data,
+            media_type="image/svg+xml",
+            width=width,
+            height=height,
+            digest=digest,
+        )
+
+    def _remote(self, ref: str, url: str, scheme: str, line: int | None) -> Resource | None:
+        if not self.policy.allow_remote:
+            self._refuse(
+                "image-remote-disabled",
+                f"remote image not fetched (use --allow-remote to allow): {ref}",
+                line,
+            )
+            return None
+        if scheme == "http" and not self.policy.allow_http:
+            self._refuse("image-refused", f"plain-http image not fetched (https only): {ref}", line)
+            return None
+        from .remote import RemoteError, fetch  # imported only when the network is allowed
+
+        try:
+            data = fetch(
+                url,
+                max_bytes=self.policy.max_bytes,
+                timeout=self.policy.remote_timeout,
+                allow_http=self.policy.allow_http,
+            )
+        except RemoteError as err:
+            self._refuse("image-remote-failed", f"remote image {ref!r} not fetched: {err}", line)
+            return None
+        return self.inspect(ref, data, line)
+
+    def inspect(self, ref: str, data: bytes, line: int | None) -> Resource | None:
+        """Check ``data`` really is an allowed image under the caps; convert odd formats."""
+        digest = hashlib.sha256(data).hexdigest()
+        if _looks_like_svg(data):
+            return self._svg(ref, data, digest, line)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+                with PILImage.open(io.BytesIO(data)) as img:
+                    width, height = img.size
+                    kind = img.format or ""
+                    if width * height > self.policy.max_pixels:
+                        self._refuse(
+                            "image-too-large",
+                            f"image {ref!r} has {width * height} pixels (limit {self.policy.max_pixels})",
+                            line,
+                        )
+                        return None
+                    if kind not in _PIL_TYPES and kind not in _CONVERT_TO_PNG:
+                        self._refuse(
+                            "image-format",
+                            f"image {ref!r} is {kind or 'an unknown format'}; not supported",
+                            line,
+                        )
+                        return None
+                    img.load()  # decodes fully: truncated or corrupt files fail here
+                    if kind in _CONVERT_TO_PNG:
+                        out = io.BytesIO()
+                        img.save(out, "PNG")
+                        data = out.getvalue()
+                        return Resource(
+                            ref=ref,
+                            data=data,
+                            media_type="image/png",
+                            width=width,
+                            height=height,
+                            digest=hashlib.sha256(data).hexdigest(),
+                        )
+        except (PILImage.DecompressionBombError, PILImage.DecompressionBombWarning):
+            self._refuse("image-too-large", f"image {ref!r} is a decompression bomb; refused", line)
+            return None
+        except (OSError, SyntaxError, ValueError) as err:
+            self._refuse("image-corrupt", f"image {ref!r} cannot be decoded ({err})", line)
+            return None
+        return Resource(
+            ref=ref,
+            data=data,
+            media_type=_PIL_TYPES[kind],
+            width=width,
+            height=height,
+            digest=digest,
+        )
+
+
+_SVG_TAG = re.compile(rb"<svg\b[^>]*>", re.I | re.S)
+_SVG_LENGTH = re.compile(rb"^\s*([\d.]+)\s*(px|pt|mm|cm|in)?\s*$")
+_PX = {b"px": 1.0, b"pt": 4 / 3, b"mm": 96 / 25.4, b"cm": 96 / 2.54, b"in": 96.0}
+MAX_SVG_ELEMENTS = 20_000
+
+
+def _svg_size(tag: bytes) -> tuple[int, int]:
+    """Intrinsic size in CSS px from width/height, else the viewBox, else 300x150 (CSS default)."""
+
+    def attribute(name: bytes) -> bytes | None:
+        m = re.search(rb"\s" + name + rb"\s*=\s*[\"']([^\"']*)[\"']", tag)
+        return m.group(1) if m else None
+
+    def length(value: bytes | None) -> float | None:
+        m = _SVG_LENGTH.match(value or b"")
+        return float(m.group(1)) * _PX[m.group(2) or b"px"] if m else None
+
+    width, height = length(attribute(b"width")), length(attribute(b"height"))
+    box = (attribute(b"viewBox") or b"").replace(b",", b" ").split()
+    if len(box) == 4:
+        try:
+            bw, bh = float(box[2]), float(box[3])
+        except ValueError:
+            bw = bh = 0.0
+        if bw > 0 and bh > 0:
+            if width and not height:
+                height = width * bh / bw
+            elif height and not width:
+                width = height * bw / bh
+            elif not width and not height:
+                width, height = bw, bh
+    return max(1, round(width or 300)), max(1, round(height or 150))
+
+
+def _looks_like_svg(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower()

@@ -1,0 +1,375 @@
+"""The model as XHTML: the one markup the EPUB, PDF and HTML exporters share.
+
+Everything written here comes from model nodes, so the output is well-formed XML by
+construction: text is escaped, ids are checked and made unique, links are the ones the
+reader allowed and in-document links only point at ids that exist. How images are
+referenced is the caller's choice (``image_url``): an EPUB member, a data URI, or a URL
+the PDF fetcher serves from the resource manifest. A missing image becomes a visible
+placeholder with its alt text, never a dangling ``<img>``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import assert_never
+
+from .highlight import highlight_html
+from .labels import label
+from .model import (
+    Attr,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Div,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    PostMeta,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    ThematicBreak,
+    TocPlaceholder,
+    iter_blocks,
+    plain_text,
+)
+from .model.nodes import Align
+from .model.roles import epigraph
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+_ID = re.compile(r"^[A-Za-z_][\w.-]*$")
+_LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:px|%|em|rem)$")
+_CLASS = re.compile(r"^[A-Za-z_][\w-]*$")
+
+ImageUrl = Callable[[Image], "str | None"]
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+@dataclass(frozen=True, slots=True)
+class TocEntry:
+    level: int
+    id: str
+    text: str
+
+
+def toc_entries(doc: Document, max_level: int = 3) -> list[TocEntry]:
+    """The headings a table of contents lists (``{:.no_toc}`` ones excluded)."""
+    headings = [h for h in doc.headings if h.in_toc]
+    if not headings:
+        return []
+    top = min(h.level for h in headings)
+    return [
+        TocEntry(h.level - top + 1, h.id, plain_text(h.children))
+        for h in headings
+        if h.level - top + 1 <= max_level
+    ]
+
+
+@dataclass(slots=True)
+class TocNode:
+    entry: TocEntry
+    children: list[TocNode]
+
+
+def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
+    """Flat entries → a tree by level (a jump of several levels nests one step deeper)."""
+    roots: list[TocNode] = []
+    stack: list[TocNode] = []
+    for entry in entries:
+        while stack and stack[-1].entry.level >= entry.level:
+            stack.pop()
+        node = TocNode(entry, [])
+        (stack[-1].children if stack else roots).append(node)
+        stack.append(node)
+    return roots
+
+
+class XhtmlRenderer:
+    """Renders blocks and inlines of one document to XHTML fragments."""
+
+    def __init__(
+        self,
+        doc: Document,
+        *,
+        image_url: ImageUrl,
+        href_for_id: Callable[[str], str] | None = None,
+    ) -> None:
+        self.doc = doc
+        self.image_url = image_url
+        self.href_for_id = href_for_id or (lambda ident: "#" + ident)
+        self.lang = doc.meta.lang
+        self._epigraph = epigraph(doc.blocks)
+        self._known_ids = {h.id for h in doc.headings} | _attr_ids(doc)
+        self._emitted_ids: set[str] = set()
+
+    # ----------------------------------------------------------------------- helpers
+
+    def _attrs(self, attr: Attr, *extra_classes: str) -> str:
+        out = ""
+        ident = attr.id
+        if ident and _ID.match(ident) and ident not in self._emitted_ids:
+            self._emitted_ids.add(ident)
+            out += f' id="{esc(ident)}"'
+        classes = [c for c in (*extra_classes, *attr.classes) if _CLASS.match(c)]
+        if classes:
+            out += f' class="{esc(" ".join(dict.fromkeys(classes)))}"'
+        return out
+
+    # ------------------------------------------------------------------------ blocks
+
+    def blocks(self, blocks: Iterable[Block]) -> str:
+        return "".join(self.block(b) for b in blocks)
+
+    def block(self, block: Block) -> str:
+        match block:
+            case Paragraph(children=kids, attr=attr):
+                return f"<p{self._attrs(attr)}>{self.inlines(kids)}</p>\n"
+            case Heading(level=level, children=kids, attr=attr):
+                tag = f"h{min(level, 6)}"
+                return f"<{tag}{self._attrs(attr)}>{self.inlines(kids)}</{tag}>\n"
+            case BulletList(items=items, attr=attr):
+                return f"<ul{self._attrs(attr)}>\n{self._items(items)}</ul>\n"
+            case OrderedList(items=items, start=start, attr=attr):
+                start_attr = f' start="{start}"' if start != 1 else ""
+                return f"<ol{self._attrs(attr)}{start_attr}>\n{self._items(items)}</ol>\n"
+            case BlockQuote(children=kids, attr=attr):
+                extra = ("epigraph",) if block is self._epigraph else ()
+                return f"<blockquote{self._attrs(attr, *extra)}>\n{self.blocks(kids)}</blockquote>\n"
+            case CodeBlock(text=text, language=language, attr=attr):
+                lang = f' data-lang="{esc(language)}"' if language else ""
+                body = highlight_html(text, language)
+                return f"<pre{self._attrs(attr, 'highlight')}{lang}><code>{body}</code></pre>\n"
+            case Figure():
+                return self.figure(block)
+            case Table():
+                return self.table(block)
+            case ThematicBreak(attr=attr):
+                return f"<hr{self._attrs(attr)}/>\n"
+            case TocPlaceholder(attr=attr):
+                return self.toc(attr)
+            case Div(children=kids, attr=attr):
+                return f"<div{self._attrs(attr)}>\n{self.blocks(kids)}</div>\n"
+            case _:
+                assert_never(block)
+
+    def _items(self, items: Iterable[ListItem]) -> str:
+        out = []
+        for item in items:
+            box = ""
+            if item.checked is not None:
+                box = '<span class="task-box">' + ("\u2611" if item.checked else "\u2610") + "</span> "
+            inner = self.blocks(item.children).strip()
+            # A tight item's single paragraph renders inline, as Markdown renderers do.
+            if inner.startswith("<p>") and inner.endswith("</p>") and inner.count("<p") == 1:
+                inner = inner[3:-4]
+            cls = ' class="task"' if item.checked is not None else ""
+            out.append(f"<li{cls}>{box}{inner}</li>\n")
+        return "".join(out)
+
+    def figure(self, figure: Figure) -> str:
+        image = figure.image
+        url = self.image_url(image)
+        caption = f"<figcaption>{self.inlines(figure.caption)}</figcaption>" if figure.caption else ""
+        if url is None:
+            alt = image.alt or image.src
+            text = f"{label('missing', self.lang)}: {alt}"
+            body = f'<div class="image-placeholder" role="img" aria-label="{esc(alt)}">{esc(text)}</div>'
+            return f"<figure{self._attrs(figure.attr, 'missing')}>{body}{caption}</figure>\n"
+        return f"<figure{self._attrs(figure.attr)}>{self._img(image, url)}{caption}</figure>\n"
+
+    def _img(self, image: Image, url: str, *extra: str) -> str:
+        style = []
+        for key in ("width", "height"):
+            value = image.attr.get(key)
+            if value and _LENGTH.match(value):
+                style.append(f"{key}: {value}")
+        style_attr = f' style="{"; ".join(style)}"' if style else ""
+        title = f' title="{esc(image.title)}"' if image.title else ""
+        attrs = self._attrs(image.attr, *extra)
+        return f'<img src="{esc(url)}" alt="{esc(image.alt)}"{title}{style_attr}{attrs}/>'
+
+    def table(self, table: Table) -> str:
+        parts = [f"<table{self._attrs(table.attr)}>"]
+        if table.caption:
+            parts.append(f"<caption>{self.inlines(table.caption)}</caption>")
+        if table.head:
+            cells = "".join(f"<th{_align(c.align)}>{self.inlines(c.children)}</th>" for c in table.head)
+            parts.append(f"<thead><tr>{cells}</tr></thead>")
+        if table.rows:
+            parts.append("<tbody>")
+            for row in table.rows:
+                cells = "".join(f"<td{_align(c.align)}>{self.inlines(c.children)}</td>" for c in row)
+                parts.append(f"<tr>{cells}</tr>")
+            parts.append("</tbody>")
+        parts.append("</table>\n")
+        return "".join(parts)
+
+    def toc(self, attr: Attr) -> str:
+        entries = toc_entries(self.doc)
+        if not entries:
+            return ""
+        title = label("contents", self.lang)
+        return (
+            f'<nav{self._attrs(attr, "toc")} role="doc-toc" aria-label="{esc(title)}">\n'
+            f'<p class="toc-title">{esc(title)}</p>\n{self._toc_list(nest_toc(entries))}</nav>\n'
+        )
+
+    def _toc_list(self, nodes: list[TocNode]) -> str:
+        items = []
+        for node in nodes:
+            entry = node.entry
+            href = esc(self.href_for_id(entry.id))
+            inner = self._toc_list(node.children) if node.children else ""
+            items.append(
+                f'<li class="toc-level-{entry.level}"><a href="{href}">{esc(entry.text)}</a>{inner}</li>\n'
+            )
+        return "<ol>\n" + "".join(items) + "</ol>\n"
+
+    # ----------------------------------------------------------------------- inlines
+
+    def inlines(self, inlines: Iterable[Inline]) -> str:
+        return "".join(self.inline(node) for node in inlines)
+
+    def inline(self, node: Inline) -> str:
+        match node:
+            case Text(text=text):
+                return esc(text)
+            case Emph(children=kids):
+                return f"<em>{self.inlines(kids)}</em>"
+            case Strong(children=kids):
+                return f"<strong>{self.inlines(kids)}</strong>"
+            case Strikethrough(children=kids):
+                return f"<del>{self.inlines(kids)}</del>"
+            case Superscript(children=kids):
+                return f"<sup>{self.inlines(kids)}</sup>"
+            case Subscript(children=kids):
+                return f"<sub>{self.inlines(kids)}</sub>"
+            case Span(children=kids, attr=attr):
+                return f"<span{self._attrs(attr)}>{self.inlines(kids)}</span>"
+            case Code(text=text, attr=attr):
+                return f"<code{self._attrs(attr)}>{esc(text)}</code>"
+            case Link(children=kids, url=url, title=title, attr=attr):
+                return self.link(kids, url, title, attr)
+            case Image():
+                src = self.image_url(node)
+                if src is None:
+                    return f'<span class="image-placeholder">[{esc(node.alt or node.src)}]</span>'
+                return self._img(node, src, "inline")
+            case LineBreak():
+                return "<br/>"
+            case _:
+                assert_never(node)
+
+    def link(self, kids: tuple[Inline, ...], url: str, title: str, attr: Attr) -> str:
+        inner = self.inlines(kids)
+        if url.startswith("#"):
+            target = url[1:]
+            if target not in self._known_ids:
+                return inner  # a dangling in-page link would be an invalid EPUB reference
+            url = self.href_for_id(target)
+        title_attr = f' title="{esc(title)}"' if title else ""
+        return f'<a href="{esc(url)}"{title_attr}{self._attrs(attr)}>{inner}</a>'
+
+    # ------------------------------------------------------------------------ header
+
+    def header(self, cover_url: str | None) -> str:
+        """The title block: cover image, title, description, author and date."""
+        meta = self.doc.meta
+        parts = ['<header class="post-header">\n']
+        if cover_url:
+            parts.append(
+                f'<div class="cover"><img src="{esc(cover_url)}" alt="" role="presentation"/></div>\n'
+            )
+        parts.append(f'<h1 class="post-title">{esc(meta.title)}</h1>\n')
+        if meta.description:
+            parts.append(f'<p class="post-description">{esc(meta.description)}</p>\n')
+        bits = []
+        if meta.author:
+            bits.append(f'<span class="post-author">{esc(meta.author)}</span>')
+        if meta.date_text:
+            bits.append(f'<time datetime="{meta.date_text}">{esc(human_date(meta))}</time>')
+        if bits:
+            separator = ' <span class="sep">·</span> '
+            parts.append(f'<p class="post-meta">{separator.join(bits)}</p>\n')
+        parts.append("</header>\n")
+        return "".join(parts)
+
+
+def meta_tags(meta: PostMeta, generator: str) -> str:
+    """``<meta>`` elements for the document info (WeasyPrint copies them into the PDF)."""
+    tags = [("generator", generator)]
+    if meta.author:
+        tags.append(("author", meta.author))
+    if meta.description:
+        tags.append(("description", meta.description))
+    if meta.tags:
+        tags.append(("keywords", ", ".join(meta.tags)))
+    if meta.date_text:
+        tags.append(("dcterms.created", meta.date_text))
+    return "".join(f'<meta name="{name}" content="{esc(value)}"/>\n' for name, value in tags)
+
+
+def human_date(meta: PostMeta) -> str:
+    if meta.date is None:
+        return ""
+    if meta.lang.split("-")[0] == "en":
+        return f"{meta.date.day} {meta.date.strftime('%B %Y')}"
+    return meta.date_text
+
+
+def _align(align: Align) -> str:
+    return f' class="align-{align.value}"' if align is not Align.DEFAULT else ""
+
+
+def _attr_ids(doc: Document) -> set[str]:
+    ids: set[str] = set()
+    for block in iter_blocks(doc.blocks):
+        attr = getattr(block, "attr", None)
+        if isinstance(attr, Attr) and attr.id:
+            ids.add(attr.id)
+    return ids
+
+
+def page(
+    body: str,
+    *,
+    title: str,
+    lang: str,
+    direction: str,
+    css: str = "",
+    stylesheets: Iterable[str] = (),
+    head_extra: str = "",
+    epub: bool = False,
+) -> str:
+    """A complete XHTML document around ``body``."""
+    ns = f' xmlns:epub="{EPUB_NS}"' if epub else ""
+    links = "".join(f'<link rel="stylesheet" type="text/css" href="{esc(h)}"/>\n' for h in stylesheets)
+    style = f"<style>\n{css}\n</style>\n" if css else ""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        f'<html xmlns="{XHTML_NS}"{ns} lang="{esc(lang)}" xml:lang="{esc(lang)}" dir="{direction}">\n'
+        f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title)}</title>\n'
+        f"{head_extra}{links}{style}</head>\n"
+        f"<body>\n{body}</body>\n</html>\n"
+    )
