@@ -1,0 +1,33 @@
+"""PPTX export: a planned, measured slide deck (python-pptx).
+
+Two halves, as pandoc's PowerPoint writer: :mod:`.plan` turns the document into a
+:class:`~.deck.Deck` (pure, no python-pptx), :mod:`.render` draws it.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from export_post.exporter import ExportContext, NoOptions
+from export_post.model import Document, Image
+
+
+class PptxExporter:
+    name: ClassVar[str] = "pptx"
+    media_type: ClassVar[str] = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+    file_extension: ClassVar[str] = ".pptx"
+    description: ClassVar[str] = (
+        "16:9 slide deck: one slide per section and image, full text in speaker notes"
+    )
+    Options: ClassVar[type[NoOptions]] = NoOptions
+
+    def export(self, document: Document, context: ExportContext) -> bytes:
+        from .plan import Planner
+        from .render import Renderer
+
+        def lookup(image: Image) -> object:
+            return context.resources.image(image.src, line=image.line)
+
+        planner = Planner(document, context.theme.slides, lookup, code_style=context.theme.code_style)  # type: ignore[arg-type]
+        deck = planner.plan()
+        return Renderer(deck, context.theme.slides, context.reporter, context.theme.colors).render()

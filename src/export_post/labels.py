@@ -2,59 +2,22 @@
 
 from __future__ import annotations
 
-_LABELS: dict[str, dict[str, str]] = {
-    "en": {
-        "contents": "Contents",
-        "missing": "Image unavailable",
-        "cover": "Cover",
-        "agenda": "Agenda",
-    },
-    "de": {
-        "contents": "Inhalt",
-        "missing": "Bild nicht verfügbar",
-        "cover": "Titelbild",
-        "agenda": "Agenda",
-    },
-    "fr": {
-        "contents": "Sommaire",
-        "missing": "Image indisponible",
-        "cover": "Couverture",
-        "agenda": "Programme",
-    },
-    "es": {
-        "contents": "Contenido",
-        "missing": "Imagen no disponible",
-        "cover": "Portada",
-        "agenda": "Agenda",
-    },
-    "pt": {
-        "contents": "Sumário",
-        "missing": "Imagem indisponível",
-        "cover": "Capa",
-        "agenda": "Agenda",
-    },
-    "zh": {"contents": "目录", "missing": "图片不可用", "cover": "封面", "agenda": "议程"},
-    "ja": {
-        "contents": "目次",
-        "missing": "画像を表示できません",
-        "cover": "表紙",
-        "agenda": "アジェンダ",
-    },
-    "ko": {
-        "contents": "목차",
-        "missing": "이미지를 사용할 수 없음",
-        "cover": "표지",
-        "agenda": "목차",
-    },
-    "fa": {
-        "contents": "فهرست",
-        "missing": "تصویر در دسترس نیست",
-        "cover": "جلد",
-        "agenda": "دستور کار",
-    },
+# key: contents, missing image, cover, agenda, introduction
+_KEYS = ("contents", "missing", "cover", "agenda", "introduction")
+_LABELS: dict[str, tuple[str, ...]] = {
+    "en": ("Contents", "Image unavailable", "Cover", "Agenda", "Introduction"),
+    "de": ("Inhalt", "Bild nicht verfügbar", "Titelbild", "Agenda", "Einleitung"),
+    "fr": ("Sommaire", "Image indisponible", "Couverture", "Programme", "Introduction"),
+    "es": ("Contenido", "Imagen no disponible", "Portada", "Agenda", "Introducción"),
+    "pt": ("Sumário", "Imagem indisponível", "Capa", "Agenda", "Introdução"),
+    "zh": ("目录", "图片不可用", "封面", "议程", "引言"),
+    "ja": ("目次", "画像を表示できません", "表紙", "アジェンダ", "はじめに"),
+    "ko": ("목차", "이미지를 사용할 수 없음", "표지", "목차", "소개"),
+    "fa": ("فهرست", "تصویر در دسترس نیست", "جلد", "دستور کار", "مقدمه"),
 }
 
 
 def label(key: str, lang: str) -> str:
-    table = _LABELS.get(lang.split("-")[0].lower(), _LABELS["en"])
-    return table.get(key, _LABELS["en"][key])
+    """``key`` in ``lang`` (its primary subtag), English when the language is not listed."""
+    row = _LABELS.get(lang.split("-")[0].lower(), _LABELS["en"])
+    return row[_KEYS.index(key)]

@@ -1,0 +1,114 @@
+"""The slide deck as data: what the planner decides and the renderer draws.
+
+Geometry is in points (1/72 in) with the origin at the slide's top-left corner. No
+python-pptx types appear here, so layout rules are tested without writing a file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from export_post.model import Run
+from export_post.resources import Resource
+
+
+class Kind(Enum):
+    TITLE = "title"
+    AGENDA = "agenda"
+    SECTION = "section"
+    CONTENT = "content"
+    QUOTE = "quote"
+    IMAGE = "image"
+    CODE = "code"
+    TABLE = "table"
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def right(self) -> float:
+        return self.x + self.w
+
+    @property
+    def bottom(self) -> float:
+        return self.y + self.h
+
+    def inset(self, dx: float, dy: float) -> Rect:
+        return Rect(self.x + dx, self.y + dy, self.w - 2 * dx, self.h - 2 * dy)
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """One paragraph of slide text: styled runs, an indent level and a bullet (or none)."""
+
+    runs: tuple[Run, ...]
+    level: int = 0
+    bullet: str | None = "\u2022"
+    note: str = ""  # the full text this bullet summarises (goes to the speaker notes)
+    source: str = "paragraph"  # paragraph | item | quote | heading
+
+
+@dataclass(frozen=True, slots=True)
+class TextBox:
+    rect: Rect
+    paras: tuple[Para, ...]
+    size: float
+    role: str = (
+        "body"  # body | statement | title | subtitle | caption | quote | attribution | code | meta | number
+    )
+    align: str = "left"  # left | center
+    mono: bool = False
+    colored: tuple[tuple[str, str | None, bool, bool], ...] = ()  # highlighted code runs
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    rect: Rect
+    resource: Resource
+    alt: str
+    crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # left, top, right, bottom fractions
+
+
+@dataclass(frozen=True, slots=True)
+class TableCellText:
+    runs: tuple[Run, ...]
+    align: str = "left"
+
+
+@dataclass(frozen=True, slots=True)
+class TableShape:
+    rect: Rect
+    header: tuple[TableCellText, ...]
+    rows: tuple[tuple[TableCellText, ...], ...]
+    col_widths: tuple[float, ...]
+    row_heights: tuple[float, ...]  # header first (when there is one)
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
+class Slide:
+    kind: Kind
+    title: TextBox | None = None
+    boxes: tuple[TextBox, ...] = ()
+    pictures: tuple[Picture, ...] = ()
+    table: TableShape | None = None
+    notes: str = ""
+    background: str | None = None  # a solid fill colour (hex) instead of the theme background
+    overlay: bool = False  # darken the picture under the text (title slide)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Deck:
+    width: float
+    height: float
+    slides: tuple[Slide, ...]
+    font: str
+    heading_font: str
+    mono_font: str
+    stats: dict[str, int] = field(default_factory=dict, compare=False)

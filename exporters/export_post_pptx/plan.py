@@ -1,0 +1,726 @@
+"""Document → Deck: which slides a post becomes and how their text fits (no python-pptx here).
+
+Slides, in document order:
+
+* a title slide (cover image full-bleed under a dark overlay, title, description, author/date);
+* an agenda slide where the post asked for a table of contents (``{:toc}``);
+* a quote slide for the epigraph, a content slide for the rest of the introduction;
+* per heading: a content slide when it has content directly under it (bullets: lists stay
+  lists, paragraphs reduced to their lead sentence, full text in the speaker notes), a
+  section divider when it only has subsections; then one slide per image, code block and
+  table of that section.
+
+Text is fitted by measurement: at the theme's body size, a body that does not fit is split
+at paragraph boundaries into "Title (2/3)" slides; a single paragraph that does not fit
+alone is shrunk, never below the theme's minimum size, and split by sentences if even that
+is not enough.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+from export_post.labels import label
+from export_post.model import (
+    Block,
+    BlockQuote,
+    BulletList,
+    CodeBlock,
+    Div,
+    Document,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    ListItem,
+    OrderedList,
+    Paragraph,
+    Run,
+    RunStyle,
+    Section,
+    Table,
+    TableCell,
+    Text,
+    ThematicBreak,
+    TocPlaceholder,
+    plain_text,
+    squash,
+    to_runs,
+)
+from export_post.model.roles import epigraph
+from export_post.resources import Resource
+from export_post.themes import SlideStyle
+from export_post.xhtml import human_date, toc_entries
+
+from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableCellText, TableShape, TextBox
+from .geometry import (
+    INSET_X,
+    INSET_Y,
+    SPACE_BEFORE_EM,
+    SUB_SPACE_BEFORE_EM,
+    Geometry,
+    margin_left,
+)
+from .measure import Piece, Style, count_lines, line_height_em
+from .summary import lead_runs, split_sentences
+
+ImageLookup = Callable[[Image], "Resource | None"]
+TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
+QUOTE_SIZES = (32.0, 28.0, 24.0, 20.0)
+STATEMENT_SIZES = (32.0, 30.0, 28.0)
+_ATTRIBUTION = re.compile(r"^(?P<quote>.+?)\s+[\u2013\u2014-]{1,2}\s*(?P<who>[^\u2013\u2014]{2,80})$", re.S)
+
+
+@dataclass
+class _Stats:
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, key: str, n: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + n
+
+
+class Planner:
+    def __init__(
+        self,
+        document: Document,
+        style: SlideStyle,
+        images: ImageLookup,
+        geometry: Geometry | None = None,
+        code_style: str = "default",
+    ) -> None:
+        self.doc = document
+        self.style = style
+        self.images = images
+        self.geo = geometry or Geometry()
+        self.code_style = code_style
+        self.lang = document.meta.lang
+        self.stats = _Stats()
+        self._epigraph = epigraph(document.blocks)
+        self._section_number = 0
+
+    # ---------------------------------------------------------------------- measuring
+
+    def _style(self, run_style: RunStyle, *, heading: bool = False, italic: bool = False) -> Style:
+        if run_style.code:
+            return Style(self.style.mono_font, run_style.bold, run_style.italic, mono=True)
+        family = self.style.heading_font if heading else self.style.font
+        return Style(family, run_style.bold or heading, run_style.italic or italic)
+
+    def _pieces(self, runs: Sequence[Run], *, heading: bool = False, italic: bool = False) -> list[Piece]:
+        return [Piece(r.text, self._style(r.style, heading=heading, italic=italic)) for r in runs]
+
+    def _line_height(self, size: float, *, heading: bool = False, mono: bool = False) -> float:
+        family = self.style.mono_font if mono else self.style.heading_font if heading else self.style.font
+        return line_height_em(Style(family, heading, mono=mono)) * size
+
+    def para_height(
+        self, para: Para, size: float, width: float, *, first: bool, italic: bool = False
+    ) -> float:
+        text_width = width - 2 * INSET_X - margin_left(para.level, para.bullet is not None)
+        lines = count_lines(self._pieces(para.runs, italic=italic), size, text_width)
+        before = 0.0 if first else size * (SPACE_BEFORE_EM if para.level == 0 else SUB_SPACE_BEFORE_EM)
+        return before + lines * self._line_height(size)
+
+    def body_height(self, paras: Sequence[Para], size: float, width: float, *, italic: bool = False) -> float:
+        return 2 * INSET_Y + sum(
+            self.para_height(p, size, width, first=i == 0, italic=italic) for i, p in enumerate(paras)
+        )
+
+    def _fits_text(self, runs: Sequence[Run], size: float, rect: Rect, *, heading: bool = False) -> bool:
+        lines = count_lines(self._pieces(runs, heading=heading), size, rect.w - 2 * INSET_X)
+        return 2 * INSET_Y + lines * self._line_height(size, heading=heading) <= rect.h
+
+    def fit_size(
+        self, runs: Sequence[Run], rect: Rect, sizes: Sequence[float], *, heading: bool = False
+    ) -> float | None:
+        for size in sizes:
+            if self._fits_text(runs, size, rect, heading=heading):
+                return size
+        return None
+
+    # ---------------------------------------------------------------------- slides
+
+    def plan(self) -> Deck:
+        slides: list[Slide] = [self.title_slide()]
+        sections = self.doc.sections
+        if sections and sections[0].heading is None:
+            slides.extend(self.preamble(sections[0].blocks))
+            sections = sections[1:]
+        for section in sections:
+            slides.extend(self.section(section, top=True))
+        self.stats.add("slides", len(slides))
+        return Deck(
+            width=self.geo.width,
+            height=self.geo.height,
+            slides=tuple(slides),
+            font=self.style.font,
+            heading_font=self.style.heading_font,
+            mono_font=self.style.mono_font,
+            stats=self.stats.counts,
+        )
+
+    def title_text(
+        self, text: str, rect: Rect | None = None, sizes: Sequence[float] = TITLE_SIZES
+    ) -> TextBox:
+        rect = rect or self.geo.title
+        runs: tuple[Run, ...] = (Run(text=text),)
+        size = self.fit_size(runs, rect, sizes, heading=True)
+        if size is None:  # absurdly long: the smallest size, shortened to what fits
+            size = sizes[-1]
+            runs = self._shorten(runs, size, rect)
+            self.stats.add("titles_shortened")
+        return TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="title")
+
+    def _shorten(self, runs: tuple[Run, ...], size: float, rect: Rect) -> tuple[Run, ...]:
+        words = "".join(r.text for r in runs).split()
+        while words and not self._fits_text(
+            (Run(text=" ".join(words) + "\u2026"),), size, rect, heading=True
+        ):
+            words.pop()
+        return (Run(text=" ".join(words) + "\u2026"),)
+
+    def title_slide(self) -> Slide:
+        meta = self.doc.meta
+        geo = self.geo
+        cover = self.images(Image(src=meta.image)) if meta.image else None
+        pictures: tuple[Picture, ...] = ()
+        if cover is not None and cover.media_type != "image/svg+xml":
+            pictures = (Picture(rect=geo.full, resource=cover, alt="", crop=_cover_crop(cover, geo.full)),)
+        left = geo.margin
+        width = geo.width - 2 * geo.margin
+        title = self.title_text(meta.title, Rect(left, 230.0, width, 130.0), (44.0, 40.0, 36.0, 32.0, 28.0))
+        boxes: list[TextBox] = []
+        if meta.description:
+            runs = (Run(text=meta.description),)
+            rect = Rect(left, 364.0, width, 74.0)
+            size = self.fit_size(runs, rect, (22.0, 20.0, 18.0, 16.0)) or 16.0
+            boxes.append(
+                TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="subtitle")
+            )
+        byline = " \u00b7 ".join(x for x in (meta.author, human_date(meta)) if x)
+        if byline:
+            rect = Rect(left, 452.0, width, 32.0)
+            boxes.append(
+                TextBox(
+                    rect=rect, paras=(Para(runs=(Run(text=byline),), bullet=None),), size=16.0, role="meta"
+                )
+            )
+        notes = "\n".join(x for x in (meta.title, meta.description, byline) if x)
+        return Slide(
+            kind=Kind.TITLE,
+            title=title,
+            boxes=tuple(boxes),
+            pictures=pictures,
+            notes=notes,
+            overlay=bool(pictures),
+        )
+
+    def agenda(self) -> list[Slide]:
+        entries = toc_entries(self.doc, max_level=1)
+        paras = [Para(runs=(Run(text=e.text),), bullet="\u2022", note=e.text) for e in entries]
+        if not paras:
+            return []
+        return self.content_slides(label("agenda", self.lang), paras, kind=Kind.AGENDA)
+
+    def preamble(self, blocks: tuple[Block, ...]) -> list[Slide]:
+        slides: list[Slide] = []
+        rest: list[Block] = []
+        for block in blocks:
+            if isinstance(block, TocPlaceholder):
+                slides.extend(self.agenda())
+            elif block is self._epigraph:
+                slides.extend(self.quote_slides(block))
+            else:
+                rest.append(block)
+        slides.extend(self.blocks_to_slides(label("introduction", self.lang), tuple(rest)))
+        return slides
+
+    def section(self, section: Section, *, top: bool) -> list[Slide]:
+        assert section.heading is not None
+        title = plain_text(section.heading.children)
+        if top:
+            self._section_number += 1
+        own = tuple(b for b in section.blocks if not isinstance(b, ThematicBreak | TocPlaceholder))
+        slides: list[Slide] = []
+        if own:
+            slides.extend(self.blocks_to_slides(title, own))
+        else:
+            slides.append(self.divider(section, self._section_number if top else None))
+        for sub in section.subsections:
+            slides.extend(self.section(sub, top=False))
+        return slides
+
+    def divider(self, section: Section, number: int | None) -> Slide:
+        assert section.heading is not None
+        geo = self.geo
+        title_text = plain_text(section.heading.children)
+        title = self.title_text(
+            title_text,
+            Rect(geo.margin, 220.0, geo.width - 2 * geo.margin, 120.0),
+            (44.0, 40.0, 36.0, 32.0, 28.0),
+        )
+        boxes: list[TextBox] = []
+        if number is not None:
+            boxes.append(
+                TextBox(
+                    rect=Rect(geo.margin, 120.0, 300.0, 96.0),
+                    paras=(Para(runs=(Run(text=f"{number:02d}"),), bullet=None),),
+                    size=66.0,
+                    role="number",
+                )
+            )
+        subs = [plain_text(s.heading.children) for s in section.subsections if s.heading is not None]
+        if subs:
+            runs = (Run(text="  \u00b7  ".join(subs)),)
+            rect = Rect(geo.margin, 352.0, geo.width - 2 * geo.margin, 120.0)
+            size = self.fit_size(runs, rect, (20.0, 18.0, 16.0))
+            if size is not None:
+                boxes.append(
+                    TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="subtitle")
+                )
+        notes = title_text + ("\n" + "\n".join(subs) if subs else "")
+        return Slide(kind=Kind.SECTION, title=title, boxes=tuple(boxes), notes=notes)
+
+    # ------------------------------------------------------------ section content
+
+    def blocks_to_slides(self, title: str, blocks: tuple[Block, ...]) -> list[Slide]:
+        paras: list[Para] = []
+        extras: list[Slide] = []
+        self._collect(blocks, title, paras, extras, level=0)
+        if any(p.source == "item" for p in paras):
+            # Next to a list, paragraphs read as its introduction: no bullet of their own.
+            paras = [
+                replace(p, bullet=None) if p.source == "paragraph" and p.level == 0 else p for p in paras
+            ]
+        slides = self.content_slides(title, paras) if paras else []
+        return slides + extras
+
+    def _collect(
+        self, blocks: Sequence[Block], title: str, paras: list[Para], extras: list[Slide], level: int
+    ) -> None:
+        for block in blocks:
+            match block:
+                case Paragraph(children=kids):
+                    paras.append(self._summary_para(kids, level, bullet="\u2022" if level == 0 else "\u2013"))
+                case Heading(children=kids):
+                    runs = tuple(replace(r, style=replace(r.style, bold=True)) for r in to_runs(kids))
+                    paras.append(
+                        Para(runs=runs, level=level, bullet=None, note=plain_text(kids), source="heading")
+                    )
+                case BulletList(items=items) | OrderedList(items=items):
+                    start = block.start if isinstance(block, OrderedList) else None
+                    for index, item in enumerate(items):
+                        self._item(
+                            item, title, paras, extras, level, None if start is None else start + index
+                        )
+                case BlockQuote(children=kids):
+                    if block is self._epigraph:
+                        extras.extend(self.quote_slides(block))
+                    else:
+                        for para in _paragraph_inlines(kids):
+                            runs = tuple(
+                                replace(r, style=replace(r.style, italic=True)) for r in to_runs(para)
+                            )
+                            lead, _ = lead_runs(runs)
+                            paras.append(
+                                Para(
+                                    runs=lead,
+                                    level=level,
+                                    bullet="\u275d",
+                                    note=squash(plain_text(para)),
+                                    source="quote",
+                                )
+                            )
+                case CodeBlock():
+                    extras.extend(self.code_slides(title, block))
+                case Figure():
+                    slide = self.image_slide(title, block)
+                    if slide is not None:
+                        extras.append(slide)
+                case Table():
+                    extras.extend(self.table_slides(title, block))
+                case Div(children=kids):
+                    self._collect(kids, title, paras, extras, level)
+                case ThematicBreak() | TocPlaceholder():
+                    pass
+
+    def _item(
+        self,
+        item: ListItem,
+        title: str,
+        paras: list[Para],
+        extras: list[Slide],
+        level: int,
+        number: int | None,
+    ) -> None:
+        first, *rest = item.children or (Paragraph(children=()),)
+        bullet = f"{number}." if number is not None else ("\u2022" if level == 0 else "\u2013")
+        if item.checked is not None:
+            bullet = "\u2611" if item.checked else "\u2610"
+        if isinstance(first, Paragraph):
+            paras.append(replace(self._summary_para(first.children, level, bullet=bullet), source="item"))
+        else:
+            rest = [first, *rest]
+        self._collect(rest, title, paras, extras, level + 1)
+
+    def _summary_para(self, inlines: tuple[Inline, ...], level: int, bullet: str | None) -> Para:
+        runs = _clean_runs(to_runs(inlines))
+        lead, cut = lead_runs(runs)
+        if cut:
+            self.stats.add("paragraphs_summarised")
+        return Para(runs=lead, level=level, bullet=bullet, note=squash(plain_text(inlines)))
+
+    def content_slides(self, title: str, paras: list[Para], kind: Kind = Kind.CONTENT) -> list[Slide]:
+        rect = self.geo.body
+        if kind is Kind.CONTENT and len(paras) == 1 and paras[0].source == "paragraph":
+            statement = self.statement(title, paras[0])
+            if statement is not None:
+                return [statement]
+        chunks = self.fit(paras, rect)
+        slides = []
+        for index, (chunk, size) in enumerate(chunks, start=1):
+            heading = title if len(chunks) == 1 else f"{title} ({index}/{len(chunks)})"
+            notes = "\n".join(p.note for p in chunk if p.note)
+            box = TextBox(rect=rect, paras=tuple(chunk), size=size)
+            slides.append(Slide(kind=kind, title=self.title_text(heading), boxes=(box,), notes=notes))
+        if len(chunks) > 1:
+            self.stats.add("continuation_slides", len(chunks) - 1)
+        return slides
+
+    def statement(self, title: str, para: Para) -> Slide | None:
+        """A section that is one paragraph: its lead sentence large, without a bullet."""
+        rect = self.geo.body
+        plain = replace(para, bullet=None)
+        larger = [s for s in STATEMENT_SIZES if s > self.style.body_size]
+        size = next((s for s in larger if self.body_height([plain], s, rect.w) <= rect.h * 0.6), None)
+        if size is None:
+            return None
+        box = TextBox(rect=rect, paras=(plain,), size=size, role="statement")
+        return Slide(kind=Kind.CONTENT, title=self.title_text(title), boxes=(box,), notes=para.note)
+
+    def fit(self, paras: list[Para], rect: Rect) -> list[tuple[list[Para], float]]:
+        """Chunks of paragraphs that each fit ``rect``, with the size to set them at."""
+        top, low = self.style.body_size, self.style.min_size
+        if self.body_height(paras, top, rect.w) <= rect.h:
+            return [(paras, top)]
+        chunks: list[tuple[list[Para], float]] = []
+        current: list[Para] = []
+        for para in paras:
+            if self.body_height([*current, para], top, rect.w) <= rect.h:
+                current.append(para)
+                continue
+            if current:
+                chunks.append((current, top))
+                current = []
+            if self.body_height([para], top, rect.w) <= rect.h:
+                current = [para]
+                continue
+            size = next(
+                (s for s in _sizes_between(top, low) if self.body_height([para], s, rect.w) <= rect.h), None
+            )
+            if size is not None:
+                chunks.append(([para], size))
+                self.stats.add("shrunk_slides")
+                continue
+            chunks.extend(self._split_long(para, rect, low))
+        if current:
+            chunks.append((current, top))
+        return chunks
+
+    def _split_long(self, para: Para, rect: Rect, size: float) -> list[tuple[list[Para], float]]:
+        """A paragraph too long for a slide even at the minimum size: split it by sentences."""
+        parts = split_sentences(para.runs)
+        pieces: list[Para] = []
+        for i, part in enumerate(parts):
+            piece = Para(
+                runs=part,
+                level=para.level,
+                bullet=para.bullet if i == 0 else None,
+                note=para.note if i == 0 else "",
+            )
+            if self.body_height([piece], size, rect.w) > rect.h:
+                pieces.extend(self._split_words(piece, rect, size))
+            else:
+                pieces.append(piece)
+        chunks: list[tuple[list[Para], float]] = []
+        current: list[Para] = []
+        for piece in pieces:
+            if current and self.body_height([*current, piece], size, rect.w) > rect.h:
+                chunks.append((current, size))
+                current = []
+            current.append(piece)
+        if current:
+            chunks.append((current, size))
+        self.stats.add("split_paragraphs")
+        return chunks
+
+    def _split_words(self, para: Para, rect: Rect, size: float) -> list[Para]:
+        words = "".join(r.text for r in para.runs).split(" ")
+        out: list[Para] = []
+        current: list[str] = []
+        for word in words:
+            trial = Para(runs=(Run(text=" ".join([*current, word])),), level=para.level, bullet=None)
+            if current and self.body_height([trial], size, rect.w) > rect.h:
+                out.append(Para(runs=(Run(text=" ".join(current)),), level=para.level, bullet=None))
+                current = []
+            current.append(word)
+        if current:
+            out.append(Para(runs=(Run(text=" ".join(current)),), level=para.level, bullet=None))
+        return out
+
+    # ---------------------------------------------------------------- other kinds
+
+    def quote_slides(self, quote: BlockQuote) -> list[Slide]:
+        """The quote large on a slide of its own (more than one if it is very long)."""
+        geo = self.geo
+        text = squash("\n".join(plain_text(p) for p in _paragraph_inlines(quote.children)))
+        who = ""
+        m = _ATTRIBUTION.match(text)
+        if m and len(m["who"]) < len(m["quote"]):
+            text, who = m["quote"].strip(), m["who"].strip()
+        runs = (Run(text=text, style=RunStyle(italic=True)),)
+        rect = Rect(geo.margin + 40.0, 130.0, geo.width - 2 * geo.margin - 80.0, 250.0)
+        size = self.fit_size(runs, rect, QUOTE_SIZES)
+        if size is not None:
+            chunks = [([Para(runs=runs, bullet=None)], size)]
+        else:
+            chunks = self._split_long(Para(runs=runs, bullet=None), rect, self.style.min_size)
+        slides = []
+        for index, (paras, chunk_size) in enumerate(chunks):
+            boxes = [TextBox(rect=rect, paras=tuple(paras), size=chunk_size, role="quote")]
+            if who and index == len(chunks) - 1:
+                boxes.append(
+                    TextBox(
+                        rect=Rect(rect.x, rect.bottom + 12.0, rect.w, 40.0),
+                        paras=(Para(runs=(Run(text=f"\u2014 {who}"),), bullet=None),),
+                        size=20.0,
+                        role="attribution",
+                    )
+                )
+            notes = squash(plain_text(_first_inlines(quote.children))) if index == 0 else ""
+            slides.append(Slide(kind=Kind.QUOTE, boxes=tuple(boxes), notes=notes))
+        return slides
+
+    def image_slide(self, title: str, figure: Figure) -> Slide | None:
+        geo = self.geo
+        resource = self.images(figure.image)
+        caption_runs = _clean_runs(to_runs(figure.caption))
+        notes = "\n".join(x for x in (squash(plain_text(figure.caption)), figure.image.alt) if x)
+        body = geo.body
+        boxes: list[TextBox] = []
+        caption_h = 0.0
+        if caption_runs:
+            sizes = _sizes_between(self.style.caption_size, 12.0)
+            crect = Rect(body.x, body.bottom - 60.0, body.w, 60.0)
+            size = self.fit_size(caption_runs, crect, sizes) or 12.0
+            lines = count_lines(self._pieces(caption_runs), size, crect.w - 2 * INSET_X)
+            caption_h = 2 * INSET_Y + lines * self._line_height(size)
+            crect = Rect(body.x, body.bottom - caption_h, body.w, caption_h)
+            boxes.append(
+                TextBox(
+                    rect=crect,
+                    paras=(Para(runs=caption_runs, bullet=None),),
+                    size=size,
+                    role="caption",
+                    align="center",
+                )
+            )
+        area = Rect(body.x, body.y, body.w, body.h - caption_h - (8.0 if caption_h else 0.0))
+        if resource is None or resource.media_type == "image/svg+xml":
+            alt = figure.image.alt or figure.image.src
+            text = f"{label('missing', self.lang)}: {alt}"
+            boxes.append(
+                TextBox(
+                    rect=area,
+                    paras=(Para(runs=(Run(text=text),), bullet=None),),
+                    size=self.style.min_size,
+                    role="placeholder",
+                    align="center",
+                )
+            )
+            self.stats.add("image_placeholders")
+            return Slide(kind=Kind.IMAGE, title=self.title_text(title), boxes=tuple(boxes), notes=notes)
+        rect = _fit_picture(resource, area)
+        picture = Picture(
+            rect=rect, resource=resource, alt=figure.image.alt or squash(plain_text(figure.caption))
+        )
+        return Slide(
+            kind=Kind.IMAGE,
+            title=self.title_text(title),
+            boxes=tuple(boxes),
+            pictures=(picture,),
+            notes=notes,
+        )
+
+    def code_slides(self, title: str, block: CodeBlock) -> list[Slide]:
+        from export_post.highlight import token_colors
+
+        rect = self.geo.body
+        size = max(self.style.min_size, min(18.0, self.style.body_size - 4.0))
+        lines = block.text.split("\n") or [""]
+        mono = Style(self.style.mono_font, mono=True)
+        line_h = self._line_height(size, mono=True)
+        width = rect.w - 2 * INSET_X
+        chunks: list[list[str]] = []
+        current: list[str] = []
+        used = 2 * INSET_Y
+        for line in lines:
+            h = count_lines([Piece(line or " ", mono)], size, width) * line_h
+            if current and used + h > rect.h:
+                chunks.append(current)
+                current, used = [], 2 * INSET_Y
+            current.append(line)
+            used += h
+        if current:
+            chunks.append(current)
+        slides = []
+        for index, chunk in enumerate(chunks, start=1):
+            code = "\n".join(chunk)
+            heading = title if len(chunks) == 1 else f"{title} ({index}/{len(chunks)})"
+            colored = tuple(token_colors(code, block.language, self.code_style))
+            box = TextBox(
+                rect=rect,
+                paras=(Para(runs=(Run(text=code, style=RunStyle(code=True)),), bullet=None),),
+                size=size,
+                role="code",
+                mono=True,
+                colored=colored,
+            )
+            slides.append(Slide(kind=Kind.CODE, title=self.title_text(heading), boxes=(box,), notes=""))
+        self.stats.add("code_slides", len(slides))
+        return slides
+
+    def table_slides(self, title: str, table: Table) -> list[Slide]:
+        rect = self.geo.body
+        size = self.style.min_size
+        ncols = max(1, len(table.head), *(len(r) for r in table.rows))
+
+        def cells(row: Sequence[TableCell]) -> tuple[TableCellText, ...]:
+            out = []
+            for i in range(ncols):
+                cell = row[i] if i < len(row) else None
+                runs = _clean_runs(to_runs(cell.children)) if cell is not None else ()
+                align = cell.align.value if cell is not None and cell.align.value else "left"
+                out.append(TableCellText(runs=runs, align=align))
+            return tuple(out)
+
+        header = cells(table.head) if table.head else ()
+        rows = [cells(r) for r in table.rows]
+        weights = [1.0] * ncols
+        for row in [header, *rows]:
+            for i, cell in enumerate(row):
+                weights[i] = max(weights[i], min(40.0, float(len("".join(r.text for r in cell.runs)))))
+        total = sum(weights)
+        col_widths = tuple(rect.w * w / total for w in weights)
+
+        def row_height(row: tuple[TableCellText, ...], bold: bool = False) -> float:
+            lines = max(
+                count_lines(
+                    self._pieces(
+                        c.runs
+                        if not bold
+                        else tuple(replace(r, style=replace(r.style, bold=True)) for r in c.runs)
+                    ),
+                    size,
+                    col_widths[i] - 2 * INSET_X,
+                )
+                for i, c in enumerate(row)
+            )
+            return lines * self._line_height(size) + 2 * INSET_Y + 2.0
+
+        head_h = row_height(header, bold=True) if header else 0.0
+        chunks: list[list[tuple[tuple[TableCellText, ...], float]]] = []
+        current: list[tuple[tuple[TableCellText, ...], float]] = []
+        used = head_h
+        for row in rows:
+            h = min(row_height(row), rect.h - head_h)
+            if current and used + h > rect.h:
+                chunks.append(current)
+                current, used = [], head_h
+            current.append((row, h))
+            used += h
+        chunks.append(current)
+        slides = []
+        for index, chunk in enumerate(chunks, start=1):
+            heights = ((head_h,) if header else ()) + tuple(h for _, h in chunk)
+            shape = TableShape(
+                rect=Rect(rect.x, rect.y, rect.w, sum(heights)),
+                header=header,
+                rows=tuple(r for r, _ in chunk),
+                col_widths=col_widths,
+                row_heights=heights,
+                size=size,
+            )
+            heading = title if len(chunks) == 1 else f"{title} ({index}/{len(chunks)})"
+            notes = squash(plain_text(table.caption)) if table.caption else ""
+            slides.append(Slide(kind=Kind.TABLE, title=self.title_text(heading), table=shape, notes=notes))
+        self.stats.add("table_slides", len(slides))
+        return slides
+
+
+def _sizes_between(top: float, low: float) -> list[float]:
+    sizes = []
+    size = top
+    while size >= low:
+        sizes.append(size)
+        size -= 1.0
+    if not sizes or sizes[-1] != low:
+        sizes.append(low)
+    return sizes
+
+
+def _clean_runs(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+    """Line breaks inside a bullet become spaces; leading/trailing space goes."""
+    out = [Run(text=" ", style=r.style) if r.is_break else r for r in runs]
+    if out:
+        out[0] = Run(text=out[0].text.lstrip(), style=out[0].style)
+        out[-1] = Run(text=out[-1].text.rstrip(), style=out[-1].style)
+    return tuple(r for r in out if r.text)
+
+
+def _paragraph_inlines(blocks: Sequence[Block]) -> list[tuple[Inline, ...]]:
+    out: list[tuple[Inline, ...]] = []
+    for block in blocks:
+        if isinstance(block, Paragraph | Heading):
+            out.append(block.children)
+        elif isinstance(block, BlockQuote | Div):
+            out.extend(_paragraph_inlines(block.children))
+        elif isinstance(block, BulletList | OrderedList):
+            for item in block.items:
+                out.extend(_paragraph_inlines(item.children))
+    return out
+
+
+def _first_inlines(blocks: Sequence[Block]) -> tuple[Inline, ...]:
+    parts = _paragraph_inlines(blocks)
+    joined: list[Inline] = []
+    for i, part in enumerate(parts):
+        if i:
+            joined.append(Text(text="\n"))
+        joined.extend(part)
+    return tuple(joined)
+
+
+def _fit_picture(resource: Resource, area: Rect) -> Rect:
+    """The largest rectangle with the image's aspect ratio inside ``area``, centred.
+
+    Small images are not blown up past twice their natural size (at 96 dpi)."""
+    natural_w, natural_h = resource.width * 0.75, resource.height * 0.75
+    scale = min(area.w / natural_w, area.h / natural_h, 2.0)
+    w, h = natural_w * scale, natural_h * scale
+    return Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h)
+
+
+def _cover_crop(resource: Resource, area: Rect) -> tuple[float, float, float, float]:
+    """Crop fractions so the image fills ``area`` without distortion (CSS ``object-fit: cover``)."""
+    image_ratio = resource.width / resource.height
+    area_ratio = area.w / area.h
+    if image_ratio > area_ratio:  # too wide: crop the sides
+        keep = area_ratio / image_ratio
+        side = (1 - keep) / 2
+        return (side, 0.0, side, 0.0)
+    keep = image_ratio / area_ratio
+    edge = (1 - keep) / 2
+    return (0.0, edge, 0.0, edge)

@@ -1,0 +1,445 @@
+"""Deck → .pptx bytes with python-pptx. The only module that imports python-pptx.
+
+Layouts are taken by name from the template ("Title Slide", "Title and Content", "Section
+Header", "Title Only", "Blank"); their title and body placeholders are used (so outline
+view, accessibility tools and PowerPoint's own restyling see real titles), placed where
+the planner measured them. Sizes, bullets, indents and spacing are written explicitly so
+every renderer lays the text out as the planner did.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+from lxml import etree
+from PIL import Image as PILImage
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.shapes import MSO_SHAPE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.shapes.autoshape import Shape
+from pptx.slide import Slide as PptxSlide
+from pptx.text.text import TextFrame, _Paragraph
+from pptx.util import Emu, Pt
+
+from export_post.diagnostics import Reporter
+from export_post.themes import SlideStyle
+
+from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableShape, TextBox
+from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, Geometry, margin_left
+
+LAYOUTS = {
+    Kind.TITLE: "Title Slide",
+    Kind.AGENDA: "Title and Content",
+    Kind.CONTENT: "Title and Content",
+    Kind.SECTION: "Section Header",
+    Kind.QUOTE: "Blank",
+    Kind.IMAGE: "Title Only",
+    Kind.CODE: "Title Only",
+    Kind.TABLE: "Title Only",
+}
+WHITE = "FFFFFF"
+
+
+def emu(points: float) -> Emu:
+    return Emu(round(points * 12700))
+
+
+def rgb(color: str) -> RGBColor:
+    value = color.lstrip("#")
+    return RGBColor(int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+
+
+def mix(color: str, other: str, amount: float) -> str:
+    """``color`` moved ``amount`` (0..1) of the way towards ``other``."""
+    a = [int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    b = [int(other.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
+    return "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(a, b, strict=True))
+
+
+class Renderer:
+    def __init__(self, deck: Deck, style: SlideStyle, reporter: Reporter, colors: Mapping[str, str]) -> None:
+        self.deck = deck
+        self.style = style
+        self.reporter = reporter
+        self.code_background = colors.get("code_background", "#f5f7f9")
+        self.geo = Geometry(width=deck.width, height=deck.height)
+
+    def render(self) -> bytes:
+        prs = Presentation(str(self.style.template)) if self.style.template else Presentation()
+        if not self.style.template:
+            _apply_palette(prs, self.style)
+        prs.slide_width = emu(self.deck.width)
+        prs.slide_height = emu(self.deck.height)
+        layouts = {layout.name: layout for layout in prs.slide_layouts}
+        blank = layouts.get("Blank") or prs.slide_layouts[len(prs.slide_layouts) - 1]
+        for number, plan in enumerate(self.deck.slides, start=1):
+            layout = layouts.get(LAYOUTS[plan.kind])
+            if layout is None:
+                self.reporter.warn(
+                    "pptx-layout-missing",
+                    f"template has no layout named {LAYOUTS[plan.kind]!r}; used a blank one",
+                )
+                layout = blank
+            slide = prs.slides.add_slide(layout)
+            self.slide(slide, plan, number)
+        out = io.BytesIO()
+        prs.save(out)
+        return out.getvalue()
+
+    # ------------------------------------------------------------------- slides
+
+    def slide(self, slide: PptxSlide, plan: Slide, number: int) -> None:
+        dark = plan.kind in (Kind.SECTION, Kind.TITLE)
+        if plan.kind is Kind.SECTION:
+            self._background(slide, self.style.accent)
+        elif plan.kind is Kind.TITLE and not plan.pictures:
+            self._background(slide, self.style.title)
+        elif plan.kind is Kind.QUOTE:
+            self._background(slide, "#" + mix(self.style.accent, self.style.background, 0.9))
+        else:
+            self._background(slide, self.style.background)
+        for picture in plan.pictures:
+            self._picture(slide, picture)
+        if plan.overlay:
+            self._overlay(slide)
+        _send_to_back(slide, len(plan.pictures) + (1 if plan.overlay else 0))
+        placeholders = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
+        title_ph = placeholders.pop(0, None)
+        body_ph = placeholders.pop(1, None) if plan.kind in (Kind.CONTENT, Kind.AGENDA) else None
+        for ph in placeholders.values():  # subtitle, date, footer, number: not used as given
+            ph._element.getparent().remove(ph._element)
+        if plan.title is not None:
+            color = WHITE if dark else self.style.title.lstrip("#")
+            shape = (
+                title_ph if title_ph is not None else slide.shapes.add_textbox(Emu(0), Emu(0), Emu(1), Emu(1))
+            )
+            anchor = MSO_ANCHOR.TOP if plan.kind in (Kind.TITLE, Kind.SECTION) else MSO_ANCHOR.BOTTOM
+            self._text(shape, plan.title, color=color, heading=True, anchor=anchor)
+        elif title_ph is not None:
+            title_ph._element.getparent().remove(title_ph._element)
+        if plan.kind in (Kind.CONTENT, Kind.AGENDA, Kind.IMAGE, Kind.CODE, Kind.TABLE):
+            self._bar(slide, self.geo.accent_bar, self.style.accent)
+        for index, box in enumerate(plan.boxes):
+            if index == 0 and body_ph is not None:
+                anchor = MSO_ANCHOR.MIDDLE if box.role == "statement" else MSO_ANCHOR.TOP
+                self._text(body_ph, box, color=self.style.text.lstrip("#"), anchor=anchor)
+                body_ph = None
+            else:
+                self._box(slide, box, dark=dark)
+        if body_ph is not None:
+            body_ph._element.getparent().remove(body_ph._element)
+        if plan.table is not None:
+            self._table(slide, plan.table)
+        if plan.kind is Kind.QUOTE:
+            self._quote_mark(slide)
+        if plan.kind is not Kind.TITLE:
+            self._slide_number(slide, number, dark=dark)
+        if plan.notes:
+            notes = slide.notes_slide.notes_text_frame
+            assert notes is not None
+            notes.text = plan.notes
+
+    def _box(self, slide: PptxSlide, box: TextBox, *, dark: bool) -> None:
+        shape = slide.shapes.add_textbox(emu(box.rect.x), emu(box.rect.y), emu(box.rect.w), emu(box.rect.h))
+        colors = {
+            "subtitle": WHITE if dark else self.style.muted,
+            "meta": WHITE if dark else self.style.muted,
+            "number": mix(self.style.accent, "#FFFFFF", 0.55),
+            "caption": self.style.muted,
+            "attribution": self.style.muted,
+            "placeholder": self.style.muted,
+            "quote": self.style.text,
+            "code": self.style.text,
+        }
+        anchor = MSO_ANCHOR.MIDDLE if box.role in ("quote", "placeholder", "statement") else MSO_ANCHOR.TOP
+        if box.role == "code":
+            shape.fill.solid()
+            shape.fill.fore_color.rgb = rgb(self.code_background)
+        if box.role == "placeholder":
+            shape.line.color.rgb = rgb(self.style.muted)
+            shape.line.dash_style = 4  # dash
+        self._text(shape, box, color=colors.get(box.role, self.style.text).lstrip("#"), anchor=anchor)
+
+    # --------------------------------------------------------------------- text
+
+    def _text(
+        self,
+        shape: Shape,
+        box: TextBox,
+        *,
+        color: str,
+        heading: bool = False,
+        anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+    ) -> None:
+        shape.left, shape.top, shape.width, shape.height = (
+            emu(box.rect.x),
+            emu(box.rect.y),
+            emu(box.rect.w),
+            emu(box.rect.h),
+        )
+        frame: TextFrame = shape.text_frame
+        frame.clear()
+        frame.word_wrap = True
+        frame.auto_size = MSO_AUTO_SIZE.NONE
+        frame.margin_left = frame.margin_right = emu(INSET_X)
+        frame.margin_top = frame.margin_bottom = emu(INSET_Y)
+        frame.vertical_anchor = anchor
+        body_pr = frame._txBody.bodyPr
+        for child in list(body_pr):
+            if child.tag in (qn("a:normAutofit"), qn("a:spAutoFit"), qn("a:noAutofit")):
+                body_pr.remove(child)
+        etree.SubElement(body_pr, qn("a:normAutofit"))
+        if box.colored:
+            self._code(frame, box)
+            return
+        for index, para in enumerate(box.paras):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            self._paragraph(paragraph, para, box, color=color, heading=heading, first=index == 0)
+
+    def _paragraph(
+        self, paragraph: _Paragraph, para: Para, box: TextBox, *, color: str, heading: bool, first: bool
+    ) -> None:
+        paragraph.alignment = PP_ALIGN.CENTER if box.align == "center" else PP_ALIGN.LEFT
+        p_pr = paragraph._p.get_or_add_pPr()
+        bulleted = para.bullet is not None
+        p_pr.set("marL", str(emu(margin_left(para.level, bulleted))))
+        p_pr.set("indent", str(-emu(margin_left(0, True))) if bulleted else "0")
+        line = etree.SubElement(p_pr, qn("a:lnSpc"))
+        etree.SubElement(line, qn("a:spcPct"), val="100000")
+        space = 0.0 if first else box.size * (SPACE_BEFORE_EM if para.level == 0 else SUB_SPACE_BEFORE_EM)
+        before = etree.SubElement(p_pr, qn("a:spcBef"))
+        etree.SubElement(before, qn("a:spcPts"), val=str(round(space * 100)))
+        if bulleted:
+            assert para.bullet is not None
+            etree.SubElement(p_pr, qn("a:buClr")).append(_srgb(self.style.accent))
+            etree.SubElement(p_pr, qn("a:buFont"), typeface=self.deck.font)
+            if para.bullet.endswith(".") and para.bullet[:-1].isdigit():
+                etree.SubElement(p_pr, qn("a:buAutoNum"), type="arabicPeriod", startAt=para.bullet[:-1])
+            else:
+                etree.SubElement(p_pr, qn("a:buChar"), char=para.bullet)
+        else:
+            etree.SubElement(p_pr, qn("a:buNone"))
+        for run_plan in para.runs:
+            run = paragraph.add_run()
+            run.text = run_plan.text
+            font = run.font
+            font.size = Pt(box.size)
+            st = run_plan.style
+            mono = st.code or box.mono
+            font.name = (
+                self.deck.mono_font if mono else (self.deck.heading_font if heading else self.deck.font)
+            )
+            font.bold = st.bold or (heading and box.role == "title")
+            font.italic = st.italic or box.role == "quote"
+            font.color.rgb = rgb(color)
+            run._r.get_or_add_rPr().set("cap", "none")  # layouts may set all-caps titles
+            if st.link and not heading:
+                run.hyperlink.address = st.link
+                font.color.rgb = rgb(self.style.accent if color != WHITE else WHITE)
+                font.underline = True
+            if st.strike:
+                run._r.get_or_add_rPr().set("strike", "sngStrike")
+            if st.superscript or st.subscript:
+                run._r.get_or_add_rPr().set("baseline", "30000" if st.superscript else "-25000")
+
+    def _code(self, frame: TextFrame, box: TextBox) -> None:
+        paragraph = frame.paragraphs[0]
+        self._paragraph(
+            paragraph,
+            Para(runs=(), bullet=None),
+            box,
+            color=self.style.text.lstrip("#"),
+            heading=False,
+            first=True,
+        )
+        for text, color, bold, italic in box.colored:
+            parts = text.split("\n")
+            for i, part in enumerate(parts):
+                if i:
+                    paragraph = frame.add_paragraph()
+                    self._paragraph(
+                        paragraph,
+                        Para(runs=(), bullet=None),
+                        box,
+                        color=self.style.text.lstrip("#"),
+                        heading=False,
+                        first=True,
+                    )
+                if not part:
+                    continue
+                run = paragraph.add_run()
+                run.text = part
+                run.font.size = Pt(box.size)
+                run.font.name = self.deck.mono_font
+                run.font.bold = bold
+                run.font.italic = italic
+                run.font.color.rgb = rgb(color or self.style.text)
+
+    # ------------------------------------------------------------------ shapes
+
+    def _background(self, slide: PptxSlide, color: str) -> None:
+        fill = slide.background.fill
+        fill.solid()
+        fill.fore_color.rgb = rgb(color)
+
+    def _bar(self, slide: PptxSlide, rect: Rect, color: str) -> None:
+        bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+        bar.fill.solid()
+        bar.fill.fore_color.rgb = rgb(color)
+        bar.line.fill.background()
+        bar.name = "Accent bar"
+
+    def _picture(self, slide: PptxSlide, picture: Picture) -> None:
+        data, _ = pptx_image(picture.resource.data, picture.resource.media_type)
+        rect = picture.rect
+        pic = slide.shapes.add_picture(io.BytesIO(data), emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+        left, top, right, bottom = picture.crop
+        pic.crop_left, pic.crop_top, pic.crop_right, pic.crop_bottom = left, top, right, bottom
+        c_nv_pr = pic._element.nvPicPr.cNvPr  # type: ignore[union-attr]
+        c_nv_pr.set("descr", picture.alt)
+        c_nv_pr.set("name", "Picture")
+
+    def _overlay(self, slide: PptxSlide) -> None:
+        """A dark gradient over the cover photo so white text stays legible."""
+        full = self.geo.full
+        shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(0), Emu(0), emu(full.w), emu(full.h))
+        shape.line.fill.background()
+        shape.name = "Overlay"
+        sp_pr = shape._element.spPr
+        for child in list(sp_pr):
+            if child.tag in (qn("a:solidFill"), qn("a:noFill"), qn("a:gradFill")):
+                sp_pr.remove(child)
+        grad = etree.Element(qn("a:gradFill"), rotWithShape="1")
+        stops = etree.SubElement(grad, qn("a:gsLst"))
+        for pos, alpha in ((0, 25000), (45000, 55000), (100000, 85000)):
+            stop = etree.SubElement(stops, qn("a:gs"), pos=str(pos))
+            color = etree.SubElement(stop, qn("a:srgbClr"), val="0B1220")
+            etree.SubElement(color, qn("a:alpha"), val=str(alpha))
+        etree.SubElement(grad, qn("a:lin"), ang="5400000", scaled="0")
+        geometry = sp_pr.find(qn("a:prstGeom"))
+        geometry.addnext(grad)
+
+    def _quote_mark(self, slide: PptxSlide) -> None:
+        box = slide.shapes.add_textbox(emu(self.geo.margin), emu(40.0), emu(120.0), emu(110.0))
+        run = box.text_frame.paragraphs[0].add_run()
+        run.text = "\u201c"
+        run.font.size = Pt(120)
+        run.font.name = self.deck.heading_font
+        run.font.color.rgb = rgb(self.style.accent)
+        box.name = "Quote mark"
+
+    def _slide_number(self, slide: PptxSlide, number: int, *, dark: bool) -> None:
+        rect = self.geo.footer
+        box = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
+        box.name = "Slide number"
+        frame = box.text_frame
+        frame.margin_left = frame.margin_right = emu(INSET_X)
+        paragraph = frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.RIGHT
+        field = etree.SubElement(
+            paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum"
+        )
+        r_pr = etree.SubElement(field, qn("a:rPr"), lang="en-US", sz="1200")
+        fill = etree.SubElement(r_pr, qn("a:solidFill"))
+        fill.append(_srgb(WHITE if dark else self.style.muted))
+        etree.SubElement(r_pr, qn("a:latin"), typeface=self.deck.font)
+        etree.SubElement(field, qn("a:t")).text = str(number)
+
+    def _table(self, slide: PptxSlide, table: TableShape) -> None:
+        nrows = len(table.row_heights)
+        ncols = len(table.col_widths)
+        r = table.rect
+        frame = slide.shapes.add_table(nrows, ncols, emu(r.x), emu(r.y), emu(r.w), emu(r.h))
+        grid = frame.table
+        for i, width in enumerate(table.col_widths):
+            grid.columns[i].width = emu(width)
+        for i, height in enumerate(table.row_heights):
+            grid.rows[i].height = emu(height)
+        rows = ([table.header] if table.header else []) + list(table.rows)
+        for ri, row in enumerate(rows):
+            header = bool(table.header) and ri == 0
+            for ci in range(ncols):
+                cell = grid.cell(ri, ci)
+                cell.margin_left = cell.margin_right = emu(INSET_X)
+                cell.margin_top = cell.margin_bottom = emu(INSET_Y)
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb(
+                    self.style.accent
+                    if header
+                    else ("#FFFFFF" if ri % 2 else mix(self.style.accent, "#FFFFFF", 0.92))
+                )
+                content = row[ci] if ci < len(row) else None
+                paragraph = cell.text_frame.paragraphs[0]
+                paragraph.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
+                    content.align if content else "", PP_ALIGN.LEFT
+                )
+                for run_plan in content.runs if content else ():
+                    run = paragraph.add_run()
+                    run.text = run_plan.text
+                    run.font.size = Pt(table.size)
+                    run.font.name = self.deck.mono_font if run_plan.style.code else self.deck.font
+                    run.font.bold = run_plan.style.bold or header
+                    run.font.italic = run_plan.style.italic
+                    run.font.color.rgb = rgb(WHITE if header else self.style.text)
+                    if run_plan.style.link:
+                        run.hyperlink.address = run_plan.style.link
+
+
+def _send_to_back(slide: PptxSlide, count: int) -> None:
+    """Move the last ``count`` shapes behind everything else (after the group properties)."""
+    tree = slide.shapes._spTree
+    shapes = list(tree)[-count:] if count else []
+    for offset, element in enumerate(shapes):
+        tree.remove(element)
+        tree.insert(2 + offset, element)
+
+
+def _srgb(color: str) -> etree._Element:
+    return etree.Element(qn("a:srgbClr"), val=color.lstrip("#").upper())
+
+
+def _apply_palette(prs: object, style: SlideStyle) -> None:
+    """Write the theme's colours and fonts into the deck's own theme part (hyperlink colour,
+    table styles and any text the user adds later follow them)."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    master_part = prs.slide_master.part  # type: ignore[attr-defined]
+    theme_part = master_part.part_related_by(RT.THEME)
+    root = etree.fromstring(theme_part.blob)
+    ns = {"a": "http://schemas.openxmlformats.org/drawingml/2006/main"}
+    scheme = root.find(".//a:clrScheme", ns)
+    colors = {
+        "dk1": style.text,
+        "lt1": "#FFFFFF",
+        "dk2": style.title,
+        "lt2": style.background,
+        "accent1": style.accent,
+        "hlink": style.accent,
+        "folHlink": style.muted,
+    }
+    if scheme is not None:
+        for name, value in colors.items():
+            slot = scheme.find(f"a:{name}", ns)
+            if slot is None:
+                continue
+            for child in list(slot):
+                slot.remove(child)
+            etree.SubElement(slot, qn("a:srgbClr"), val=value.lstrip("#").upper())
+    for kind, face in (("majorFont", style.heading_font), ("minorFont", style.font)):
+        latin = root.find(f".//a:fontScheme/a:{kind}/a:latin", ns)
+        if latin is not None:
+            latin.set("typeface", face)
+    theme_part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def pptx_image(data: bytes, media_type: str) -> tuple[bytes, str]:
+    """Bytes python-pptx can embed: JPEG, PNG and GIF as they are, anything else as PNG."""
+    if media_type in ("image/jpeg", "image/png", "image/gif"):
+        return data, media_type
+    with PILImage.open(io.BytesIO(data)) as img:
+        out = io.BytesIO()
+        img.save(out, "PNG")
+    return out.getvalue(), "image/png"
