@@ -33,12 +33,7 @@ HEIGHT = 1067
 BASE_SEED = 20240610
 JPEG_QUALITY = 85
 OUT_DIR = (
-    Path(__file__).resolve().parent
-    / "personal-growth"
-    / "assets"
-    / "img"
-    / "research"
-    / "Personal_growth"
+    Path(__file__).resolve().parent / "personal-growth" / "assets" / "img" / "research" / "Personal_growth"
 )
 
 # Low-resolution working grid for smooth fields (gradients, glows, vignette);
@@ -326,11 +321,7 @@ SCENES: tuple[Scene, ...] = (
         ),
         angle=86.0,
         glows=(Glow(0.64, 0.6, 0.5, (255, 168, 138), 0.4),),
-        bokeh=(
-            Bokeh(
-                36, ((220, 214, 255), (255, 226, 236)), 0.0012, 0.0035, 0.6, (0.0, 0.02, 1.0, 0.36)
-            ),
-        ),
+        bokeh=(Bokeh(36, ((220, 214, 255), (255, 226, 236)), 0.0012, 0.0035, 0.6, (0.0, 0.02, 1.0, 0.36)),),
         ridges=(
             Ridge(0.62, 0.12, 0.5, (120, 92, 146), (156, 112, 148), 2.2, 4.0),
             Ridge(0.7, 0.15, 0.52, (82, 66, 122), (122, 94, 140), 1.6, 3.0),

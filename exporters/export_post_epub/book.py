@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 
 from export_post import __version__
+from export_post.archive import normalise_zip
 from export_post.exporter import ExportContext
 from export_post.highlight import highlight_css
 from export_post.labels import label
 from export_post.model import Block, Document, Heading, Image, Section, iter_blocks, plain_text
 from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, esc, page
-
-from .archive import normalise_zip
 
 STYLE_NAME = "style.css"
 

@@ -30,4 +30,20 @@ class PptxExporter:
 
         planner = Planner(document, context.theme.slides, lookup, code_style=context.theme.code_style)  # type: ignore[arg-type]
         deck = planner.plan()
-        return Renderer(deck, context.theme.slides, context.reporter, context.theme.colors).render()
+        if deck.stats.get("svg_images"):
+            context.reporter.warn(
+                "pptx-svg-unsupported",
+                f"{deck.stats['svg_images']} SVG image(s) shown as placeholders in the slides",
+            )
+        meta = document.meta
+        properties = {
+            "title": meta.title,
+            "author": meta.author,
+            "subject": meta.description,
+            "keywords": ", ".join(meta.tags),
+            "language": meta.lang,
+        }
+        renderer = Renderer(
+            deck, context.theme.slides, context.reporter, context.theme.colors, properties, context.timestamp
+        )
+        return renderer.render()

@@ -59,9 +59,8 @@ class TextBox:
     rect: Rect
     paras: tuple[Para, ...]
     size: float
-    role: str = (
-        "body"  # body | statement | title | subtitle | caption | quote | attribution | code | meta | number
-    )
+    # body | statement | title | subtitle | caption | quote | mark | attribution | code | meta | number
+    role: str = "body"
     align: str = "left"  # left | center
     mono: bool = False
     colored: tuple[tuple[str, str | None, bool, bool], ...] = ()  # highlighted code runs

@@ -186,7 +186,9 @@ class Planner:
         geo = self.geo
         cover = self.images(Image(src=meta.image)) if meta.image else None
         pictures: tuple[Picture, ...] = ()
-        if cover is not None and cover.media_type != "image/svg+xml":
+        if cover is not None and cover.media_type == "image/svg+xml":
+            self.stats.add("svg_images")
+        elif cover is not None:
             pictures = (Picture(rect=geo.full, resource=cover, alt="", crop=_cover_crop(cover, geo.full)),)
         left = geo.margin
         width = geo.width - 2 * geo.margin
@@ -487,9 +489,16 @@ class Planner:
             chunks = [([Para(runs=runs, bullet=None)], size)]
         else:
             chunks = self._split_long(Para(runs=runs, bullet=None), rect, self.style.min_size)
+        mark_size = 110.0
+        mark = TextBox(
+            rect=Rect(geo.margin, 24.0, 110.0, 2 * INSET_Y + self._line_height(mark_size)),
+            paras=(Para(runs=(Run(text="\u201c"),), bullet=None),),
+            size=mark_size,
+            role="mark",
+        )
         slides = []
         for index, (paras, chunk_size) in enumerate(chunks):
-            boxes = [TextBox(rect=rect, paras=tuple(paras), size=chunk_size, role="quote")]
+            boxes = [mark, TextBox(rect=rect, paras=tuple(paras), size=chunk_size, role="quote")]
             if who and index == len(chunks) - 1:
                 boxes.append(
                     TextBox(
@@ -528,6 +537,8 @@ class Planner:
                 )
             )
         area = Rect(body.x, body.y, body.w, body.h - caption_h - (8.0 if caption_h else 0.0))
+        if resource is not None and resource.media_type == "image/svg+xml":
+            self.stats.add("svg_images")
         if resource is None or resource.media_type == "image/svg+xml":
             alt = figure.image.alt or figure.image.src
             text = f"{label('missing', self.lang)}: {alt}"

@@ -9,6 +9,7 @@ every renderer lays the text out as the planner did.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Mapping
 
@@ -24,6 +25,7 @@ from pptx.slide import Slide as PptxSlide
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Pt
 
+from export_post.archive import normalise_zip
 from export_post.diagnostics import Reporter
 from export_post.themes import SlideStyle
 
@@ -60,8 +62,18 @@ def mix(color: str, other: str, amount: float) -> str:
 
 
 class Renderer:
-    def __init__(self, deck: Deck, style: SlideStyle, reporter: Reporter, colors: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        deck: Deck,
+        style: SlideStyle,
+        reporter: Reporter,
+        colors: Mapping[str, str],
+        properties: Mapping[str, str] | None = None,
+        timestamp: dt.datetime | None = None,
+    ) -> None:
         self.deck = deck
+        self.properties = properties or {}
+        self.timestamp = timestamp
         self.style = style
         self.reporter = reporter
         self.code_background = colors.get("code_background", "#f5f7f9")
@@ -80,14 +92,24 @@ class Renderer:
             if layout is None:
                 self.reporter.warn(
                     "pptx-layout-missing",
-                    f"template has no layout named {LAYOUTS[plan.kind]!r}; used a blank one",
+                    f"template has no layout named {LAYOUTS[plan.kind]!r}; used {blank.name!r} instead",
                 )
                 layout = blank
             slide = prs.slides.add_slide(layout)
             self.slide(slide, plan, number)
+        core = prs.core_properties
+        core.title = self.properties.get("title", "")
+        core.author = core.last_modified_by = self.properties.get("author", "")
+        core.subject = self.properties.get("subject", "")
+        core.keywords = self.properties.get("keywords", "")
+        core.language = self.properties.get("language", "")
+        core.revision = 1
+        if self.timestamp is not None:
+            naive = self.timestamp.astimezone(dt.UTC).replace(tzinfo=None)
+            core.created = core.modified = core.last_printed = naive
         out = io.BytesIO()
         prs.save(out)
-        return out.getvalue()
+        return normalise_zip(out.getvalue(), self.timestamp) if self.timestamp else out.getvalue()
 
     # ------------------------------------------------------------------- slides
 
@@ -133,8 +155,6 @@ class Renderer:
             body_ph._element.getparent().remove(body_ph._element)
         if plan.table is not None:
             self._table(slide, plan.table)
-        if plan.kind is Kind.QUOTE:
-            self._quote_mark(slide)
         if plan.kind is not Kind.TITLE:
             self._slide_number(slide, number, dark=dark)
         if plan.notes:
@@ -152,6 +172,7 @@ class Renderer:
             "attribution": self.style.muted,
             "placeholder": self.style.muted,
             "quote": self.style.text,
+            "mark": self.style.accent,
             "code": self.style.text,
         }
         anchor = MSO_ANCHOR.MIDDLE if box.role in ("quote", "placeholder", "statement") else MSO_ANCHOR.TOP
@@ -321,15 +342,6 @@ class Renderer:
         etree.SubElement(grad, qn("a:lin"), ang="5400000", scaled="0")
         geometry = sp_pr.find(qn("a:prstGeom"))
         geometry.addnext(grad)
-
-    def _quote_mark(self, slide: PptxSlide) -> None:
-        box = slide.shapes.add_textbox(emu(self.geo.margin), emu(40.0), emu(120.0), emu(110.0))
-        run = box.text_frame.paragraphs[0].add_run()
-        run.text = "\u201c"
-        run.font.size = Pt(120)
-        run.font.name = self.deck.heading_font
-        run.font.color.rgb = rgb(self.style.accent)
-        box.name = "Quote mark"
 
     def _slide_number(self, slide: PptxSlide, number: int, *, dark: bool) -> None:
         rect = self.geo.footer

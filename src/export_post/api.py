@@ -2,7 +2,7 @@
 
 >>> doc = load_post("_posts/2024-06-10-post.md")
 >>> export(doc, "pdf", "out/")                      # -> Path("out/2024-06-10-post.pdf")
->>> export_many(["_posts"], formats=["epub", "pdf"], out_dir="out", jobs=4)
+>>> export_many(["my-site/"], formats=["epub", "pdf"], out_dir="out", jobs=4)
 """
 
 from __future__ import annotations
@@ -29,6 +29,22 @@ from .resources import ResourcePolicy, ResourceResolver
 from .themes import Theme, load_theme
 
 ALL_FORMATS = ("epub", "pdf", "pptx", "html")
+POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
+_SKIP_DIRS = frozenset({"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"})
+
+
+def find_posts(path: str | Path) -> list[Path]:
+    """A file is itself; a folder means its ``_posts/`` if it has one, else every post file
+    (``.md``, ``.markdown``, ``.mkd``, ``.mkdn``) under it, in sorted order."""
+    path = Path(path)
+    if not path.is_dir():
+        return [path]
+    root = path / "_posts" if (path / "_posts").is_dir() else path
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
+        found.extend(Path(folder) / f for f in sorted(files) if f.lower().endswith(POST_SUFFIXES))
+    return found
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,10 +189,15 @@ def export(
     theme: str | Path | Theme = "default",
     strict: bool = False,
     allow_remote: bool = False,
+    reporter: Reporter | None = None,
     **options: Any,
 ) -> Path:
-    """Render ``document`` as ``format`` and write it atomically; returns the written path."""
-    data = render(document, format, theme=theme, strict=strict, allow_remote=allow_remote, **options)
+    """Render ``document`` as ``format`` and write it atomically; returns the written path.
+
+    Pass a ``reporter`` to collect the diagnostics (they also go to the ``export_post`` logger)."""
+    data = render(
+        document, format, theme=theme, strict=strict, allow_remote=allow_remote, reporter=reporter, **options
+    )
     return write_atomic(default_output(document, format, output), data)
 
 
@@ -191,7 +212,9 @@ def export_post(
     """Parse one post once and write each format; failures become results, never exceptions.
 
     Outputs go to ``out_dir`` (default: next to the post) under names derived from the post's
-    file name, or to ``output_file`` when exactly one format is asked for.
+    file name, or to ``output_file`` when exactly one format is asked for. Every format is
+    rendered before anything is written: under ``strict``, a warning from any of them means
+    no output of this post is written.
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
@@ -207,42 +230,43 @@ def export_post(
     reporter = Reporter(source)
     theme = resolve_theme(settings.theme)
     resolver = resolver_for(document, theme, allow_remote=settings.allow_remote, reporter=reporter)
-    results = []
+    rendered: list[tuple[str, bytes | None, str | None, str, tuple[Diagnostic, ...]]] = []
     for fmt in formats:
         seen = len(reporter.diagnostics)
-        output: Path | None = None
+        data: bytes | None = None
         error: str | None = None
         detail = ""
         try:
             options = {
                 k: v for k, v in settings.options.items() if k in option_names(exporter_class(fmt).Options)
             }
-            data = render(
-                document,
-                fmt,
-                theme=theme,
-                strict=settings.strict,
-                resources=resolver,
-                reporter=reporter,
-                **options,
-            )
-            folder = out_dir if out_dir is not None else source.parent
-            target = output_file or folder / output_name(source, exporter_class(fmt).file_extension)
-            output = write_atomic(target, data)
+            data = render(document, fmt, theme=theme, resources=resolver, reporter=reporter, **options)
         except ExportPostError as err:
-            error = str(err)
-            detail = traceback.format_exc()
+            error, detail = str(err), traceback.format_exc()
         except Exception as err:
             error = f"{source}: unexpected error in {fmt}: {type(err).__name__}: {err}"
             detail = traceback.format_exc()
+        rendered.append((fmt, data, error, detail, reporter.diagnostics[seen:]))
+    strict_error = (
+        str(StrictModeError(reporter.warnings, path=source))
+        if settings.strict and reporter.warnings
+        else None
+    )
+    results = []
+    for fmt, data, error, detail, diagnostics in rendered:
+        output: Path | None = None
+        if error is None and strict_error is not None:
+            error = strict_error
+        if error is None and data is not None:
+            folder = out_dir if out_dir is not None else source.parent
+            target = output_file or folder / output_name(source, exporter_class(fmt).file_extension)
+            try:
+                output = write_atomic(target, data)
+            except OSError as err:
+                error = f"{target}: cannot write: {err.strerror or err}"
         results.append(
             ExportResult(
-                source=source,
-                format=fmt,
-                output=output,
-                error=error,
-                diagnostics=reporter.diagnostics[seen:],
-                detail=detail,
+                source=source, format=fmt, output=output, error=error, diagnostics=diagnostics, detail=detail
             )
         )
     return results
@@ -262,6 +286,8 @@ def make_settings(
         exporter_class(fmt)
     check_options(formats, options or {})
     resolve_theme(theme)
+    if site_root is not None and not Path(site_root).is_dir():
+        raise OptionError(f"site root {site_root} is not a folder")
     return Settings(
         theme=str(theme),
         strict=strict,
@@ -286,22 +312,49 @@ def export_many(
 ) -> list[ExportResult]:
     """Convert every post to every format; one result per (post, format), in input order.
 
-    Each post is parsed once. A failing post never stops the others: its results carry the
-    error. ``jobs > 1`` runs posts in worker processes (or pass any ``executor``).
+    ``paths`` may name post files or folders (see :func:`find_posts`). Each post is parsed
+    once. A failing post never stops the others: its results carry the error. ``jobs > 1``
+    runs posts in worker processes (or pass any ``executor``).
     """
     formats = list(dict.fromkeys(ALL_FORMATS if "all" in formats else formats))
     settings = make_settings(
         formats, theme=theme, site_root=site_root, strict=strict, allow_remote=allow_remote, options=options
     )
-    sources = [Path(p) for p in paths]
+    sources = [post for path in paths for post in find_posts(path)]
     folder = Path(out_dir) if out_dir is not None else None
-    if executor is None and (jobs <= 1 or len(sources) <= 1):
-        return [r for source in sources for r in export_post(source, formats, folder, settings)]
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=min(jobs, len(sources)))
-    try:
-        futures = [pool.submit(export_post, source, formats, folder, settings) for source in sources]
-        return [r for future in futures for r in future.result()]
-    finally:
-        if own:
-            pool.shutdown()
+    clashes = _name_clashes(sources, folder)
+    todo = [s for s in sources if s not in clashes]
+    if executor is None and (jobs <= 1 or len(todo) <= 1):
+        done = {source: export_post(source, formats, folder, settings) for source in todo}
+    else:
+        own = executor is None
+        pool = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
+        try:
+            futures = {source: pool.submit(export_post, source, formats, folder, settings) for source in todo}
+            done = {source: future.result() for source, future in futures.items()}
+        finally:
+            if own:
+                pool.shutdown()
+    results: list[ExportResult] = []
+    for source in sources:
+        if source in clashes:
+            error = (
+                f"{source}: output name clashes with {clashes[source]} (same file name, same output folder)"
+            )
+            results.extend(ExportResult(source=source, format=f, error=error) for f in formats)
+        else:
+            results.extend(done[source])
+    return results
+
+
+def _name_clashes(sources: Sequence[Path], out_dir: Path | None) -> dict[Path, Path]:
+    """Posts whose outputs would overwrite an earlier post's (same stem, same folder)."""
+    first: dict[tuple[Path, str], Path] = {}
+    clashes: dict[Path, Path] = {}
+    for source in sources:
+        key = ((out_dir or source.parent).resolve(), output_name(source, ""))
+        if key in first and first[key].resolve() != source.resolve():
+            clashes[source] = first[key]
+        else:
+            first.setdefault(key, source)
+    return clashes

@@ -14,15 +14,13 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .api import ALL_FORMATS, ExportResult, export_many, export_post, make_settings
+from .api import ALL_FORMATS, POST_SUFFIXES, ExportResult, export_many, export_post, find_posts, make_settings
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .registry import exporter_class, format_names
 from .themes import installed_themes, load_theme
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
-_SKIP_DIRS = {"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"}
 
 
 class UsageError(Exception):
@@ -40,7 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         action="append",
         metavar="FMT",
-        help=f"output format: {', '.join(ALL_FORMATS)} or all; repeat or comma-separate (default: pdf)",
+        help=f"output format: {', '.join(ALL_FORMATS)}, all (those four) or a plugin's; "
+        "repeat or comma-separate (default: pdf)",
     )
     parser.add_argument(
         "-o",
@@ -70,41 +69,38 @@ def parse_formats(values: Sequence[str] | None) -> list[str]:
     names: list[str] = []
     for value in values or ["pdf"]:
         names.extend(part.strip().lower() for part in value.split(",") if part.strip())
-    if "all" in names:
-        return list(ALL_FORMATS)
     for name in names:
-        exporter_class(name)  # UnknownFormatError → usage error
-    return list(dict.fromkeys(names))
-
-
-def find_posts(path: Path) -> list[Path]:
-    """A file is itself; a folder means its ``_posts/`` if it has one, else every post file under it."""
-    if not path.is_dir():
-        return [path]
-    root = path / "_posts" if (path / "_posts").is_dir() else path
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(folder) / f for f in sorted(files) if f.lower().endswith(POST_SUFFIXES))
-    return found
+        if name != "all":
+            exporter_class(name)  # UnknownFormatError → usage error
+    expanded = [f for name in names for f in (ALL_FORMATS if name == "all" else (name,))]
+    return list(dict.fromkeys(expanded))
 
 
 def plan_outputs(
-    inputs: list[Path], formats: list[str], output: str | None
+    sources: list[Path], formats: list[str], output: str | None
 ) -> tuple[Path | None, Path | None]:
-    """``(out_dir, single_file)`` from ``-o``: a folder, one file, or neither (next to inputs)."""
+    """``(out_dir, single_file)`` from ``-o``: a folder, one file, or neither (next to the posts).
+
+    ``-o`` is a file when it is not an existing folder, does not end in ``/`` and there is
+    exactly one output (one post, one format); otherwise it is a folder. A name ending in an
+    output extension with several outputs is refused rather than made into a folder."""
     if output is None:
         return None, None
     target = Path(output)
     if target.is_dir() or output.endswith(("/", os.sep)):
         return target, None
-    if len(inputs) == 1 and len(formats) == 1 and not inputs[0].is_dir():
+    if len(sources) == 1 and len(formats) == 1:
         expected = exporter_class(formats[0]).file_extension
         if target.suffix.lower() != expected:
             raise UsageError(
                 f"output {output} should end in {expected} for {formats[0]} (or end in / for a folder)"
             )
         return None, target
+    if target.suffix.lower() in {exporter_class(f).file_extension for f in format_names()}:
+        raise UsageError(
+            f"output {output} names a file, but there are {len(sources) * len(formats)} outputs; "
+            "give a folder"
+        )
     return target, None
 
 
@@ -130,14 +126,13 @@ def main(
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         formats = parse_formats(args.format)
-        inputs = [Path(p) for p in args.inputs]
-        out_dir, single = plan_outputs(inputs, formats, args.output)
         sources: list[Path] = []
-        for path in inputs:
+        for path in map(Path, args.inputs):
             posts = find_posts(path)
             if path.is_dir() and not posts:
-                raise UsageError(f"{path}: no posts (*.md, *.markdown) found")
+                raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
             sources.extend(posts)
+        out_dir, single = plan_outputs(sources, formats, args.output)
         options = {"page_size": args.page_size} if args.page_size else {}
         if single is not None:
             settings = make_settings(

@@ -55,7 +55,7 @@ class Reporter:
         self._items: list[Diagnostic] = []
         self._seen: set[Diagnostic] = set()
 
-    def report(self, diagnostic: Diagnostic) -> None:
+    def report(self, diagnostic: Diagnostic, *, log: bool = True) -> None:
         if diagnostic.path is None and self.path is not None:
             diagnostic = Diagnostic(
                 code=diagnostic.code,
@@ -68,6 +68,8 @@ class Reporter:
             return
         self._seen.add(diagnostic)
         self._items.append(diagnostic)
+        if not log:
+            return
         level = logging.WARNING if diagnostic.severity is Severity.WARNING else logging.INFO
         LOGGER.log(level, "%s", diagnostic.format())
 
@@ -78,8 +80,9 @@ class Reporter:
         self.report(Diagnostic(code=code, message=message, severity=Severity.INFO, line=line))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        """Adopt diagnostics another reporter collected (and already logged)."""
         for diagnostic in diagnostics:
-            self.report(diagnostic)
+            self.report(diagnostic, log=False)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:

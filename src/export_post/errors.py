@@ -4,6 +4,7 @@
     * ReadError – the post cannot be read or decoded.
         * FrontMatterError – the YAML front matter is malformed or has a bad field.
     * UnknownFormatError – no exporter registered under that name.
+    * PluginError – an exporter plugin cannot be loaded, is malformed or clashes with another.
     * ThemeError – a theme cannot be found or is malformed.
     * OptionError – an option name or value is not valid.
     * ExportError – an exporter failed on this document (wraps the library's exception).
@@ -44,6 +45,10 @@ class FrontMatterError(ReadError):
 
 
 class UnknownFormatError(ExportPostError):
+    pass
+
+
+class PluginError(ExportPostError):
     pass
 
 

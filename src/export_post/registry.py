@@ -9,17 +9,21 @@ from __future__ import annotations
 import difflib
 from importlib import metadata
 
-from .errors import ExportError, UnknownFormatError
+from .errors import PluginError, UnknownFormatError
 from .exporter import Exporter
 
 ENTRY_POINT_GROUP = "export_post.exporters"
+EXPORTER_FACTS = ("name", "media_type", "file_extension", "description", "Options", "export")
 _registered: dict[str, type[Exporter]] = {}
 
 
 def register_exporter(cls: type[Exporter], *, override: bool = False) -> None:
     """Make ``cls`` available under ``cls.name`` without packaging (tests, scripts)."""
+    missing = [attr for attr in EXPORTER_FACTS if not hasattr(cls, attr)]
+    if missing:
+        raise PluginError(f"{cls!r} is not an exporter class (missing {', '.join(missing)})")
     if not override and cls.name in _entry_points():
-        raise ExportError(f"format {cls.name!r} is already provided by {_entry_points()[cls.name].value}")
+        raise PluginError(f"format {cls.name!r} is already provided by {_entry_points()[cls.name].value}")
     _registered[cls.name] = cls
 
 
@@ -32,7 +36,7 @@ def _entry_points() -> dict[str, metadata.EntryPoint]:
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         other = found.get(ep.name)
         if other is not None and other.value != ep.value:
-            raise ExportError(f"format {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
+            raise PluginError(f"format {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
         found[ep.name] = ep
     return found
 
@@ -52,11 +56,10 @@ def exporter_class(name: str) -> type[Exporter]:
     try:
         cls = ep.load()
     except (ImportError, AttributeError) as err:
-        raise ExportError(f"format {name!r} ({ep.value}) cannot be loaded: {err}") from err
-    if not isinstance(cls, type) or not all(
-        hasattr(cls, attr) for attr in ("name", "media_type", "file_extension", "export")
-    ):
-        raise ExportError(f"format {name!r} ({ep.value}) is not an exporter class")
+        raise PluginError(f"format {name!r} ({ep.value}) cannot be loaded: {err}") from err
+    if not isinstance(cls, type) or not all(hasattr(cls, attr) for attr in EXPORTER_FACTS):
+        missing = ", ".join(a for a in EXPORTER_FACTS if not hasattr(cls, a))
+        raise PluginError(f"format {name!r} ({ep.value}) is not an exporter class (missing {missing})")
     return cls
 
 

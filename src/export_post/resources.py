@@ -10,7 +10,7 @@ against the post folder or, for ``/``-absolute ones, the site root, then ``realp
 must land on a regular file inside an allowed root (post folder, site root, theme). Files
 are size-capped, sniffed by content (not by extension), decoded once by Pillow under a
 pixel cap (a decompression bomb is refused, not warned about) and only JPEG, PNG, GIF,
-WebP (and SVG, as text) pass; BMP and TIFF are converted to PNG. Remote images are refused
+WebP (and SVG, as text) pass; BMP, TIFF, ICO, PPM and TGA are converted to PNG. Remote images are refused
 unless the policy allows them (see :mod:`export_post.remote`). Every refusal is a coded
 diagnostic and the caller renders a placeholder.
 """

@@ -8,14 +8,14 @@ overrides what it sets; CSS layers stack base first. ``theme.yaml``::
     name: default
     description: Clean sans-serif with a teal accent
     extends: null                  # or the name/path of a parent theme
-    colors: {text: "#1f2933", background: "#ffffff", accent: "#0f766e", muted: "#52606d",
-             rule: "#d9e2ec", code_background: "#f4f6f8", quote: "#0f766e"}
+    colors: {text: "#1f2933", background: "#ffffff", accent: "#0f766e", accent_light: "#e6f4f1",
+             muted: "#52606d", rule: "#d9e2ec", code_background: "#f5f7f9"}
     fonts:  {body: [Noto Sans, DejaVu Sans, sans-serif], heading: [...], mono: [...]}
     css:    {common: [base.css], pdf: [print.css], epub: [epub.css], html: [screen.css]}
     code_style: friendly           # a Pygments style name
     slides: {font: Calibri, heading_font: Calibri, mono_font: Consolas, background: "#ffffff",
-             text: "#1f2933", title: "#0f2a2a", accent: "#0f766e", body_size: 24,
-             min_size: 16, caption_size: 14, template: null}
+             text: "#1f2933", title: "#102a43", accent: "#0f766e", muted: "#52606d",
+             body_size: 24, min_size: 16, caption_size: 14, template: null}
 
 Colours become CSS custom properties (``--color-accent``) and fonts ``--font-body``, so the
 same values drive EPUB, PDF and HTML, and the slide settings drive the deck.
@@ -95,7 +95,10 @@ _GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", 
 def installed_themes() -> dict[str, metadata.EntryPoint]:
     found: dict[str, metadata.EntryPoint] = {}
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        found.setdefault(ep.name, ep)
+        other = found.get(ep.name)
+        if other is not None and other.value != ep.value:
+            raise ThemeError(f"theme {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
+        found[ep.name] = ep
     return found
 
 
@@ -105,13 +108,26 @@ def list_themes() -> list[Theme]:
 
 
 def load_theme(name_or_path: str | Path = "default") -> Theme:
-    """A theme by installed name or by folder path, with its ``extends`` chain applied."""
-    return _load(str(name_or_path), seen=())
+    """A theme by installed name or by folder path, with its ``extends`` chain applied.
+
+    A plain name means an installed theme; a :class:`~pathlib.Path`, or text containing a
+    path separator or starting with ``.`` or ``~``, means a folder. ``extends`` paths in a
+    theme folder are relative to that folder."""
+    spec = str(name_or_path)
+    if isinstance(name_or_path, Path) and not _looks_like_path(spec):
+        spec = f"./{spec}"
+    return _load(spec, seen=(), base=None)
 
 
-def _locate(spec: str) -> tuple[Traversable, str]:
+def _looks_like_path(spec: str) -> bool:
+    return "/" in spec or "\\" in spec or spec.startswith((".", "~"))
+
+
+def _locate(spec: str, base: Path | None) -> tuple[Traversable, str]:
     path = Path(spec).expanduser()
-    if path.is_dir():
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if _looks_like_path(spec) or (path.is_dir() and spec not in installed_themes()):
         if not (path / THEME_FILE).is_file():
             raise ThemeError(f"theme folder {path} has no {THEME_FILE}")
         return path.resolve(), str(path.resolve())
@@ -119,8 +135,7 @@ def _locate(spec: str) -> tuple[Traversable, str]:
     ep = available.get(spec)
     if ep is None:
         hint = ", ".join(sorted(available)) or "none"
-        looks_like_path = "/" in spec or spec.startswith(".")
-        what = f"theme folder {spec} does not exist" if looks_like_path else f"no theme named {spec!r}"
+        what = f"theme folder {spec} does not exist" if _looks_like_path(spec) else f"no theme named {spec!r}"
         raise ThemeError(f"{what}; installed themes: {hint}")
     try:
         folder = resources.files(ep.value)
@@ -131,10 +146,10 @@ def _locate(spec: str) -> tuple[Traversable, str]:
     return folder, f"entry point {ep.value}"
 
 
-def _load(spec: str, seen: tuple[str, ...]) -> Theme:
-    if spec in seen:
+def _load(spec: str, seen: tuple[str, ...], base: Path | None) -> Theme:
+    folder, origin = _locate(spec, base)
+    if origin in seen:
         raise ThemeError(f"theme {spec!r} extends itself (via {' -> '.join(seen)})")
-    folder, origin = _locate(spec)
     where = f"{origin}/{THEME_FILE}"
     try:
         data = yaml.safe_load(folder.joinpath(THEME_FILE).read_text(encoding="utf-8")) or {}
@@ -147,7 +162,7 @@ def _load(spec: str, seen: tuple[str, ...]) -> Theme:
         raise ThemeError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     parent_spec = data.get("extends")
     if parent_spec:
-        parent = _load(str(parent_spec), (*seen, spec))
+        parent = _load(str(parent_spec), (*seen, origin), folder if isinstance(folder, Path) else None)
     else:
         parent = Theme(name="", description="", origin="", folders=())
     return _merge(parent, data, folder, origin, where)
@@ -193,6 +208,7 @@ def _slides(parent: SlideStyle, data: Mapping[str, Any], folder: Traversable, wh
         if key not in SlideStyle.__dataclass_fields__:
             raise ThemeError(f"{where}: unknown key slides.{key}")
         if key == "template":
+            values[key] = None  # `template: null` clears an inherited template
             if value:
                 template = folder.joinpath(str(value))
                 if not template.is_file() or not isinstance(template, Path):

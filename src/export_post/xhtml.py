@@ -298,9 +298,8 @@ class XhtmlRenderer:
         meta = self.doc.meta
         parts = ['<header class="post-header">\n']
         if cover_url:
-            parts.append(
-                f'<div class="cover"><img src="{esc(cover_url)}" alt="" role="presentation"/></div>\n'
-            )
+            alt = esc(f"{label('cover', self.lang)}: {meta.title}")
+            parts.append(f'<div class="cover"><img src="{esc(cover_url)}" alt="{alt}"/></div>\n')
         parts.append(f'<h1 class="post-title">{esc(meta.title)}</h1>\n')
         if meta.description:
             parts.append(f'<p class="post-description">{esc(meta.description)}</p>\n')

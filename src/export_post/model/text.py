@@ -71,6 +71,19 @@ def kramdown_id(text: str) -> str:
     return ident or "section"
 
 
+_NOT_XML_ID = re.compile(r"[^\w.-]+")
+
+
+def xml_id(text: str) -> str:
+    """``text`` as a valid XML/XHTML id (letters, digits, ``_ . -``; starting with a letter).
+
+    The reader passes every id and every in-document link through this, so they match."""
+    ident = _NOT_XML_ID.sub("-", text.strip()).strip("-")
+    if not ident:
+        return ""
+    return ident if ident[0].isalpha() or ident[0] == "_" else f"id-{ident}"
+
+
 class IdRegistry:
     """Hands out unique ids the way kramdown does: ``x``, ``x-1``, ``x-2``…"""
 
@@ -78,6 +91,7 @@ class IdRegistry:
         self._used: set[str] = set()
 
     def claim(self, wanted: str) -> str:
+        wanted = xml_id(wanted) or "section"
         ident, n = wanted, 0
         while ident in self._used:
             n += 1

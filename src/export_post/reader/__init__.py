@@ -46,9 +46,10 @@ def _markdown() -> Any:
 def load_post(path: str | Path, *, site_root: str | Path | None = None) -> Document:
     """Read the post at ``path``. Raises :class:`~export_post.errors.ReadError` if it cannot.
 
-    ``site_root`` overrides where ``/``-absolute image paths resolve (default: the nearest
-    folder with ``_config.yml``, else the parent of the ``_posts/`` folder, else the post's
-    folder). Problems the reader survives are in ``Document.diagnostics``.
+    ``site_root`` overrides where ``/``-absolute image paths resolve (default: walking up
+    from the post, the first folder that has a ``_config.yml`` or holds the ``_posts/`` the
+    post is in; the post's own folder when there is neither). Problems the reader survives
+    are in ``Document.diagnostics``.
     """
     post = Path(path)
     return parse_post(read_post_text(post), post, site_root=Path(site_root) if site_root else None)

@@ -42,7 +42,7 @@ from ..model import (
     Text,
     ThematicBreak,
 )
-from ..model.text import kramdown_id, plain_text
+from ..model.text import kramdown_id, plain_text, xml_id
 from .context import ReaderContext, merge_text, trim_inlines
 from .figures import attach_captions, paragraph_or_figures
 from .html_dom import CommentNode, Element, EndTag, Node, TextNode
@@ -161,9 +161,8 @@ def attr_of(attrs: dict[str, str], *, sizes: bool = False) -> Attr:
     align = attrs.get("align", "").lower()
     if align in ("center", "left", "right"):
         classes += (f"align-{align}",)
-    ident = attrs.get("id", "")
     return Attr(
-        id=ident if _SAFE_CLASS.match(ident or "-") and ident else "",
+        id=xml_id(attrs.get("id", "")),
         classes=classes,
         pairs=tuple(pairs),
     )

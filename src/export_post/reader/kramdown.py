@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Attr
+from ..model.text import xml_id
 
 _ATTR_TOKEN = re.compile(
     r"""\s*(?:
@@ -92,7 +93,8 @@ def parse_ial(body: str, alds: Mapping[str, Ial] | None = None) -> Ial:
                 ident = ald.attr.id or ident
             else:
                 refs.append(m["ref"])
-    return Ial(Attr(id=ident, classes=tuple(dict.fromkeys(classes)), pairs=tuple(pairs)), tuple(refs))
+    attr = Attr(id=xml_id(ident), classes=tuple(dict.fromkeys(classes)), pairs=tuple(pairs))
+    return Ial(attr, tuple(refs))
 
 
 @dataclass

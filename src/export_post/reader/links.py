@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
+
+from ..model.text import xml_id
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -27,7 +29,8 @@ def check_link(url: str, site_url: str) -> LinkVerdict:
     if not cleaned:
         return LinkVerdict(None, "empty link target")
     if cleaned.startswith("#"):
-        return LinkVerdict(cleaned)
+        fragment = xml_id(unquote(cleaned[1:]))
+        return LinkVerdict(f"#{fragment}") if fragment else LinkVerdict(None, "empty link target")
     if cleaned.startswith("//"):
         cleaned = "https:" + cleaned
     try:

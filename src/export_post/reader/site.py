@@ -67,4 +67,6 @@ def load_site(post: Path, site_root: Path | None, reporter: Reporter) -> SiteCon
     except ReadError as err:
         reporter.warn("site-config-invalid", f"ignoring {config_path}: {err.message}")
         return SiteContext(root=root)
+    finally:
+        reporter.extend(config_reporter.diagnostics)  # they name _config.yml, not the post
     return SiteContext(root=root, config=MappingProxyType(config))

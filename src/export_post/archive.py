@@ -1,6 +1,6 @@
-"""Rewrite a zip so that its bytes depend only on its content and one timestamp.
+"""Rewrite a zip (EPUB, PPTX) so its bytes depend only on its content and one timestamp.
 
-EPUB also requires the ``mimetype`` member first and stored uncompressed.
+A ``mimetype`` member, which EPUB requires, is put first and stored uncompressed.
 """
 
 from __future__ import annotations

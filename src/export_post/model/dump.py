@@ -1,0 +1,148 @@
+"""A compact, readable text form of the model, one node per line (pandoc's "native" idea).
+
+Used by the reader fixtures in ``tests/reader/fixtures``::
+
+    Paragraph .lead
+      Text "Some "
+      Strong
+        Text "bold"
+    Figure .align-center
+      Image src="/a.png" alt="A" width=480px
+      caption
+        Text "Photo by me"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import assert_never
+
+from .nodes import (
+    Attr,
+    Block,
+    BlockQuote,
+    BulletList,
+    Code,
+    CodeBlock,
+    Div,
+    Emph,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    LineBreak,
+    Link,
+    OrderedList,
+    Paragraph,
+    Span,
+    Strikethrough,
+    Strong,
+    Subscript,
+    Superscript,
+    Table,
+    Text,
+    ThematicBreak,
+    TocPlaceholder,
+)
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def attr_text(attr: Attr) -> str:
+    parts = [f"#{attr.id}"] if attr.id else []
+    parts += [f".{c}" for c in attr.classes]
+    parts += [f"{k}={_q(v)}" for k, v in attr.pairs]
+    return (" " + " ".join(parts)) if parts else ""
+
+
+def dump(blocks: Iterable[Block]) -> str:
+    lines: list[str] = []
+    for block in blocks:
+        _block(block, 0, lines)
+    return "\n".join(lines)
+
+
+def _block(block: Block, depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    match block:
+        case Paragraph(children=kids, attr=attr):
+            out.append(f"{pad}Paragraph{attr_text(attr)}")
+            _inlines(kids, depth + 1, out)
+        case Heading(level=level, children=kids, attr=attr):
+            out.append(f"{pad}Heading {level}{attr_text(attr)}")
+            _inlines(kids, depth + 1, out)
+        case BulletList(items=items, attr=attr) | OrderedList(items=items, attr=attr):
+            head = "BulletList" if isinstance(block, BulletList) else f"OrderedList start={block.start}"
+            out.append(f"{pad}{head}{attr_text(attr)}")
+            for item in items:
+                state = "" if item.checked is None else (" [x]" if item.checked else " [ ]")
+                out.append(f"{pad}  Item{state}")
+                for child in item.children:
+                    _block(child, depth + 2, out)
+        case BlockQuote(children=kids, attr=attr):
+            out.append(f"{pad}BlockQuote{attr_text(attr)}")
+            for child in kids:
+                _block(child, depth + 1, out)
+        case CodeBlock(text=text, language=language, attr=attr):
+            out.append(f"{pad}CodeBlock{' ' + language if language else ''}{attr_text(attr)} {_q(text)}")
+        case Figure(image=image, caption=caption, attr=attr):
+            out.append(f"{pad}Figure{attr_text(attr)}")
+            _inlines((image,), depth + 1, out)
+            if caption:
+                out.append(f"{pad}  caption")
+                _inlines(caption, depth + 2, out)
+        case Table(head=head, rows=rows, caption=caption, attr=attr):
+            out.append(f"{pad}Table{attr_text(attr)}")
+            for label, row in [("head", head), *(("row", r) for r in rows)]:
+                if not row:
+                    continue
+                out.append(f"{pad}  {label}")
+                for cell in row:
+                    align = f" {cell.align.value}" if cell.align.value else ""
+                    out.append(f"{pad}    Cell{align}")
+                    _inlines(cell.children, depth + 3, out)
+            if caption:
+                out.append(f"{pad}  caption")
+                _inlines(caption, depth + 2, out)
+        case ThematicBreak(attr=attr):
+            out.append(f"{pad}ThematicBreak{attr_text(attr)}")
+        case TocPlaceholder(attr=attr):
+            out.append(f"{pad}TocPlaceholder{attr_text(attr)}")
+        case Div(children=kids, attr=attr):
+            out.append(f"{pad}Div{attr_text(attr)}")
+            for child in kids:
+                _block(child, depth + 1, out)
+        case _:
+            assert_never(block)
+
+
+def _inlines(inlines: Iterable[Inline], depth: int, out: list[str]) -> None:
+    pad = "  " * depth
+    for node in inlines:
+        match node:
+            case Text(text=text):
+                out.append(f"{pad}Text {_q(text)}")
+            case Code(text=text, attr=attr):
+                out.append(f"{pad}Code{attr_text(attr)} {_q(text)}")
+            case Emph(children=kids) | Strong(children=kids) | Strikethrough(children=kids):
+                out.append(f"{pad}{type(node).__name__}")
+                _inlines(kids, depth + 1, out)
+            case Superscript(children=kids) | Subscript(children=kids):
+                out.append(f"{pad}{type(node).__name__}")
+                _inlines(kids, depth + 1, out)
+            case Span(children=kids, attr=attr):
+                out.append(f"{pad}Span{attr_text(attr)}")
+                _inlines(kids, depth + 1, out)
+            case Link(children=kids, url=url, title=title, attr=attr):
+                extra = f" title={_q(title)}" if title else ""
+                out.append(f"{pad}Link {_q(url)}{extra}{attr_text(attr)}")
+                _inlines(kids, depth + 1, out)
+            case Image(src=src, alt=alt, title=title, attr=attr):
+                extra = f" title={_q(title)}" if title else ""
+                out.append(f"{pad}Image src={_q(src)} alt={_q(alt)}{extra}{attr_text(attr)}")
+            case LineBreak():
+                out.append(f"{pad}LineBreak")
+            case _:
+                assert_never(node)

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from export_post import Document, export, load_post, render
+from export_post.model import Heading
+
+from ..support import SAMPLE_POST, epubcheck
+
+
+def test_sample_passes_epubcheck_without_errors_or_warnings(sample_outputs: dict[str, Path]) -> None:
+    assert epubcheck(sample_outputs["epub"]) == []
+
+
+def test_package_metadata(sample_outputs: dict[str, Path], sample_doc: Document) -> None:
+    with zipfile.ZipFile(sample_outputs["epub"]) as z:
+        names = z.namelist()
+        assert names[0] == "mimetype"
+        assert z.getinfo("mimetype").compress_type == zipfile.ZIP_STORED
+        opf = z.read("EPUB/content.opf").decode()
+    assert "<dc:language>en</dc:language>" in opf
+    assert f"<dc:title>{sample_doc.meta.title}</dc:title>" in opf
+    assert "<dc:description>Charting a Seamless Journey" in opf
+    assert "<dc:date>2024-06-10</dc:date>" in opf
+    assert 'properties="cover-image"' in opf
+    # 5 figures + the cover, each stored once under a generated name
+    images = [n for n in names if n.startswith("EPUB/images/")]
+    assert len(images) == 6
+    assert all(re.fullmatch(r"EPUB/images/[0-9a-f]{20}\.jpg", n) for n in images)
+
+
+def test_nav_lists_every_heading_in_order(sample_outputs: dict[str, Path], sample_doc: Document) -> None:
+    with zipfile.ZipFile(sample_outputs["epub"]) as z:
+        nav = z.read("EPUB/nav.xhtml").decode()
+    toc = nav.split('epub:type="toc"')[1].split("</nav>")[0]
+    labels = re.findall(r"<a [^>]*>([^<]+)</a>", toc)
+    headings = [h for h in sample_doc.headings if isinstance(h, Heading)]
+    assert labels == [sample_doc.meta.title] + [
+        "".join(getattr(c, "text", "") for c in h.children) for h in headings
+    ]
+
+
+def test_toc_placeholder_becomes_links_not_literal_text(sample_outputs: dict[str, Path]) -> None:
+    with zipfile.ZipFile(sample_outputs["epub"]) as z:
+        title = z.read("EPUB/title.xhtml").decode()
+        everything = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+    assert "{:toc}" not in everything and "{:.figcaption}" not in everything
+    assert 'href="section-02.xhtml#online-resources"' in title
+    assert "this unordered seed list" not in everything
+
+
+def test_figures_keep_caption_markup(sample_outputs: dict[str, Path]) -> None:
+    with zipfile.ZipFile(sample_outputs["epub"]) as z:
+        section = z.read("EPUB/section-01.xhtml").decode()
+    assert re.search(
+        r'<figure class="align-center"><img src="images/[0-9a-f]{20}\.jpg" alt="Christian Haller fig1"[^>]*/>'
+        r"<figcaption>Photo by <a href=\"https://unsplash.com/@susan_wilkinson\">Susan Wilkinson</a>",
+        section,
+    )
+
+
+def test_identifier_is_stable_and_output_reproducible(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = render(load_post(SAMPLE_POST), "epub")
+    second = render(load_post(SAMPLE_POST), "epub")
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    assert re.search(r'<dc:identifier id="id">urn:uuid:[0-9a-f-]{36}</dc:identifier>', opf)
+    assert '<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in opf
+
+
+def test_missing_image_is_a_placeholder_not_a_dangling_reference(site: Path) -> None:
+    post = site / "_posts" / "2024-01-01-missing.md"
+    post.write_text("---\ntitle: Missing\n---\n\n![A lost chart](/assets/nope.png)\n\nText.\n")
+    doc = load_post(post)
+    out = export(doc, "epub", site / "out/")
+    assert epubcheck(out) == []
+    with zipfile.ZipFile(out) as z:
+        body = z.read("EPUB/title.xhtml").decode()
+    assert "<img" not in body
+    assert "Image unavailable: A lost chart" in body
+
+
+def test_post_without_headings_or_cover(site: Path) -> None:
+    post = site / "_posts" / "2024-01-01-plain.md"
+    post.write_text("---\ntitle: Plain\nlang: fa\n---\n\nفقط متن.\n")
+    out = export(load_post(post), "epub", site / "out/")
+    assert epubcheck(out) == []
+    with zipfile.ZipFile(out) as z:
+        chapter = z.read("EPUB/title.xhtml").decode()
+        assert 'dir="rtl"' in chapter and 'lang="fa"' in chapter
+        assert 'page-progression-direction="rtl"' in z.read("EPUB/content.opf").decode()

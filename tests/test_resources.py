@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from export_post.diagnostics import Reporter
+from export_post.resources import ResourcePolicy, ResourceResolver
+
+
+def png(path: Path, size: tuple[int, int] = (4, 3), mode: str = "RGB") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new(mode, size, "white").save(path, "PNG")
+    return path
+
+
+@pytest.fixture
+def layout(tmp_path: Path) -> tuple[Path, Path, Path]:
+    site = tmp_path / "site"
+    posts = site / "_posts"
+    posts.mkdir(parents=True)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    png(site / "assets" / "ok.png")
+    png(secret / "canary.png")
+    return site, posts, secret
+
+
+def resolver(site: Path, posts: Path, **policy: object) -> tuple[ResourceResolver, Reporter]:
+    reporter = Reporter()
+    return (
+        ResourceResolver(post_dir=posts, site_root=site, policy=ResourcePolicy(**policy), reporter=reporter),  # type: ignore[arg-type]
+        reporter,
+    )
+
+
+def test_site_absolute_and_relative_paths(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    r, rep = resolver(site, posts)
+    a = r.image("/assets/ok.png")
+    b = r.image("../assets/ok.png")
+    assert a is not None and b is not None and a.digest == b.digest
+    assert (a.media_type, a.width, a.height) == ("image/png", 4, 3)
+    assert a.name.endswith(".png") and "ok" not in a.name  # generated, not taken from the post
+    assert rep.diagnostics == ()
+
+
+@pytest.mark.parametrize(
+    ("ref", "code"),
+    [
+        ("/etc/passwd", "image-not-found"),  # site-root relative, so it is <site>/etc/passwd
+        ("../../secret/canary.png", "image-outside-root"),
+        ("%2e%2e/%2e%2e/secret/canary.png", "image-outside-root"),
+        ("..%2f..%2fsecret%2fcanary.png", "image-outside-root"),
+        ("%252e%252e/%252e%252e/secret/canary.png", "image-outside-root"),
+        ("file:///etc/passwd", "image-refused"),
+        ("C:\\Windows\\win.ini", "image-refused"),
+        ("\\\\host\\share\\x.png", "image-refused"),
+        ("https://example.com/x.png", "image-remote-disabled"),
+        ("//example.com/x.png", "image-remote-disabled"),
+        ("data:image/png;base64,AAAA", "image-refused"),
+        ("nope.png", "image-not-found"),
+    ],
+)
+def test_refusals_are_coded_warnings(layout: tuple[Path, Path, Path], ref: str, code: str) -> None:
+    site, posts, _ = layout
+    r, rep = resolver(site, posts)
+    assert r.image(ref, line=7) is None
+    assert [(d.code, d.line) for d in rep.diagnostics] == [(code, 7)]
+
+
+def test_symlinks_escaping_the_site_are_refused_in_tree_ones_work(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, secret = layout
+    (site / "assets" / "logo.png").symlink_to(secret / "canary.png")
+    (site / "assets" / "root").symlink_to("/")
+    (site / "assets" / "alias.png").symlink_to(site / "assets" / "ok.png")
+    r, rep = resolver(site, posts)
+    assert r.image("/assets/logo.png") is None
+    assert r.image("/assets/root/etc/hostname") is None
+    assert r.image("/assets/alias.png") is not None
+    assert [d.code for d in rep.diagnostics] == ["image-outside-root", "image-outside-root"]
+
+
+def test_directories_and_fifos_are_not_images(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    os.mkfifo(site / "assets" / "pipe.png")
+    r, rep = resolver(site, posts)
+    assert r.image("/assets") is None
+    assert r.image("/assets/pipe.png") is None
+    assert {d.code for d in rep.diagnostics} == {"image-refused"}
+
+
+def test_pixel_cap_refuses_decompression_bombs(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    png(site / "assets" / "bomb.png", (6000, 6000), mode="1")
+    r, rep = resolver(site, posts, max_pixels=10_000_000)
+    assert r.image("/assets/bomb.png") is None
+    assert [d.code for d in rep.diagnostics] == ["image-too-large"]
+
+
+def test_corrupt_and_fake_images(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    good = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(good, "JPEG")
+    (site / "assets" / "trunc.jpg").write_bytes(good.getvalue()[: len(good.getvalue()) // 2])
+    (site / "assets" / "fake.png").write_text("not an image")
+    r, rep = resolver(site, posts)
+    assert r.image("/assets/trunc.jpg") is None
+    assert r.image("/assets/fake.png") is None
+    assert [d.code for d in rep.diagnostics] == ["image-corrupt", "image-corrupt"]
+
+
+def test_bmp_becomes_png_and_svg_gets_its_size(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    Image.new("RGB", (5, 5)).save(site / "assets" / "a.bmp", "BMP")
+    (site / "assets" / "a.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 100"/>')
+    r, _ = resolver(site, posts)
+    bmp, svg = r.image("/assets/a.bmp"), r.image("/assets/a.svg")
+    assert bmp is not None and bmp.media_type == "image/png"
+    assert svg is not None and (svg.media_type, svg.width, svg.height) == ("image/svg+xml", 200, 100)
+
+
+def test_each_reference_is_resolved_and_reported_once(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    r, rep = resolver(site, posts)
+    for _ in range(3):
+        r.image("missing.png")
+    assert len(rep.diagnostics) == 1
+    assert r.resources == ()
+
+
+def test_site_url_prefix_maps_to_local_files(tmp_path: Path) -> None:
+    png(tmp_path / "assets" / "x.png")
+    r = ResourceResolver(post_dir=tmp_path, site_root=tmp_path, site_url="https://blog.example/base")
+    assert r.image("https://blog.example/base/assets/x.png") is not None
+    assert r.image("/base/assets/x.png") is not None
+
+
+def test_reader_diagnostics_are_logged_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from export_post import load_post, render
+
+    post = tmp_path / "p.md"
+    post.write_text("No title here.\n")
+    with caplog.at_level("WARNING", logger="export_post"):
+        render(load_post(post), "html")
+    assert [r.getMessage().count("title-missing") for r in caplog.records] == [1]
