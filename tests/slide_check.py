@@ -95,9 +95,19 @@ class SlideShapes:
     pictures: list[Box]  # pictures text must not cover (a full-slide background excepted)
 
 
+SCRIPT_SCALE = 0.58  # LibreOffice draws superscript and subscript at 58% (DFLT_ESC_PROP)
+
+
 def _declared_sizes(element: object) -> frozenset[float]:
-    """The font sizes (pt) a shape's runs and fields ask for (``sz`` is in hundredths)."""
-    return frozenset(int(value) / 100 for value in element.xpath(".//a:rPr/@sz"))  # type: ignore[attr-defined]
+    """The font sizes (pt) a shape's runs and fields ask for (``sz`` is in hundredths);
+    a raised or lowered run (``baseline``) is drawn smaller on purpose."""
+    sizes = set()
+    for r_pr in element.xpath(".//a:rPr[@sz]"):  # type: ignore[attr-defined]
+        size = int(r_pr.get("sz")) / 100
+        sizes.add(size)
+        if r_pr.get("baseline") not in (None, "0"):
+            sizes.add(size * SCRIPT_SCALE)
+    return frozenset(sizes)
 
 
 def deck_shapes(pptx: Path) -> list[SlideShapes]:

@@ -44,7 +44,42 @@ def corpus_dir() -> Path:
     return path
 
 
+_BREAKING = frozenset(
+    [
+        "p",
+        "div",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "br",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "blockquote",
+        "pre",
+        "figure",
+        "figcaption",
+        "header",
+        "nav",
+        "section",
+        "dd",
+        "dt",
+        "sup",
+        "sub",
+    ]
+)
+
+
 class _Text(HTMLParser):
+    """Text content: inline elements join (``<span>a</span>b`` is ``ab``), blocks separate."""
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
@@ -53,10 +88,14 @@ class _Text(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style", "head"):
             self._skip += 1
+        if tag in _BREAKING:
+            self.parts.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("script", "style", "head") and self._skip:
             self._skip -= 1
+        if tag in _BREAKING:
+            self.parts.append(" ")
 
     def handle_data(self, data: str) -> None:
         if not self._skip:
@@ -66,17 +105,21 @@ class _Text(HTMLParser):
 def html_text(markup: str) -> str:
     parser = _Text()
     parser.feed(markup)
-    return " ".join(parser.parts)
+    return "".join(parser.parts)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# CJK scripts have no spaces between words: compare them character by character.
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\u3040-\u30ff"
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+", re.UNICODE)
 _FOLD = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-", "\u2014": "-"}
 )
 
 
 def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text.translate(_FOLD))]
+    # Joiners (ZWNJ/ZWJ) shape Persian/Indic words but are not kept in PDF text layers.
+    text = text.translate(_FOLD).replace("\u200c", "").replace("\u200d", "")
+    return [w.lower() for w in _WORD.findall(text)]
 
 
 def source_words(post: Path) -> list[str]:
@@ -85,6 +128,8 @@ def source_words(post: Path) -> list[str]:
     text = post.read_text(encoding="utf-8")
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
+    text = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", text)  # raw keeps its content, not its tags
+    text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)  # Liquid markup is not text
     lines = text.split("\n")
     kept = []
     for i, line in enumerate(lines):
@@ -93,7 +138,9 @@ def source_words(post: Path) -> list[str]:
         if i + 1 < len(lines) and lines[i + 1].strip() == "{:toc}":
             continue  # the list kramdown replaces with the table of contents
         kept.append(line)
-    rendered = mistune.html("\n".join(kept))
+    text = re.sub(r"\{:[^}\n]*\}", "", "\n".join(kept))  # span IALs
+    text = re.sub(r"(?m)^(#{1,6} .*?)\s*\{#[^}\n]*\}\s*$", r"\1", text)  # heading ids
+    rendered = mistune.html(text)
     assert isinstance(rendered, str)
     return words(html.unescape(html_text(rendered)))
 

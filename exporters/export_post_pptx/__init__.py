@@ -33,7 +33,8 @@ class PptxExporter:
         if deck.stats.get("svg_images"):
             context.reporter.warn(
                 "pptx-svg-unsupported",
-                f"{deck.stats['svg_images']} SVG image(s) shown as placeholders in the slides",
+                f"{deck.stats['svg_images']} SVG image(s) cannot be placed on slides "
+                "(figures become placeholders; an SVG cover is left out)",
             )
         meta = document.meta
         properties = {

@@ -66,6 +66,30 @@ def font_file(family: str, bold: bool = False, italic: bool = False, mono: bool 
     return _find(_FALLBACK_FILES[mono][index]) or _find(_FALLBACK_FILES[mono][0])
 
 
+def fallback_file(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
+    """The font fontconfig substitutes for a character ``family`` lacks (one query per block
+    of 256 code points; ``None`` without fontconfig)."""
+    return _fallback(family, bold, italic, codepoint >> 8, codepoint)
+
+
+@lru_cache(maxsize=512)
+def _fallback(family: str, bold: bool, italic: bool, block: int, codepoint: int) -> Path | None:
+    if not shutil.which("fc-match"):
+        return None
+    style = "".join(s for s in (":bold" if bold else "", ":italic" if italic else ""))
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}", f"{family}{style}:charset={codepoint:x}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return Path(out) if out and Path(out).is_file() else None
+
+
 @lru_cache(maxsize=64)
 def _find(name: str) -> Path | None:
     for folder in FONT_DIRS:

@@ -1,9 +1,12 @@
 """Measuring how much space text takes on a slide, with real font metrics.
 
-Widths come from the font files (Pillow/FreeType); lines are broken greedily at spaces as
-PowerPoint and LibreOffice do (CJK between any two characters); line height comes from the
-font's vertical metrics (fontTools). We break only at spaces (not after hyphens), so we never
-predict fewer lines than a renderer draws.
+Widths come from the font files (Pillow/FreeType), character by character from the font
+that will actually draw it: a character the named font lacks (Chinese in Calibri, say) is
+measured in the font fontconfig substitutes for it, as LibreOffice does. Lines are broken
+greedily at spaces as PowerPoint and LibreOffice do (CJK between any two characters); a
+line is as tall as the tallest font in the paragraph (vertical metrics via fontTools). We
+break only at spaces and not after hyphens, so we never predict fewer lines than a
+renderer draws.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
-from .fonts import font_file
+from .fonts import fallback_file, font_file
 
 _UNITS = 1000  # fonts are loaded at 1000 px/em and scaled to the point size
-_TOKEN = re.compile(
-    r"\s+|[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff]|[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff]+"
-)
+_CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
+_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
 SAFETY = 1.03  # widths are stretched by 3%: kerning and renderer rounding never bite
 
 
@@ -33,32 +36,63 @@ class Style:
     mono: bool = False
 
 
-@lru_cache(maxsize=64)
-def _font(style: Style) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    path = font_file(style.family, style.bold, style.italic, style.mono)
+@dataclass(frozen=True, slots=True)
+class Piece:
+    text: str
+    style: Style
+
+
+@lru_cache(maxsize=128)
+def _font(path: Path | None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     if path is None:
         return ImageFont.load_default(size=_UNITS)
     return ImageFont.truetype(str(path), _UNITS)
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=128)
+def _coverage(path: Path | None) -> frozenset[int]:
+    if path is None:
+        return frozenset()
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    font = TTFont(str(path), fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
+
+
+def _path_for(char: str, style: Style) -> Path | None:
+    """The file that draws ``char`` in ``style``: the style's font, or fontconfig's fallback."""
+    primary = font_file(style.family, style.bold, style.italic, style.mono)
+    if ord(char) in _coverage(primary) or char.isspace():
+        return primary
+    return fallback_file(style.family, style.bold, style.italic, ord(char)) or primary
+
+
+@lru_cache(maxsize=16384)
 def _width_em(text: str, style: Style) -> float:
-    font = _font(style)
-    return float(font.getlength(text)) / _UNITS
+    total = 0.0
+    start = 0
+    current = _path_for(text[0], style) if text else None
+    for index in range(1, len(text) + 1):
+        path = _path_for(text[index], style) if index < len(text) else None
+        if index == len(text) or path != current:
+            total += float(_font(current).getlength(text[start:index])) / _UNITS
+            start, current = index, path
+    return total
 
 
 def text_width(text: str, style: Style, size: float) -> float:
     """Width in points of ``text`` at ``size`` points."""
-    return _width_em(text, style) * size * SAFETY
+    return _width_em(text, style) * size * SAFETY if text else 0.0
 
 
-@lru_cache(maxsize=64)
-def line_height_em(style: Style) -> float:
+@lru_cache(maxsize=128)
+def _line_height_of(path: Path | None) -> float:
     """Single line spacing in ems: the largest of the font's three metric sets.
 
     Renderers disagree on which set they use (LibreOffice takes the Windows metrics, where
     Caladea is 1.30 em against 1.15 in ``hhea``), so the largest one is never too small."""
-    path = font_file(style.family, style.bold, style.italic, style.mono)
     if path is None:
         return 1.25
     logging.getLogger("fontTools").setLevel(logging.ERROR)
@@ -77,10 +111,17 @@ def line_height_em(style: Style) -> float:
         font.close()
 
 
-@dataclass(frozen=True, slots=True)
-class Piece:
-    text: str
-    style: Style
+def line_height_em(style: Style) -> float:
+    return _line_height_of(font_file(style.family, style.bold, style.italic, style.mono))
+
+
+def pieces_line_height_em(pieces: list[Piece]) -> float:
+    """The line spacing of a paragraph: the tallest font any of its characters is drawn in."""
+    paths = {font_file(p.style.family, p.style.bold, p.style.italic, p.style.mono) for p in pieces}
+    for piece in pieces:
+        for char in set(piece.text):
+            paths.add(_path_for(char, piece.style))
+    return max((_line_height_of(p) for p in paths), default=1.25)
 
 
 def count_lines(pieces: list[Piece], size: float, width: float) -> int:

@@ -63,7 +63,7 @@ from .geometry import (
     Geometry,
     margin_left,
 )
-from .measure import Piece, Style, count_lines, line_height_em
+from .measure import Piece, Style, count_lines, pieces_line_height_em
 from .summary import lead_runs, split_sentences
 
 ImageLookup = Callable[[Image], "Resource | None"]
@@ -111,17 +111,18 @@ class Planner:
     def _pieces(self, runs: Sequence[Run], *, heading: bool = False, italic: bool = False) -> list[Piece]:
         return [Piece(r.text, self._style(r.style, heading=heading, italic=italic)) for r in runs]
 
-    def _line_height(self, size: float, *, heading: bool = False, mono: bool = False) -> float:
-        family = self.style.mono_font if mono else self.style.heading_font if heading else self.style.font
-        return line_height_em(Style(family, heading, mono=mono)) * size
+    def text_height(self, pieces: list[Piece], size: float, width: float) -> float:
+        """Height of ``pieces`` wrapped in ``width`` points (no insets): lines times the
+        line spacing of the tallest font they are drawn in (fallback fonts included)."""
+        return count_lines(pieces, size, width) * pieces_line_height_em(pieces) * size
 
     def para_height(
         self, para: Para, size: float, width: float, *, first: bool, italic: bool = False
     ) -> float:
         text_width = width - 2 * INSET_X - margin_left(para.level, para.bullet is not None)
-        lines = count_lines(self._pieces(para.runs, italic=italic), size, text_width)
+        pieces = [Piece("", self._style(RunStyle())), *self._pieces(para.runs, italic=italic)]
         before = 0.0 if first else size * (SPACE_BEFORE_EM if para.level == 0 else SUB_SPACE_BEFORE_EM)
-        return before + lines * self._line_height(size)
+        return before + self.text_height(pieces, size, text_width)
 
     def body_height(self, paras: Sequence[Para], size: float, width: float, *, italic: bool = False) -> float:
         return 2 * INSET_Y + sum(
@@ -129,8 +130,8 @@ class Planner:
         )
 
     def _fits_text(self, runs: Sequence[Run], size: float, rect: Rect, *, heading: bool = False) -> bool:
-        lines = count_lines(self._pieces(runs, heading=heading), size, rect.w - 2 * INSET_X)
-        return 2 * INSET_Y + lines * self._line_height(size, heading=heading) <= rect.h
+        pieces = self._pieces(runs, heading=heading)
+        return 2 * INSET_Y + self.text_height(pieces, size, rect.w - 2 * INSET_X) <= rect.h
 
     def fit_size(
         self, runs: Sequence[Run], rect: Rect, sizes: Sequence[float], *, heading: bool = False
@@ -491,7 +492,12 @@ class Planner:
             chunks = self._split_long(Para(runs=runs, bullet=None), rect, self.style.min_size)
         mark_size = 110.0
         mark = TextBox(
-            rect=Rect(geo.margin, 24.0, 110.0, 2 * INSET_Y + self._line_height(mark_size)),
+            rect=Rect(
+                geo.margin,
+                24.0,
+                110.0,
+                2 * INSET_Y + self.text_height(self._pieces((Run(text="\u201c"),)), mark_size, 1e6),
+            ),
             paras=(Para(runs=(Run(text="\u201c"),), bullet=None),),
             size=mark_size,
             role="mark",
@@ -524,8 +530,9 @@ class Planner:
             sizes = _sizes_between(self.style.caption_size, 12.0)
             crect = Rect(body.x, body.bottom - 60.0, body.w, 60.0)
             size = self.fit_size(caption_runs, crect, sizes) or 12.0
-            lines = count_lines(self._pieces(caption_runs), size, crect.w - 2 * INSET_X)
-            caption_h = 2 * INSET_Y + lines * self._line_height(size)
+            caption_h = 2 * INSET_Y + self.text_height(
+                self._pieces(caption_runs), size, crect.w - 2 * INSET_X
+            )
             crect = Rect(body.x, body.bottom - caption_h, body.w, caption_h)
             boxes.append(
                 TextBox(
@@ -572,13 +579,12 @@ class Planner:
         size = max(self.style.min_size, min(18.0, self.style.body_size - 4.0))
         lines = block.text.split("\n") or [""]
         mono = Style(self.style.mono_font, mono=True)
-        line_h = self._line_height(size, mono=True)
         width = rect.w - 2 * INSET_X
         chunks: list[list[str]] = []
         current: list[str] = []
         used = 2 * INSET_Y
         for line in lines:
-            h = count_lines([Piece(line or " ", mono)], size, width) * line_h
+            h = self.text_height([Piece(line or " ", mono)], size, width)
             if current and used + h > rect.h:
                 chunks.append(current)
                 current, used = [], 2 * INSET_Y
@@ -627,19 +633,23 @@ class Planner:
         col_widths = tuple(rect.w * w / total for w in weights)
 
         def row_height(row: tuple[TableCellText, ...], bold: bool = False) -> float:
-            lines = max(
-                count_lines(
-                    self._pieces(
-                        c.runs
-                        if not bold
-                        else tuple(replace(r, style=replace(r.style, bold=True)) for r in c.runs)
-                    ),
+            base = Piece("", self._style(RunStyle(bold=bold)))
+            tallest = max(
+                self.text_height(
+                    [
+                        base,
+                        *self._pieces(
+                            tuple(
+                                replace(r, style=replace(r.style, bold=r.style.bold or bold)) for r in c.runs
+                            )
+                        ),
+                    ],
                     size,
                     col_widths[i] - 2 * INSET_X,
                 )
                 for i, c in enumerate(row)
             )
-            return lines * self._line_height(size) + 2 * INSET_Y + 2.0
+            return tallest + 2 * INSET_Y + 2.0
 
         head_h = row_height(header, bold=True) if header else 0.0
         chunks: list[list[tuple[tuple[TableCellText, ...], float]]] = []

@@ -102,11 +102,12 @@ class Renderer:
         core.author = core.last_modified_by = self.properties.get("author", "")
         core.subject = self.properties.get("subject", "")
         core.keywords = self.properties.get("keywords", "")
+        core.comments = self.properties.get("subject", "")  # dc:description
         core.language = self.properties.get("language", "")
         core.revision = 1
         if self.timestamp is not None:
             naive = self.timestamp.astimezone(dt.UTC).replace(tzinfo=None)
-            core.created = core.modified = core.last_printed = naive
+            core.created = core.modified = naive
         out = io.BytesIO()
         prs.save(out)
         return normalise_zip(out.getvalue(), self.timestamp) if self.timestamp else out.getvalue()
@@ -228,6 +229,7 @@ class Renderer:
         bulleted = para.bullet is not None
         p_pr.set("marL", str(emu(margin_left(para.level, bulleted))))
         p_pr.set("indent", str(-emu(margin_left(0, True))) if bulleted else "0")
+        p_pr.set("hangingPunct", "0")  # measured text never hangs punctuation into the margin
         line = etree.SubElement(p_pr, qn("a:lnSpc"))
         etree.SubElement(line, qn("a:spcPct"), val="100000")
         space = 0.0 if first else box.size * (SPACE_BEFORE_EM if para.level == 0 else SUB_SPACE_BEFORE_EM)

@@ -51,7 +51,7 @@ def find_posts(path: str | Path) -> list[Path]:
 class Settings:
     """Everything that shapes a conversion apart from the post and the format."""
 
-    theme: str = "default"
+    theme: str | Path = "default"
     strict: bool = False
     allow_remote: bool = False
     site_root: Path | None = None
@@ -75,12 +75,13 @@ class ExportResult:
 
 
 @lru_cache(maxsize=8)
-def _theme(spec: str) -> Theme:
+def _theme(spec: str | Path) -> Theme:
     return load_theme(spec)
 
 
 def resolve_theme(theme: str | Path | Theme) -> Theme:
-    return theme if isinstance(theme, Theme) else _theme(str(theme))
+    """A loaded theme (cached per process); a ``Path`` always means a folder."""
+    return theme if isinstance(theme, Theme) else _theme(theme)
 
 
 def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
@@ -209,7 +210,9 @@ def export_post(
     *,
     output_file: Path | None = None,
 ) -> list[ExportResult]:
-    """Parse one post once and write each format; failures become results, never exceptions.
+    """Parse one post once and write each format; conversion failures become results.
+
+    Raises :class:`OptionError` only for an invalid call (``output_file`` with several formats).
 
     Outputs go to ``out_dir`` (default: next to the post) under names derived from the post's
     file name, or to ``output_file`` when exactly one format is asked for. Every format is
@@ -272,6 +275,13 @@ def export_post(
     return results
 
 
+def expand_formats(names: Iterable[str]) -> list[str]:
+    """Format names in order, case-folded and de-duplicated; ``all`` stands for the four
+    built-in formats, and names given next to it are kept (``["all", "txt"]``)."""
+    expanded = [f for name in names for f in (ALL_FORMATS if name.lower() == "all" else (name.lower(),))]
+    return list(dict.fromkeys(expanded))
+
+
 def make_settings(
     formats: Sequence[str],
     *,
@@ -289,7 +299,7 @@ def make_settings(
     if site_root is not None and not Path(site_root).is_dir():
         raise OptionError(f"site root {site_root} is not a folder")
     return Settings(
-        theme=str(theme),
+        theme=theme,
         strict=strict,
         allow_remote=allow_remote,
         site_root=Path(site_root) if site_root else None,
@@ -316,7 +326,7 @@ def export_many(
     once. A failing post never stops the others: its results carry the error. ``jobs > 1``
     runs posts in worker processes (or pass any ``executor``).
     """
-    formats = list(dict.fromkeys(ALL_FORMATS if "all" in formats else formats))
+    formats = expand_formats(formats)
     settings = make_settings(
         formats, theme=theme, site_root=site_root, strict=strict, allow_remote=allow_remote, options=options
     )

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .api import ALL_FORMATS, POST_SUFFIXES, ExportResult, export_many, export_post, find_posts, make_settings
+from .api import (
+    ALL_FORMATS,
+    POST_SUFFIXES,
+    ExportResult,
+    expand_formats,
+    export_many,
+    export_post,
+    find_posts,
+    make_settings,
+)
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .registry import exporter_class, format_names
@@ -45,7 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         metavar="PATH",
-        help="output folder (existing, or ending in /), or a file for one input and one format; "
+        help="output folder (existing, or ending in /), or a file when there is exactly one output "
+        "(one post, one format); "
         "default: next to each input",
     )
     parser.add_argument("--theme", default="default", help="theme name or theme folder (default: default)")
@@ -69,11 +79,10 @@ def parse_formats(values: Sequence[str] | None) -> list[str]:
     names: list[str] = []
     for value in values or ["pdf"]:
         names.extend(part.strip().lower() for part in value.split(",") if part.strip())
-    for name in names:
-        if name != "all":
-            exporter_class(name)  # UnknownFormatError → usage error
-    expanded = [f for name in names for f in (ALL_FORMATS if name == "all" else (name,))]
-    return list(dict.fromkeys(expanded))
+    formats = expand_formats(names)
+    for name in formats:
+        exporter_class(name)  # UnknownFormatError → usage error
+    return formats
 
 
 def plan_outputs(

@@ -1,6 +1,6 @@
 """The interface an output format implements, and the context it is given.
 
-An exporter is a class with four facts and one method::
+An exporter is a class with five class attributes and one method::
 
     class PdfExporter:
         name = "pdf"                      # the --format value and entry-point name

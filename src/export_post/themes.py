@@ -127,16 +127,17 @@ def _locate(spec: str, base: Path | None) -> tuple[Traversable, str]:
     path = Path(spec).expanduser()
     if base is not None and not path.is_absolute():
         path = base / path
-    if _looks_like_path(spec) or (path.is_dir() and spec not in installed_themes()):
+    available = installed_themes()
+    if _looks_like_path(spec) or (path.is_dir() and spec not in available):
+        if not path.is_dir():
+            raise ThemeError(f"theme folder {path} does not exist")
         if not (path / THEME_FILE).is_file():
             raise ThemeError(f"theme folder {path} has no {THEME_FILE}")
         return path.resolve(), str(path.resolve())
-    available = installed_themes()
     ep = available.get(spec)
     if ep is None:
         hint = ", ".join(sorted(available)) or "none"
-        what = f"theme folder {spec} does not exist" if _looks_like_path(spec) else f"no theme named {spec!r}"
-        raise ThemeError(f"{what}; installed themes: {hint}")
+        raise ThemeError(f"no theme named {spec!r}; installed themes: {hint}")
     try:
         folder = resources.files(ep.value)
     except (ImportError, TypeError) as err:

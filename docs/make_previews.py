@@ -1,0 +1,73 @@
+"""Regenerate the PNG previews in docs/images/ from the bundled sample.
+
+Needs pdftoppm (poppler-utils) and soffice (libreoffice-impress). Run from the repository:
+
+    python docs/make_previews.py
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from export_post import export, load_post
+
+ROOT = Path(__file__).resolve().parent.parent
+POST = ROOT / "samples/personal-growth/_posts/2024-06-10-personal-growth.md"
+IMAGES = ROOT / "docs" / "images"
+
+
+def pdf_pages(pdf: Path, pages: list[int], dpi: int, work: Path) -> list[Image.Image]:
+    out = []
+    for page in pages:
+        prefix = work / f"{pdf.stem}-{page}"
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)],
+            check=True,
+        )
+        out.append(Image.open(f"{prefix}.png").convert("RGB"))
+    return out
+
+
+def sheet(images: list[Image.Image], columns: int, gap: int = 16, background: str = "#d0d4d8") -> Image.Image:
+    width, height = images[0].size
+    rows = (len(images) + columns - 1) // columns
+    canvas = Image.new("RGB", (columns * (width + gap) + gap, rows * (height + gap) + gap), background)
+    for index, image in enumerate(images):
+        canvas.paste(image, (gap + (index % columns) * (width + gap), gap + (index // columns) * (height + gap)))
+    return canvas
+
+
+def slides_pdf(pptx: Path, work: Path) -> Path:
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(pptx)],
+        check=True,
+        capture_output=True,
+    )
+    return work / f"{pptx.stem}.pdf"
+
+
+def main() -> None:
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    document = load_post(POST)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        pdf = export(document, "pdf", work / "sample.pdf")
+        pages = pdf_pages(pdf, [1, 2, 3, 4], 60, work)
+        sheet(pages, 4).save(IMAGES / "pdf-pages.png", optimize=True)
+        for theme in ("default", "serif"):
+            deck = export(document, "pptx", work / f"deck-{theme}.pptx", theme=theme)
+            slides = pdf_pages(slides_pdf(deck, work), [1, 2, 3, 5, 9, 12], 40, work)
+            sheet(slides, 3).save(IMAGES / f"slides-{theme}.png", optimize=True)
+        big = pdf_pages(slides_pdf(export(document, "pptx", work / "deck.pptx"), work), [12], 72, work)[0]
+        big.save(IMAGES / "slide-content.png", optimize=True)
+    if shutil.which("oxipng"):
+        subprocess.run(["oxipng", "-q", *map(str, IMAGES.glob("*.png"))], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Every real post of EXPORT_POST_CORPUS, exported to every format (marked ``corpus``).
+
+Checks per post: no failure; EPUBCheck reports no errors; at least 99% of the body's words
+in every output (the missing ones are named); every referenced image that exists on disk
+is embedded; and (also marked ``render``) LibreOffice draws every slide character inside
+its box, on the slide, off the pictures and at its declared size.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from export_post import load_post
+from export_post.api import export_many
+from export_post.model import iter_images
+from export_post.resources import ResourceResolver
+
+from .slide_check import check_deck
+from .support import corpus_dir, epub_text, epubcheck, html_text, pdf_text, pptx_text, source_words, words
+
+pytestmark = pytest.mark.corpus
+FORMATS = ("epub", "pdf", "pptx", "html")
+
+
+def corpus_posts() -> list[Path]:
+    value = os.environ.get("EXPORT_POST_CORPUS")
+    root = Path(value) if value else Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    return (
+        sorted(p for p in root.glob("*/_posts/**/*") if p.suffix in (".md", ".markdown"))
+        if root.is_dir()
+        else []
+    )
+
+
+POSTS: list[Path | None] = [*corpus_posts()] or [None]
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Path]]:
+    corpus_dir()  # skips (or fails when EXPORT_POST_CORPUS is set) without a corpus
+    out = tmp_path_factory.mktemp("corpus")
+    results = export_many([p for p in POSTS if p is not None], FORMATS, out, jobs=os.cpu_count() or 1)
+    failures = [r.error for r in results if not r.ok]
+    assert failures == []
+    table: dict[Path, dict[str, Path]] = {}
+    for r in results:
+        assert r.output is not None
+        table.setdefault(r.source, {})[r.format] = r.output
+    return table
+
+
+def _id(post: Path | None) -> str:
+    return f"{post.parent.parent.name}/{post.name}" if post else "no-corpus"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_epub_is_valid(post: Path | None, exported: dict[Path, dict[str, Path]]) -> None:
+    assert post is not None
+    messages = epubcheck(exported[post]["epub"])
+    errors = [m for m in messages if m[0] in ("ERROR", "FATAL")]
+    assert errors == []
+    for level, ident, text in messages:  # warnings are reported, not fatal here
+        print(f"{_id(post)}: {level} {ident} {text}")
+
+
+def _html_file_text(path: Path) -> str:
+    return html_text(path.read_text(encoding="utf-8"))
+
+
+READERS: dict[str, Callable[[Path], str]] = {
+    "epub": epub_text,
+    "pdf": pdf_text,
+    "pptx": pptx_text,
+    "html": _html_file_text,
+}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_words_are_kept(post: Path | None, fmt: str, exported: dict[Path, dict[str, Path]]) -> None:
+    assert post is not None
+    expected = source_words(post)
+    present = set(words(READERS[fmt](exported[post][fmt])))
+    missing = [w for w in expected if w not in present]
+    share = 1 - len(missing) / max(1, len(expected))
+    assert share >= 0.99, f"{len(missing)} of {len(expected)} words missing: {sorted(set(missing))[:30]}"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_every_image_on_disk_is_embedded(post: Path | None, exported: dict[Path, dict[str, Path]]) -> None:
+    assert post is not None
+    doc = load_post(post)
+    resolver = ResourceResolver(
+        post_dir=post.parent, site_root=doc.meta.site_root, site_url=doc.meta.site_url
+    )
+    refs = [i.src for i in iter_images(doc.blocks)] + ([doc.meta.image] if doc.meta.image else [])
+    expected = {r.name for r in (resolver.image(ref) for ref in refs) if r is not None}
+    with zipfile.ZipFile(exported[post]["epub"]) as z:
+        stored = {Path(n).name for n in z.namelist() if n.startswith("EPUB/images/")}
+    assert stored == expected
+    html = exported[post]["html"].read_text(encoding="utf-8")
+    assert html.count('src="data:image/') >= len(expected) - (1 if doc.meta.image else 0)
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_slides_draw_every_character_in_place(
+    post: Path | None, exported: dict[Path, dict[str, Path]], tmp_path: Path
+) -> None:
+    assert post is not None
+    report = check_deck(exported[post]["pptx"], tmp_path)
+    assert report.off_slide == [] and report.over_picture == []
+    assert report.outside_box == [] and report.shrunk == []
