@@ -26,7 +26,19 @@ def pdf_pages(pdf: Path, pages: list[int], dpi: int, work: Path) -> list[Image.I
     for page in pages:
         prefix = work / f"{pdf.stem}-{page}"
         subprocess.run(
-            ["pdftoppm", "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf), str(prefix)],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(prefix),
+            ],
             check=True,
         )
         out.append(Image.open(f"{prefix}.png").convert("RGB"))
@@ -38,13 +50,24 @@ def sheet(images: list[Image.Image], columns: int, gap: int = 16, background: st
     rows = (len(images) + columns - 1) // columns
     canvas = Image.new("RGB", (columns * (width + gap) + gap, rows * (height + gap) + gap), background)
     for index, image in enumerate(images):
-        canvas.paste(image, (gap + (index % columns) * (width + gap), gap + (index // columns) * (height + gap)))
+        canvas.paste(
+            image, (gap + (index % columns) * (width + gap), gap + (index // columns) * (height + gap))
+        )
     return canvas
 
 
 def slides_pdf(pptx: Path, work: Path) -> Path:
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{work}/profile", "--headless", "--convert-to", "pdf", "--outdir", str(work), str(pptx)],
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{work}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(work),
+            str(pptx),
+        ],
         check=True,
         capture_output=True,
     )
