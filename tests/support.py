@@ -128,6 +128,9 @@ def source_words(post: Path) -> list[str]:
     text = post.read_text(encoding="utf-8")
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
+    text = re.sub(
+        r"\$\$.*?\$\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", " ", text, flags=re.S
+    )  # math is not words
     text = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", text)  # raw keeps its content, not its tags
     text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)  # Liquid markup is not text
     lines = text.split("\n")

@@ -147,3 +147,17 @@ def test_reader_diagnostics_are_logged_once(tmp_path: Path, caplog: pytest.LogCa
     with caplog.at_level("WARNING", logger="export_post"):
         render(load_post(post), "html")
     assert [r.getMessage().count("title-missing") for r in caplog.records] == [1]
+
+
+def test_the_library_never_configures_the_host_logging(tmp_path: Path) -> None:
+    import logging
+
+    from export_post import load_post, render
+
+    post = tmp_path / "m.md"
+    post.write_text("Inline $$ x^2 $$.\n\n$$\n\\sum_{k=1}^n k\n$$\n")
+    root = logging.getLogger()
+    before = list(root.handlers)
+    for fmt in ("pdf", "epub", "html", "pptx"):
+        render(load_post(post), fmt)
+    assert root.handlers == before

@@ -157,10 +157,19 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
 
     toc: list[object] = []
     for chapter in chapters:
-        renderer = XhtmlRenderer(document, image_url=images.url, href_for_id=href_for_id)
+        renderer = XhtmlRenderer(
+            document,
+            image_url=images.url,
+            href_for_id=href_for_id,
+            math_url=lambda image: images.add(image.resource()),
+            epub=True,
+            reporter=context.reporter,
+        )
         body = renderer.header(None) if chapter.with_header else ""
-        body += renderer.blocks(chapter.blocks)
+        body += renderer.blocks(chapter.blocks) + renderer.endnotes()
         item = _chapter(chapter.file_name, chapter.title, body, document, css)
+        if "<math" in body:
+            item.properties.append("mathml")
         book.add_item(item)
         spine.append(item)
         link = epub.Link(chapter.file_name, chapter.title, chapter.file_name.removesuffix(".xhtml"))

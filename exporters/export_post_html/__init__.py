@@ -34,8 +34,14 @@ class HtmlExporter:
 
         meta = document.meta
         cover = context.resources.image(meta.image) if meta.image else None
-        renderer = XhtmlRenderer(document, image_url=image_url)
+        renderer = XhtmlRenderer(
+            document,
+            image_url=image_url,
+            math_url=lambda image: data_uri(image.resource()),
+            reporter=context.reporter,
+        )
         body = renderer.header(data_uri(cover) if cover else None) + renderer.blocks(document.blocks)
+        body += renderer.endnotes()
         css = context.theme.css("html") + highlight_css(context.theme.code_style)
         html = page(
             body,

@@ -15,6 +15,7 @@ from export_post import __version__
 from export_post.errors import OptionError
 from export_post.exporter import ExportContext
 from export_post.highlight import highlight_css
+from export_post.math import MathImage
 from export_post.model import Document, Image
 from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, meta_tags, page
@@ -52,7 +53,18 @@ class PdfExporter:
 
         meta = document.meta
         cover = context.resources.image(meta.image) if meta.image else None
-        renderer = XhtmlRenderer(document, image_url=image_url)
+
+        def math_url(image: MathImage) -> str:
+            return url_for(image.resource())
+
+        renderer = XhtmlRenderer(
+            document,
+            image_url=image_url,
+            math="svg",
+            math_url=math_url,
+            notes="footnotes",
+            reporter=context.reporter,
+        )
         body = renderer.header(url_for(cover) if cover else None) + renderer.blocks(document.blocks)
         size = PAGE_SIZES[options.page_size.upper()]
         css = (

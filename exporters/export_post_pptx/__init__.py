@@ -36,6 +36,11 @@ class PptxExporter:
                 f"{deck.stats['svg_images']} SVG image(s) cannot be placed on slides "
                 "(figures become placeholders; an SVG cover is left out)",
             )
+        if deck.stats.get("math_as_tex"):
+            context.reporter.warn(
+                "math-unrendered",
+                f"{deck.stats['math_as_tex']} formula(s) shown as TeX on slides (too complex for slide text)",
+            )
         meta = document.meta
         properties = {
             "title": meta.title,

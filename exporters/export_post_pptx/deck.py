@@ -110,4 +110,6 @@ class Deck:
     font: str
     heading_font: str
     mono_font: str
+    lang: str = "en"
+    rtl: bool = False
     stats: dict[str, int] = field(default_factory=dict, compare=False)

@@ -18,16 +18,21 @@ is not enough.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import assert_never
 
 from export_post.labels import label
+from export_post.math import to_linear, to_png
 from export_post.model import (
     Block,
     BlockQuote,
     BulletList,
     CodeBlock,
+    DefinitionItem,
+    DefinitionList,
     Div,
     Document,
     Figure,
@@ -35,6 +40,7 @@ from export_post.model import (
     Image,
     Inline,
     ListItem,
+    MathBlock,
     OrderedList,
     Paragraph,
     Run,
@@ -45,11 +51,14 @@ from export_post.model import (
     Text,
     ThematicBreak,
     TocPlaceholder,
+    iter_blocks,
+    iter_notes,
     plain_text,
     squash,
     to_runs,
 )
 from export_post.model.roles import epigraph
+from export_post.model.walk import block_inlines
 from export_post.resources import Resource
 from export_post.themes import SlideStyle
 from export_post.xhtml import human_date, toc_entries
@@ -159,6 +168,8 @@ class Planner:
             font=self.style.font,
             heading_font=self.style.heading_font,
             mono_font=self.style.mono_font,
+            lang=self.lang,
+            rtl=self.doc.meta.direction == "rtl",
             stats=self.stats.counts,
         )
 
@@ -324,17 +335,12 @@ class Planner:
                     else:
                         for para in _paragraph_inlines(kids):
                             runs = tuple(
-                                replace(r, style=replace(r.style, italic=True)) for r in to_runs(para)
+                                replace(r, style=replace(r.style, italic=True)) for r in self._runs(para)
                             )
                             lead, _ = lead_runs(runs)
+                            note = squash(plain_text(para)) + self._note_texts(para)
                             paras.append(
-                                Para(
-                                    runs=lead,
-                                    level=level,
-                                    bullet="\u275d",
-                                    note=squash(plain_text(para)),
-                                    source="quote",
-                                )
+                                Para(runs=lead, level=level, bullet="\u275d", note=note, source="quote")
                             )
                 case CodeBlock():
                     extras.extend(self.code_slides(title, block))
@@ -346,8 +352,60 @@ class Planner:
                     extras.extend(self.table_slides(title, block))
                 case Div(children=kids):
                     self._collect(kids, title, paras, extras, level)
+                case MathBlock(tex=tex):
+                    extras.append(self.equation_slide(title, tex))
+                case DefinitionList(items=items):
+                    for entry in items:
+                        self._definition(entry, title, paras, extras, level)
                 case ThematicBreak() | TocPlaceholder():
                     pass
+                case _:
+                    assert_never(block)
+
+    def _definition(
+        self, entry: DefinitionItem, title: str, paras: list[Para], extras: list[Slide], level: int
+    ) -> None:
+        """A term as a bullet "Term: lead of its first definition"; the rest below it."""
+        term = tuple(replace(r, style=replace(r.style, bold=True)) for r in self._runs(entry.term))
+        first = entry.definitions[0] if entry.definitions else ()
+        inlines: tuple[Inline, ...] = first[0].children if first and isinstance(first[0], Paragraph) else ()
+        lead, _ = lead_runs(self._runs(inlines))
+        runs = (*term, Run(text=": "), *lead) if lead else term
+        note = squash(f"{plain_text(entry.term)}: {plain_text(inlines)}") + self._note_texts(inlines)
+        paras.append(Para(runs=runs, level=level, note=note, source="item"))
+        for definition in entry.definitions:
+            self._collect(
+                definition[1:] if inlines and definition is first else definition,
+                title,
+                paras,
+                extras,
+                level + 1,
+            )
+
+    def _runs(self, inlines: tuple[Inline, ...]) -> tuple[Run, ...]:
+        """Slide runs for ``inlines``: flattened, breaks as spaces, math as linear text."""
+        out = []
+        for run in _clean_runs(to_runs(inlines)):
+            if run.style.math:
+                linear = to_linear(run.text)
+                if linear is None:
+                    self.stats.add("math_as_tex")
+                    out.append(Run(text=run.text, style=replace(run.style, math=False, code=True)))
+                else:
+                    out.append(Run(text=linear, style=replace(run.style, math=False, italic=True)))
+            else:
+                out.append(run)
+        return tuple(out)
+
+    def _note_texts(self, inlines: tuple[Inline, ...]) -> str:
+        """The footnotes cited in ``inlines``, as lines for the speaker notes."""
+        lines = []
+        for note in iter_notes(inlines):
+            text = squash(
+                " ".join(plain_text(i) for b in iter_blocks(note.children) for i in block_inlines(b))
+            )
+            lines.append(f"[{note.label}] {text}")
+        return "".join(f"\n{line}" for line in lines)
 
     def _item(
         self,
@@ -369,11 +427,42 @@ class Planner:
         self._collect(rest, title, paras, extras, level + 1)
 
     def _summary_para(self, inlines: tuple[Inline, ...], level: int, bullet: str | None) -> Para:
-        runs = _clean_runs(to_runs(inlines))
-        lead, cut = lead_runs(runs)
+        lead, cut = lead_runs(self._runs(inlines))
         if cut:
             self.stats.add("paragraphs_summarised")
-        return Para(runs=lead, level=level, bullet=bullet, note=squash(plain_text(inlines)))
+        note = squash(plain_text(inlines)) + self._note_texts(inlines)
+        return Para(runs=lead, level=level, bullet=bullet, note=note)
+
+    def equation_slide(self, title: str, tex: str) -> Slide:
+        """Display math, large on a slide of its own (the TeX in the notes)."""
+        rendered = to_png(tex, True, 36.0)
+        body = self.geo.body
+        if rendered is None:
+            self.stats.add("math_as_tex")
+            runs = (Run(text=tex, style=RunStyle(code=True)),)
+            box = TextBox(
+                rect=body,
+                paras=(Para(runs=runs, bullet=None),),
+                size=self.style.min_size,
+                role="code",
+                mono=True,
+            )
+            return Slide(kind=Kind.CODE, title=self.title_text(title), boxes=(box,), notes=tex)
+        png, width, height = rendered
+        resource = Resource(
+            ref="math",
+            data=png,
+            media_type="image/png",
+            width=round(width / 0.75),
+            height=round(height / 0.75),
+            digest=hashlib.sha256(png).hexdigest(),
+        )
+        scale = min(1.0, body.w / width, body.h / height)
+        w, h = width * scale, height * scale
+        rect = Rect(body.x + (body.w - w) / 2, body.y + (body.h - h) / 2, w, h)
+        picture = Picture(rect=rect, resource=resource, alt=tex)
+        self.stats.add("equation_slides")
+        return Slide(kind=Kind.IMAGE, title=self.title_text(title), pictures=(picture,), notes=tex)
 
     def content_slides(self, title: str, paras: list[Para], kind: Kind = Kind.CONTENT) -> list[Slide]:
         rect = self.geo.body
@@ -521,7 +610,7 @@ class Planner:
     def image_slide(self, title: str, figure: Figure) -> Slide | None:
         geo = self.geo
         resource = self.images(figure.image)
-        caption_runs = _clean_runs(to_runs(figure.caption))
+        caption_runs = self._runs(figure.caption)
         notes = "\n".join(x for x in (squash(plain_text(figure.caption)), figure.image.alt) if x)
         body = geo.body
         boxes: list[TextBox] = []
@@ -618,7 +707,7 @@ class Planner:
             out = []
             for i in range(ncols):
                 cell = row[i] if i < len(row) else None
-                runs = _clean_runs(to_runs(cell.children)) if cell is not None else ()
+                runs = self._runs(cell.children) if cell is not None else ()
                 align = cell.align.value if cell is not None and cell.align.value else "left"
                 out.append(TableCellText(runs=runs, align=align))
             return tuple(out)

@@ -224,8 +224,11 @@ class Renderer:
     def _paragraph(
         self, paragraph: _Paragraph, para: Para, box: TextBox, *, color: str, heading: bool, first: bool
     ) -> None:
-        paragraph.alignment = PP_ALIGN.CENTER if box.align == "center" else PP_ALIGN.LEFT
+        start = PP_ALIGN.RIGHT if self.deck.rtl and not box.mono else PP_ALIGN.LEFT
+        paragraph.alignment = PP_ALIGN.CENTER if box.align == "center" else start
         p_pr = paragraph._p.get_or_add_pPr()
+        if self.deck.rtl and not box.mono:  # code stays left to right
+            p_pr.set("rtl", "1")
         bulleted = para.bullet is not None
         p_pr.set("marL", str(emu(margin_left(para.level, bulleted))))
         p_pr.set("indent", str(-emu(margin_left(0, True))) if bulleted else "0")
@@ -258,7 +261,9 @@ class Renderer:
             font.bold = st.bold or (heading and box.role == "title")
             font.italic = st.italic or box.role == "quote"
             font.color.rgb = rgb(color)
-            run._r.get_or_add_rPr().set("cap", "none")  # layouts may set all-caps titles
+            r_pr = run._r.get_or_add_rPr()
+            r_pr.set("cap", "none")  # layouts may set all-caps titles
+            r_pr.set("lang", self.deck.lang)
             if st.link and not heading:
                 run.hyperlink.address = st.link
                 font.color.rgb = rgb(self.style.accent if color != WHITE else WHITE)
@@ -309,6 +314,8 @@ class Renderer:
         fill.fore_color.rgb = rgb(color)
 
     def _bar(self, slide: PptxSlide, rect: Rect, color: str) -> None:
+        if self.deck.rtl:  # the bar sits under the start of the title, which is on the right
+            rect = Rect(self.deck.width - rect.x - rect.w, rect.y, rect.w, rect.h)
         bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
         bar.fill.solid()
         bar.fill.fore_color.rgb = rgb(color)

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
+from .diagnostics import Reporter
 from .highlight import highlight_html
 from .labels import label
+from .math import MathImage, to_mathml, to_svg
 from .model import (
     Attr,
     Block,
@@ -25,6 +27,7 @@ from .model import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionList,
     Div,
     Document,
     Emph,
@@ -35,6 +38,9 @@ from .model import (
     LineBreak,
     Link,
     ListItem,
+    Math,
+    MathBlock,
+    Note,
     OrderedList,
     Paragraph,
     PostMeta,
@@ -52,6 +58,7 @@ from .model import (
 )
 from .model.nodes import Align
 from .model.roles import epigraph
+from .model.walk import block_inlines
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -106,7 +113,12 @@ def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
 
 
 class XhtmlRenderer:
-    """Renders blocks and inlines of one document to XHTML fragments."""
+    """Renders blocks and inlines of one document to XHTML fragments.
+
+    ``math``: ``"mathml"`` (EPUB, HTML) or ``"svg"`` (PDF: pictures through ``math_url``).
+    ``notes``: ``"endnotes"`` (a numbered list that :meth:`endnotes` renders, linked both
+    ways; with ``epub`` the EPUB 3 ``epub:type`` semantics too) or ``"footnotes"`` (inline
+    ``<span class="footnote">`` that paged CSS floats to the page foot)."""
 
     def __init__(
         self,
@@ -114,10 +126,22 @@ class XhtmlRenderer:
         *,
         image_url: ImageUrl,
         href_for_id: Callable[[str], str] | None = None,
+        math: str = "mathml",
+        math_url: Callable[[MathImage], str] | None = None,
+        notes: str = "endnotes",
+        epub: bool = False,
+        reporter: Reporter | None = None,
     ) -> None:
         self.doc = doc
         self.image_url = image_url
         self.href_for_id = href_for_id or (lambda ident: "#" + ident)
+        self.math = math
+        self.math_url = math_url
+        self.notes = notes
+        self.epub = epub
+        self.reporter = reporter or Reporter()
+        self._endnotes: dict[str, Note] = {}
+        self._note_refs: dict[str, int] = {}
         self.lang = doc.meta.lang
         self._epigraph = epigraph(doc.blocks)
         self._known_ids = {h.id for h in doc.headings} | _attr_ids(doc)
@@ -159,7 +183,8 @@ class XhtmlRenderer:
             case CodeBlock(text=text, language=language, attr=attr):
                 lang = f' data-lang="{esc(language)}"' if language else ""
                 body = highlight_html(text, language)
-                return f"<pre{self._attrs(attr, 'highlight')}{lang}><code>{body}</code></pre>\n"
+                # Code reads left to right even inside a right-to-left post.
+                return f'<pre{self._attrs(attr, "highlight")}{lang} dir="ltr"><code>{body}</code></pre>\n'
             case Figure():
                 return self.figure(block)
             case Table():
@@ -170,6 +195,15 @@ class XhtmlRenderer:
                 return self.toc(attr)
             case Div(children=kids, attr=attr):
                 return f"<div{self._attrs(attr)}>\n{self.blocks(kids)}</div>\n"
+            case MathBlock(tex=tex, attr=attr):
+                return f"<div{self._attrs(attr, 'math-display')}>{self.formula(tex, display=True)}</div>\n"
+            case DefinitionList(items=items, attr=attr):
+                parts = [f"<dl{self._attrs(attr)}>\n"]
+                for entry in items:
+                    parts.append(f"<dt>{self.inlines(entry.term)}</dt>\n")
+                    parts.extend(f"<dd>{self.blocks(d).strip()}</dd>\n" for d in entry.definitions)
+                parts.append("</dl>\n")
+                return "".join(parts)
             case _:
                 assert_never(block)
 
@@ -266,9 +300,12 @@ class XhtmlRenderer:
             case Subscript(children=kids):
                 return f"<sub>{self.inlines(kids)}</sub>"
             case Span(children=kids, attr=attr):
+                if attr.has_class("abbr"):
+                    title = attr.get("title") or ""
+                    return f'<abbr title="{esc(title)}">{self.inlines(kids)}</abbr>'
                 return f"<span{self._attrs(attr)}>{self.inlines(kids)}</span>"
             case Code(text=text, attr=attr):
-                return f"<code{self._attrs(attr)}>{esc(text)}</code>"
+                return f'<code{self._attrs(attr)} dir="ltr">{esc(text)}</code>'
             case Link(children=kids, url=url, title=title, attr=attr):
                 return self.link(kids, url, title, attr)
             case Image():
@@ -278,8 +315,71 @@ class XhtmlRenderer:
                 return self._img(node, src, "inline")
             case LineBreak():
                 return "<br/>"
+            case Math(tex=tex):
+                return self.formula(tex, display=False)
+            case Note():
+                return self.note(node)
             case _:
                 assert_never(node)
+
+    # ---------------------------------------------------------------- math and notes
+
+    def formula(self, tex: str, *, display: bool) -> str:
+        """Math as MathML (when asked for and well-formed), else as a typeset SVG picture
+        (when ``math_url`` can place one), else the TeX itself with a warning."""
+        if self.math == "mathml":
+            markup = to_mathml(tex, display)
+            if markup is not None:
+                return markup
+        if self.math_url is not None:
+            image = to_svg(tex, display, 16.0 if display else 14.0)
+            if image is not None:
+                style = f"vertical-align: -{image.depth:.2f}px" if not display else ""
+                style_attr = f' style="{style}"' if style else ""
+                url = esc(self.math_url(image))
+                return f'<img class="math" src="{url}" alt="{esc(tex)}"{style_attr}/>'
+        self.reporter.warn("math-unrendered", f"math cannot be rendered; shown as TeX: {tex[:60]}")
+        return f'<code class="math-tex">{esc(tex)}</code>'
+
+    def note(self, note: Note) -> str:
+        if self.notes == "footnotes":
+            parts = []
+            for block in note.children:
+                if isinstance(block, Paragraph):
+                    parts.append(self.inlines(block.children))
+                else:
+                    text = " ".join(plain_text(i) for b in iter_blocks((block,)) for i in block_inlines(b))
+                    parts.append(esc(text))
+            return f'<span class="footnote">{"<br/>".join(p for p in parts if p)}</span>'
+        number = note.label
+        self._endnotes.setdefault(number, note)
+        count = self._note_refs[number] = self._note_refs.get(number, 0) + 1
+        ref_id = f"fnref-{number}" if count == 1 else f"fnref-{number}-{count}"
+        semantics = ' epub:type="noteref"' if self.epub else ""
+        return (
+            f'<a class="footnote-ref" id="{esc(ref_id)}" href="#fn-{esc(number)}" '
+            f'role="doc-noteref"{semantics}><sup>{esc(number)}</sup></a>'
+        )
+
+    def endnotes(self) -> str:
+        """The notes cited since the last call, as a list linked back to their citations."""
+        if not self._endnotes:
+            return ""
+        semantics = ' epub:type="footnotes"' if self.epub else ""
+        item_semantics = ' epub:type="footnote"' if self.epub else ""
+        items = []
+        for number, note in self._endnotes.items():
+            body = self.blocks(note.children).strip()
+            back = f'<a class="footnote-back" href="#fnref-{esc(number)}" role="doc-backlink">\u21a9</a>'
+            if body.endswith("</p>"):
+                body = body[: -len("</p>")] + f" {back}</p>"
+            else:
+                body += back
+            items.append(f'<li id="fn-{esc(number)}" value="{esc(number)}"{item_semantics}>{body}</li>\n')
+        self._endnotes.clear()
+        listing = "".join(items)
+        opening = f'<section class="footnotes" role="doc-endnotes"{semantics}>'
+        return f"{opening}\n<hr/>\n<ol>\n{listing}</ol>\n</section>\n"
 
     def link(self, kids: tuple[Inline, ...], url: str, title: str, attr: Attr) -> str:
         inner = self.inlines(kids)

@@ -10,6 +10,8 @@ from .nodes import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionItem,
+    DefinitionList,
     Div,
     Emph,
     Figure,
@@ -19,6 +21,9 @@ from .nodes import (
     LineBreak,
     Link,
     ListItem,
+    Math,
+    MathBlock,
+    Note,
     OrderedList,
     Paragraph,
     Span,
@@ -34,7 +39,7 @@ from .nodes import (
 )
 from .runs import Run, RunStyle, to_runs
 from .text import plain_text, squash
-from .walk import iter_blocks, iter_images, iter_inlines
+from .walk import iter_blocks, iter_images, iter_inlines, iter_notes
 
 __all__ = [
     "NO_ATTR",
@@ -45,6 +50,8 @@ __all__ = [
     "BulletList",
     "Code",
     "CodeBlock",
+    "DefinitionItem",
+    "DefinitionList",
     "Div",
     "Document",
     "Emph",
@@ -55,6 +62,9 @@ __all__ = [
     "LineBreak",
     "Link",
     "ListItem",
+    "Math",
+    "MathBlock",
+    "Note",
     "OrderedList",
     "Paragraph",
     "PostMeta",
@@ -75,6 +85,7 @@ __all__ = [
     "iter_blocks",
     "iter_images",
     "iter_inlines",
+    "iter_notes",
     "plain_text",
     "squash",
     "to_runs",

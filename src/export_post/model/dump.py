@@ -24,6 +24,7 @@ from .nodes import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionList,
     Div,
     Emph,
     Figure,
@@ -32,6 +33,9 @@ from .nodes import (
     Inline,
     LineBreak,
     Link,
+    Math,
+    MathBlock,
+    Note,
     OrderedList,
     Paragraph,
     Span,
@@ -114,6 +118,17 @@ def _block(block: Block, depth: int, out: list[str]) -> None:
             out.append(f"{pad}Div{attr_text(attr)}")
             for child in kids:
                 _block(child, depth + 1, out)
+        case MathBlock(tex=tex, attr=attr):
+            out.append(f"{pad}MathBlock{attr_text(attr)} {_q(tex)}")
+        case DefinitionList(items=items, attr=attr):
+            out.append(f"{pad}DefinitionList{attr_text(attr)}")
+            for entry in items:
+                out.append(f"{pad}  Term")
+                _inlines(entry.term, depth + 2, out)
+                for definition in entry.definitions:
+                    out.append(f"{pad}  Definition")
+                    for child in definition:
+                        _block(child, depth + 2, out)
         case _:
             assert_never(block)
 
@@ -144,5 +159,11 @@ def _inlines(inlines: Iterable[Inline], depth: int, out: list[str]) -> None:
                 out.append(f"{pad}Image src={_q(src)} alt={_q(alt)}{extra}{attr_text(attr)}")
             case LineBreak():
                 out.append(f"{pad}LineBreak")
+            case Math(tex=tex):
+                out.append(f"{pad}Math {_q(tex)}")
+            case Note(children=kids, label=label):
+                out.append(f"{pad}Note {label}")
+                for child in kids:
+                    _block(child, depth + 1, out)
             case _:
                 assert_never(node)

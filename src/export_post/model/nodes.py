@@ -123,8 +123,35 @@ class LineBreak:
     pass
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Math:
+    """Inline TeX math (kramdown ``$$…$$`` inside a paragraph)."""
+
+    tex: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Note:
+    """A footnote, placed where it is cited. ``label`` is its number, in order of citation."""
+
+    children: tuple[Block, ...]
+    label: str
+
+
 Inline = (
-    Text | Emph | Strong | Strikethrough | Superscript | Subscript | Span | Code | Link | Image | LineBreak
+    Text
+    | Emph
+    | Strong
+    | Strikethrough
+    | Superscript
+    | Subscript
+    | Span
+    | Code
+    | Link
+    | Image
+    | LineBreak
+    | Math
+    | Note
 )
 
 # ------------------------------------------------------------------------------ blocks
@@ -233,6 +260,27 @@ class TocPlaceholder:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class MathBlock:
+    """Display TeX math: kramdown ``$$…$$`` as a paragraph of its own, or a bare
+    ``begin{equation}`` (or ``align``…) environment."""
+
+    tex: str
+    attr: Attr = NO_ATTR
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefinitionItem:
+    term: tuple[Inline, ...]
+    definitions: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DefinitionList:
+    items: tuple[DefinitionItem, ...]
+    attr: Attr = NO_ATTR
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Div:
     """A generic block container: an HTML wrapper (``<div class="note">``) kept for its content."""
 
@@ -252,4 +300,6 @@ Block = (
     | ThematicBreak
     | TocPlaceholder
     | Div
+    | MathBlock
+    | DefinitionList
 )

@@ -17,6 +17,8 @@ from .nodes import (
     Inline,
     LineBreak,
     Link,
+    Math,
+    Note,
     Span,
     Strikethrough,
     Strong,
@@ -34,6 +36,7 @@ class RunStyle:
     strike: bool = False
     superscript: bool = False
     subscript: bool = False
+    math: bool = False  # the text is TeX; the exporter decides how to show it
     link: str = ""
 
 
@@ -91,5 +94,9 @@ def _flatten(inlines: Iterable[Inline], style: RunStyle, out: list[Run]) -> None
                     out.append(Run(text=alt, style=style))
             case LineBreak():
                 out.append(Run(text="\n", style=style))
+            case Math(tex=tex):
+                out.append(Run(text=tex, style=replace(style, math=True)))
+            case Note(label=label):
+                out.append(Run(text=label, style=replace(style, superscript=True, link="")))
             case _:
                 assert_never(node)

@@ -13,6 +13,8 @@ from .nodes import (
     Inline,
     LineBreak,
     Link,
+    Math,
+    Note,
     Span,
     Strikethrough,
     Strong,
@@ -25,7 +27,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def plain_text(inlines: Iterable[Inline], *, images: bool = False) -> str:
-    """The text a reader sees (pandoc's ``stringify``); image alt text only if ``images``."""
+    """The text a reader sees (pandoc's ``stringify``); image alt text only if ``images``.
+
+    Math gives its TeX; footnotes are left out (they are not part of the sentence)."""
     parts: list[str] = []
     for node in inlines:
         match node:
@@ -46,6 +50,10 @@ def plain_text(inlines: Iterable[Inline], *, images: bool = False) -> str:
                     parts.append(alt)
             case LineBreak():
                 parts.append("\n")
+            case Math(tex=tex):
+                parts.append(tex)
+            case Note():
+                pass  # a footnote is not part of the sentence that cites it
             case _:
                 assert_never(node)
     return "".join(parts)

@@ -1,4 +1,8 @@
-"""Generic traversal of the block tree (pandoc-types ``Walk.query`` for our needs)."""
+"""Generic traversal of the block tree (pandoc-types ``Walk.query`` for our needs).
+
+Footnotes hold blocks inside inlines, so the walks go through them too: ``iter_blocks``
+yields the blocks of every footnote after the block that cites it.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from .nodes import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionItem,
+    DefinitionList,
     Div,
     Emph,
     Figure,
@@ -20,6 +26,9 @@ from .nodes import (
     Inline,
     LineBreak,
     Link,
+    Math,
+    MathBlock,
+    Note,
     OrderedList,
     Paragraph,
     Span,
@@ -33,29 +42,34 @@ from .nodes import (
     TocPlaceholder,
 )
 
+InlineMap = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
 
-def iter_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
-    """Every block, nested ones included, in document order."""
-    for block in blocks:
-        yield block
-        match block:
-            case BlockQuote(children=kids) | Div(children=kids):
-                yield from iter_blocks(kids)
-            case BulletList(items=items) | OrderedList(items=items):
-                for item in items:
-                    yield from iter_blocks(item.children)
-            case (
-                Paragraph()
-                | Heading()
-                | CodeBlock()
-                | Figure()
-                | Table()
-                | ThematicBreak()
-                | TocPlaceholder()
-            ):
-                pass
-            case _:
-                assert_never(block)
+
+def child_blocks(block: Block) -> Iterator[Block]:
+    """The blocks directly inside ``block`` (list items and definitions included)."""
+    match block:
+        case BlockQuote(children=kids) | Div(children=kids):
+            yield from kids
+        case BulletList(items=items) | OrderedList(items=items):
+            for item in items:
+                yield from item.children
+        case DefinitionList(items=items):
+            for entry in items:
+                for definition in entry.definitions:
+                    yield from definition
+        case (
+            Paragraph()
+            | Heading()
+            | CodeBlock()
+            | Figure()
+            | Table()
+            | ThematicBreak()
+            | TocPlaceholder()
+            | MathBlock()
+        ):
+            pass
+        case _:
+            assert_never(block)
 
 
 def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
@@ -73,6 +87,9 @@ def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
                 for cell in row:
                     yield cell.children
             yield caption
+        case DefinitionList(items=items):
+            for entry in items:
+                yield entry.term
         case (
             BlockQuote()
             | Div()
@@ -81,14 +98,25 @@ def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
             | CodeBlock()
             | ThematicBreak()
             | TocPlaceholder()
+            | MathBlock()
         ):
             pass
         case _:
             assert_never(block)
 
 
+def iter_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
+    """Every block, nested ones and those inside footnotes included, in document order."""
+    for block in blocks:
+        yield block
+        yield from iter_blocks(child_blocks(block))
+        for inlines in block_inlines(block):
+            for note in iter_notes(inlines):
+                yield from iter_blocks(note.children)
+
+
 def iter_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
-    """Every inline, nested ones included, in document order."""
+    """Every inline, nested ones included (not those inside footnotes), in document order."""
     for node in inlines:
         yield node
         match node:
@@ -102,10 +130,16 @@ def iter_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
                 | Link(children=kids)
             ):
                 yield from iter_inlines(kids)
-            case Text() | Code() | Image() | LineBreak():
+            case Text() | Code() | Image() | LineBreak() | Math() | Note():
                 pass
             case _:
                 assert_never(node)
+
+
+def iter_notes(inlines: Iterable[Inline]) -> Iterator[Note]:
+    for node in iter_inlines(inlines):
+        if isinstance(node, Note):
+            yield node
 
 
 def iter_images(blocks: Iterable[Block]) -> Iterator[Image]:
@@ -117,14 +151,37 @@ def iter_images(blocks: Iterable[Block]) -> Iterator[Image]:
                     yield node
 
 
-def map_inlines(
-    blocks: Iterable[Block], fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]
-) -> tuple[Block, ...]:
-    """``blocks`` with ``fn`` applied to every inline sequence a block holds (nested ones too)."""
+def map_inlines(blocks: Iterable[Block], fn: InlineMap) -> tuple[Block, ...]:
+    """``blocks`` with ``fn`` applied to every inline sequence a block holds (nested ones too;
+    ``fn`` is responsible for the blocks inside any footnote it meets, see :func:`map_notes`)."""
     return tuple(_map_block(block, fn) for block in blocks)
 
 
-def _map_block(block: Block, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ...]]) -> Block:
+def map_notes(inlines: tuple[Inline, ...], fn: InlineMap) -> tuple[Inline, ...]:
+    """``inlines`` with :func:`map_inlines` applied inside their footnotes (at any depth)."""
+    out: list[Inline] = []
+    for node in inlines:
+        match node:
+            case Note(children=kids):
+                out.append(replace(node, children=map_inlines(kids, fn)))
+            case (
+                Emph(children=kids)
+                | Strong(children=kids)
+                | Strikethrough(children=kids)
+                | Superscript(children=kids)
+                | Subscript(children=kids)
+                | Span(children=kids)
+                | Link(children=kids)
+            ):
+                out.append(replace(node, children=map_notes(kids, fn)))
+            case Text() | Code() | Image() | LineBreak() | Math():
+                out.append(node)
+            case _:
+                assert_never(node)
+    return tuple(out)
+
+
+def _map_block(block: Block, fn: InlineMap) -> Block:
     match block:
         case Paragraph(children=kids) | Heading(children=kids):
             return replace(block, children=fn(kids))
@@ -133,6 +190,17 @@ def _map_block(block: Block, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ..
         case BulletList(items=items) | OrderedList(items=items):
             return replace(
                 block, items=tuple(replace(i, children=map_inlines(i.children, fn)) for i in items)
+            )
+        case DefinitionList(items=items):
+            return replace(
+                block,
+                items=tuple(
+                    DefinitionItem(
+                        term=fn(entry.term),
+                        definitions=tuple(map_inlines(d, fn) for d in entry.definitions),
+                    )
+                    for entry in items
+                ),
             )
         case Figure(caption=caption):
             return replace(block, caption=fn(caption))
@@ -143,7 +211,7 @@ def _map_block(block: Block, fn: Callable[[tuple[Inline, ...]], tuple[Inline, ..
                 rows=tuple(tuple(replace(c, children=fn(c.children)) for c in row) for row in rows),
                 caption=fn(caption),
             )
-        case CodeBlock() | ThematicBreak() | TocPlaceholder():
+        case CodeBlock() | ThematicBreak() | TocPlaceholder() | MathBlock():
             return block
         case _:
             assert_never(block)

@@ -15,18 +15,20 @@ All Jekyll and kramdown knowledge lives in this package; the pipeline is:
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import mistune
 
 from ..diagnostics import Reporter
-from ..model import Document
-from ..model.walk import map_inlines
+from ..model import Block, Document, iter_blocks, plain_text
+from ..model.walk import block_inlines, map_inlines
 from .context import ReaderContext
 from .convert import Converter
 from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
-from .kramdown import prepare, span_ial_plugin
+from .kramdown import kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
+from .languages import guess_language
 from .liquid import render_liquid
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
@@ -39,7 +41,17 @@ __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
 def _markdown() -> Any:
     return mistune.create_markdown(
         renderer=None,
-        plugins=["strikethrough", "table", "task_lists", span_ial_plugin],
+        plugins=[
+            "strikethrough",
+            "table",
+            "task_lists",
+            "footnotes",
+            "def_list",
+            "abbr",
+            span_ial_plugin,
+            math_plugin,
+            kramdown_table_plugin,
+        ],
     )
 
 
@@ -72,6 +84,24 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     prepared = prepare(body, split.body_line)
     md = _markdown()
     tokens, state = md.parse(prepared.text)
+    footnotes = {
+        str(item["attrs"]["key"]): item["children"]
+        for tok in tokens
+        if tok["type"] == "footnotes"
+        for item in tok["children"]
+    }
     ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url)
-    blocks = map_inlines(Converter(md, state.env, prepared, ctx).blocks(tokens), smarten)
+    blocks = map_inlines(Converter(md, state.env, prepared, ctx, footnotes).blocks(tokens), smarten)
+    if not any(data.get(k) for k in ("lang", "language", "locale")) and not site.setting("lang"):
+        guessed = guess_language(meta.title + "\n" + plain_text_of(blocks))
+        if guessed is not None and guessed != meta.lang:
+            reporter.info(
+                "lang-guessed",
+                f"no 'lang' in the front matter or _config.yml; the text looks like '{guessed}'",
+            )
+            meta = replace(meta, lang=guessed)
     return Document(meta=meta, blocks=blocks, diagnostics=reporter.diagnostics)
+
+
+def plain_text_of(blocks: tuple[Block, ...]) -> str:
+    return "\n".join(plain_text(i) for b in iter_blocks(blocks) for i in block_inlines(b))

@@ -21,6 +21,8 @@ from ..model import (
     BulletList,
     Code,
     CodeBlock,
+    DefinitionItem,
+    DefinitionList,
     Emph,
     Heading,
     Image,
@@ -28,6 +30,9 @@ from ..model import (
     LineBreak,
     Link,
     ListItem,
+    Math,
+    MathBlock,
+    Note,
     OrderedList,
     Span,
     Strikethrough,
@@ -71,11 +76,21 @@ class _Frame:
 
 
 class Converter:
-    def __init__(self, md: Any, env: Any, prepared: Prepared, ctx: ReaderContext) -> None:
+    def __init__(
+        self,
+        md: Any,
+        env: Any,
+        prepared: Prepared,
+        ctx: ReaderContext,
+        footnotes: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
         self.md = md
         self.env = env
         self.prepared = prepared
         self.ctx = ctx
+        self.footnotes = footnotes or {}  # key -> the definition's block tokens
+        self._notes: dict[str, tuple[Block, ...]] = {}
+        self._in_note: set[str] = set()
         ctx.parse_markdown = self.parse_markdown
 
     def parse_markdown(self, source: str) -> list[Block]:
@@ -118,8 +133,44 @@ class Converter:
             return [ThematicBreak()]
         if kind == "table":
             return [self.table(tok)]
+        if kind == "kramdown_table":
+            return [self.kramdown_table(tok)]
+        if kind == "math_block":
+            return [MathBlock(tex=tok["raw"])]
+        if kind == "def_list":
+            return [self.definitions(tok)]
+        if kind == "footnotes":
+            return []  # definitions are placed where they are cited (see ``note``)
         self.ctx.reporter.warn("block-unknown", f"unsupported Markdown block '{kind}' skipped")
         return []
+
+    def definitions(self, tok: dict[str, Any]) -> DefinitionList:
+        items: list[DefinitionItem] = []
+        for part in tok["children"]:
+            if part["type"] == "def_list_head":
+                items.append(
+                    DefinitionItem(term=trim_inlines(self.inlines(part["children"])), definitions=())
+                )
+            elif part["type"] == "def_list_item":
+                body = tuple(self.blocks(part["children"]))
+                if not items:
+                    items.append(DefinitionItem(term=(), definitions=()))
+                items[-1] = replace(items[-1], definitions=(*items[-1].definitions, body))
+        return DefinitionList(items=tuple(items))
+
+    def note(self, tok: dict[str, Any]) -> list[Inline]:
+        """A footnote reference: the note's blocks, placed here, numbered by first citation."""
+        key = str(tok.get("raw", ""))
+        label = str((tok.get("attrs") or {}).get("index", key))
+        if key not in self.footnotes or key in self._in_note:
+            return [Text(text=f"[^{key.lower()}]")]
+        if key not in self._notes:
+            self._in_note.add(key)
+            try:
+                self._notes[key] = tuple(self.blocks(self.footnotes[key]))
+            finally:
+                self._in_note.discard(key)
+        return [Note(children=self._notes[key], label=label)]
 
     def heading(self, tok: dict[str, Any]) -> Heading:
         children = list(tok["children"])
@@ -155,6 +206,20 @@ class Converter:
             else:
                 rows.extend(tuple(self._cell(c) for c in row["children"]) for row in part["children"])
         return Table(head=head, rows=tuple(rows))
+
+    def kramdown_table(self, tok: dict[str, Any]) -> Table:
+        aligns = [_ALIGN.get(a, Align.DEFAULT) for a in tok["aligns"]]
+
+        def row(cells: list[str]) -> tuple[TableCell, ...]:
+            return tuple(
+                TableCell(
+                    children=trim_inlines(self.inlines(self.md.inline(cell, self.env))),
+                    align=aligns[i] if i < len(aligns) else Align.DEFAULT,
+                )
+                for i, cell in enumerate(cells)
+            )
+
+        return Table(head=row(tok["head"]) if tok["head"] else (), rows=tuple(row(r) for r in tok["rows"]))
 
     def _cell(self, tok: dict[str, Any]) -> TableCell:
         align = (tok.get("attrs") or {}).get("align") or ""
@@ -381,5 +446,13 @@ class Converter:
             attrs = tok.get("attrs") or {}
             alt = plain_text(self.inlines(tok["children"]), images=True)
             return [self.ctx.image(attrs.get("url", ""), alt, attrs.get("title") or "")]
+        if kind == "math_inline":
+            return [Math(tex=tok["raw"])]
+        if kind == "footnote_ref":
+            return self.note(tok)
+        if kind == "abbr":
+            title = str((tok.get("attrs") or {}).get("title") or "")
+            attr = Attr(classes=("abbr",), pairs=(("title", title),) if title else ())
+            return [Span(children=tuple(self.inlines(tok["children"])), attr=attr)]
         self.ctx.reporter.warn("inline-unknown", f"unsupported Markdown inline '{kind}' kept as text")
         return [Text(text=tok.get("raw", ""))]

@@ -199,3 +199,93 @@ def span_ial_plugin(md: Any) -> None:
         return m.end()
 
     md.inline.register("span_ial", SPAN_IAL_PATTERN, parse_span_ial, before="link", start_chars="{")
+
+
+# kramdown math: ``$$…$$`` is display math when it is a paragraph of its own, inline
+# otherwise. Bare LaTeX environments (what MathJax picks up on Jekyll sites) are display
+# math too. These rules run before emphasis and escapes, so ``x_i`` and ``\{`` stay TeX.
+_MATH_ENVIRONMENTS = "equation|align|alignat|aligned|gather|multline|eqnarray|displaymath|flalign"
+MATH_BLOCK = r"^ {0,3}\$\$(?P<math_block_text>(?:(?!\n[ \t]*\n)[\s\S])+?)\$\$[ \t]*$"
+MATH_ENV = (
+    r"^ {0,3}(?P<math_env_text>\\begin\{(?P<math_env_name>(?:" + _MATH_ENVIRONMENTS + r")\*?)\}"
+    r"(?:(?!\n[ \t]*\n)[\s\S])*?\\end\{(?P=math_env_name)\})[ \t]*$"
+)
+MATH_INLINE = r"\$\$(?P<math_inline_text>(?:[^$\\]|\\[\s\S]|\$(?!\$))+?)\$\$"
+
+
+def math_plugin(md: Any) -> None:
+    """A mistune plugin for kramdown's math syntax (``math_block`` / ``math_inline`` tokens)."""
+
+    def parse_block(block: Any, m: re.Match[str], state: Any) -> int:
+        state.append_token({"type": "math_block", "raw": m.group("math_block_text").strip()})
+        return m.end() + 1
+
+    def parse_env(block: Any, m: re.Match[str], state: Any) -> int:
+        state.append_token({"type": "math_block", "raw": m.group("math_env_text").strip()})
+        return m.end() + 1
+
+    def parse_inline(inline: Any, m: re.Match[str], state: Any) -> int:
+        state.append_token({"type": "math_inline", "raw": m.group("math_inline_text").strip()})
+        return m.end()
+
+    md.block.register("math_block", MATH_BLOCK, parse_block, before="list")
+    md.block.register("math_env", MATH_ENV, parse_env, before="list")
+    md.inline.register("math_inline", MATH_INLINE, parse_inline, before="escape", start_chars="$")
+
+
+# kramdown tables: consecutive lines starting with "|". Unlike GFM, the header separator
+# is optional: a separator line (|---|, with : for alignment) right after the first row
+# makes it the header; later separators and a |===| footer line only divide the rows.
+# This rule runs before mistune's GFM table rule, which still handles tables written
+# without leading pipes.
+KRAMDOWN_TABLE = r"^ {0,3}\|[^\n]*(?:\n {0,3}\|[^\n]*)*"
+_SEPARATOR = re.compile(r"^\|?[\s:|=+-]*-[\s:|=+-]*\|?$|^\|?[\s|=+]*=[\s|=+]*\|?$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
+
+
+def _cells(line: str) -> list[str]:
+    body = line.strip()
+    if body.startswith("|"):
+        body = body[1:]
+    if body.endswith("|") and not body.endswith("\\|"):
+        body = body[:-1]
+    # Pipes inside code spans do not split cells.
+    out, current, in_code = [], "", False
+    for part in re.split(r"(`+|(?<!\\)\|)", body):
+        if part.startswith("`"):
+            in_code = not in_code
+            current += part
+        elif part == "|" and not in_code:
+            out.append(current.strip())
+            current = ""
+        else:
+            current += part
+    out.append(current.strip())
+    return out
+
+
+def kramdown_table_plugin(md: Any) -> None:
+    def parse(block: Any, m: re.Match[str], state: Any) -> int:
+        lines = [line.strip() for line in m.group(0).split("\n") if line.strip()]
+        head: list[str] = []
+        rows: list[list[str]] = []
+        aligns: list[str] = []
+        for line in lines:
+            if _SEPARATOR.match(line):
+                if not head and len(rows) == 1 and "-" in line:
+                    head = rows.pop()
+                    aligns = [_alignment(c) for c in _cells(line)]
+                continue
+            rows.append(_cells(line))
+        state.append_token({"type": "kramdown_table", "head": head, "rows": rows, "aligns": aligns})
+        return m.end() + 1
+
+    md.block.register("kramdown_table", KRAMDOWN_TABLE, parse, before="table")
+
+
+def _alignment(cell: str) -> str:
+    if cell.startswith(":") and cell.endswith(":"):
+        return "center"
+    if cell.endswith(":"):
+        return "right"
+    return "left" if cell.startswith(":") else ""

@@ -10,16 +10,18 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..model import Code, Image, Inline, LineBreak, Text
+from ..model import Code, Image, Inline, LineBreak, Math, Text
 from ..model.nodes import Emph, Link, Span, Strikethrough, Strong, Subscript, Superscript
+from ..model.walk import map_notes
 
 _DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
 _OPENERS = set(" \t\n([{\u2014\u2013-/\u201c\u2018") | {""}
 
 
 def smarten(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """Typography for one inline sequence and, through :func:`map_notes`, its footnotes."""
     out, _ = _walk(inlines, "")
-    return out
+    return map_notes(out, smarten)
 
 
 def _walk(inlines: tuple[Inline, ...], prev: str) -> tuple[tuple[Inline, ...], str]:
@@ -35,7 +37,7 @@ def _walk(inlines: tuple[Inline, ...], prev: str) -> tuple[tuple[Inline, ...], s
         elif isinstance(node, LineBreak):
             out.append(node)
             prev = "\n"
-        elif isinstance(node, Code | Image):
+        elif isinstance(node, Code | Image | Math):
             out.append(node)
             prev = "x"
         else:
