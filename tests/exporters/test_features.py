@@ -81,7 +81,7 @@ def test_right_to_left_posts(tmp_path: Path) -> None:
     prs = Presentation(io.BytesIO(render(doc, "pptx")))
     p_pr = prs.slides[1].shapes.placeholders[1].text_frame.paragraphs[0]._p.pPr
     assert p_pr.get("rtl") == "1" and p_pr.get("algn") == "r"
-    code = [s for s in prs.slides[2].shapes if s.has_text_frame and "print(" in s.text_frame.text][0]
+    code = next(s for s in prs.slides[2].shapes if s.has_text_frame and "print(" in s.text_frame.text)
     assert code.text_frame.paragraphs[0]._p.pPr.get("rtl") is None  # code stays left to right
     html = render(doc, "html").decode()
     assert 'dir="rtl"' in html and '<pre class="highlight" data-lang="python" dir="ltr">' in html
