@@ -158,3 +158,15 @@ def test_posts_with_the_same_file_name_do_not_overwrite_each_other(tmp_path: Pat
     code, _, err = cli(str(tmp_path / "a"), str(tmp_path / "b"), "-f", "html", "-o", f"{tmp_path}/out/")
     assert code == 1 and "output name clashes with" in err
     assert "<title>a</title>" in (tmp_path / "out" / "2024-01-01-same.html").read_text()
+
+
+def test_odd_file_names_and_line_endings(tmp_path: Path) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2024-1-5-it's a post 楽しい.md").write_bytes(b"---\r\ntitle: Odd\r\n---\r\n## A\r\n\r\nNo final newline")
+    code, out, err = cli(str(tmp_path), "-f", "epub,html", "-o", f"{tmp_path}/out/")
+    assert (code, err) == (0, "")
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["2024-1-5-it's a post 楽しい.epub", "2024-1-5-it's a post 楽しい.html"]
+    html = (tmp_path / "out" / names[1]).read_text()
+    assert "No final newline" in html and "\r" not in html and '<time datetime="2024-01-05">' in html
