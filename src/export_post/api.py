@@ -11,7 +11,7 @@ import datetime as dt
 import os
 import traceback
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import Any
 from .diagnostics import Diagnostic, Reporter
 from .errors import ExportError, ExportPostError, OptionError, StrictModeError
 from .exporter import ExportContext, option_names
+from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits
 from .model import Document
 from .output import output_name, write_atomic
 from .reader import load_post
@@ -54,8 +55,15 @@ class Settings:
     theme: str | Path = "default"
     strict: bool = False
     allow_remote: bool = False
+    allow_http: bool = False
+    allowed_hosts: tuple[str, ...] = ()  # exempt from the public-address check (tests only)
     site_root: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+    def policy(self) -> ResourcePolicy:
+        return ResourcePolicy(
+            allow_remote=self.allow_remote, allow_http=self.allow_http, allowed_hosts=self.allowed_hosts
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +117,7 @@ def timestamp_for(document: Document) -> dt.datetime:
 
 
 def resolver_for(
-    document: Document, theme: Theme, *, allow_remote: bool, reporter: Reporter
+    document: Document, theme: Theme, policy: ResourcePolicy, reporter: Reporter
 ) -> ResourceResolver:
     meta = document.meta
     post_dir = meta.source_path.parent if meta.source_path else Path.cwd()
@@ -119,7 +127,7 @@ def resolver_for(
         site_root=meta.site_root,
         site_url=meta.site_url,
         extra_roots=theme_roots,
-        policy=ResourcePolicy(allow_remote=allow_remote),
+        policy=policy,
         reporter=reporter,
     )
 
@@ -146,7 +154,9 @@ def render(
     chosen = resolve_theme(theme)
     reporter = reporter or Reporter(document.meta.source_path)
     reporter.extend(document.diagnostics)
-    resolver = resources or resolver_for(document, chosen, allow_remote=allow_remote, reporter=reporter)
+    resolver = resources or resolver_for(
+        document, chosen, ResourcePolicy(allow_remote=allow_remote), reporter
+    )
     context = ExportContext(
         theme=chosen,
         resources=resolver,
@@ -207,7 +217,6 @@ def export_post(
     formats: Sequence[str],
     out_dir: Path | None,
     settings: Settings,
-    *,
     output_file: Path | None = None,
 ) -> list[ExportResult]:
     """Parse one post once and write each format; conversion failures become results.
@@ -232,7 +241,7 @@ def export_post(
         ]
     reporter = Reporter(source)
     theme = resolve_theme(settings.theme)
-    resolver = resolver_for(document, theme, allow_remote=settings.allow_remote, reporter=reporter)
+    resolver = resolver_for(document, theme, settings.policy(), reporter)
     rendered: list[tuple[str, bytes | None, str | None, str, tuple[Diagnostic, ...]]] = []
     for fmt in formats:
         seen = len(reporter.diagnostics)
@@ -289,6 +298,8 @@ def make_settings(
     site_root: str | Path | None = None,
     strict: bool = False,
     allow_remote: bool = False,
+    allow_http: bool = False,
+    allowed_hosts: Sequence[str] = (),
     options: dict[str, Any] | None = None,
 ) -> Settings:
     """Validate formats, theme and options once, up front (not once per post)."""
@@ -301,7 +312,9 @@ def make_settings(
     return Settings(
         theme=theme,
         strict=strict,
-        allow_remote=allow_remote,
+        allow_remote=allow_remote or allow_http,
+        allow_http=allow_http,
+        allowed_hosts=tuple(allowed_hosts),
         site_root=Path(site_root) if site_root else None,
         options=dict(options or {}),
     )
@@ -313,38 +326,67 @@ def export_many(
     out_dir: str | Path | None = None,
     *,
     jobs: int = 1,
+    output_file: str | Path | None = None,
     executor: Executor | None = None,
+    isolate: bool = True,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    memory_limit: int | None = DEFAULT_MEMORY,
     theme: str | Path = "default",
     site_root: str | Path | None = None,
     strict: bool = False,
     allow_remote: bool = False,
+    allow_http: bool = False,
+    allowed_hosts: Sequence[str] = (),
     **options: Any,
 ) -> list[ExportResult]:
     """Convert every post to every format; one result per (post, format), in input order.
 
-    ``paths`` may name post files or folders (see :func:`find_posts`). Each post is parsed
+    ``paths`` may name post files or folders (see :func:`find_posts`). ``output_file``
+    names the one output when there is exactly one post and one format. Each post is parsed
     once. A failing post never stops the others: its results carry the error. ``jobs > 1``
     runs posts in worker processes (or pass any ``executor``).
+
+    With ``isolate`` (the default), each post runs in a worker process under a wall-clock
+    ``timeout`` (seconds, all formats of the post) and ``memory_limit`` (bytes of address
+    space): a post that exceeds either fails alone, cleanly. An explicit ``executor`` runs
+    tasks as it likes (no limits); ``isolate=False`` runs them in this process.
     """
     formats = expand_formats(formats)
     settings = make_settings(
-        formats, theme=theme, site_root=site_root, strict=strict, allow_remote=allow_remote, options=options
+        formats,
+        theme=theme,
+        site_root=site_root,
+        strict=strict,
+        allow_remote=allow_remote,
+        allow_http=allow_http,
+        allowed_hosts=allowed_hosts,
+        options=options,
     )
     sources = [post for path in paths for post in find_posts(path)]
     folder = Path(out_dir) if out_dir is not None else None
+    target = Path(output_file) if output_file is not None else None
+    if target is not None and (len(sources) != 1 or len(formats) != 1):
+        raise OptionError("an output file name needs exactly one post and one format")
     clashes = _name_clashes(sources, folder)
     todo = [s for s in sources if s not in clashes]
-    if executor is None and (jobs <= 1 or len(todo) <= 1):
-        done = {source: export_post(source, formats, folder, settings) for source in todo}
+    done: dict[Path, list[ExportResult]] = {}
+    if executor is not None:
+        futures = {
+            source: executor.submit(export_post, source, formats, folder, settings, output_file=target)
+            for source in todo
+        }
+        done = {source: future.result() for source, future in futures.items()}
+    elif isolate and todo:
+        runner = IsolatedRunner(export_post, min(jobs, len(todo)), Limits(timeout, memory_limit))
+        outcomes = runner.run([(source, formats, folder, settings, target) for source in todo])
+        for source, outcome in zip(todo, outcomes, strict=True):
+            if isinstance(outcome, Failure):
+                error = f"{source}: {outcome.reason}"
+                done[source] = [ExportResult(source=source, format=f, error=error) for f in formats]
+            else:
+                done[source] = outcome
     else:
-        own = executor is None
-        pool = executor or ProcessPoolExecutor(max_workers=min(jobs, len(todo)))
-        try:
-            futures = {source: pool.submit(export_post, source, formats, folder, settings) for source in todo}
-            done = {source: future.result() for source, future in futures.items()}
-        finally:
-            if own:
-                pool.shutdown()
+        done = {source: export_post(source, formats, folder, settings, output_file=target) for source in todo}
     results: list[ExportResult] = []
     for source in sources:
         if source in clashes:

@@ -7,11 +7,12 @@ written), 2 usage error (bad option, unknown format or theme, nothing to convert
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from . import __version__
 from .api import (
@@ -20,12 +21,12 @@ from .api import (
     ExportResult,
     expand_formats,
     export_many,
-    export_post,
     find_posts,
-    make_settings,
 )
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
+from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT
+from .output import write_atomic
 from .registry import exporter_class, format_names
 from .themes import installed_themes, load_theme
 
@@ -63,7 +64,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--site-root", metavar="DIR", help="folder that /-absolute image paths resolve against"
     )
     parser.add_argument("--strict", action="store_true", help="fail (and write nothing) on any warning")
-    parser.add_argument("--allow-remote", action="store_true", help="fetch https:// images")
+    parser.add_argument(
+        "--allow-remote", action="store_true", help="fetch https:// images (public hosts only)"
+    )
+    parser.add_argument(
+        "--allow-http", action="store_true", help="also fetch plain http:// images (implies --allow-remote)"
+    )
+    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"wall-clock limit per post, all formats (default {DEFAULT_TIMEOUT:g}; 0 = none)",
+    )
+    parser.add_argument(
+        "--memory-limit",
+        type=int,
+        default=DEFAULT_MEMORY // 2**20,
+        metavar="MB",
+        help=f"address-space limit per worker process (default {DEFAULT_MEMORY // 2**20}; 0 = none)",
+    )
+    parser.add_argument(
+        "--report", metavar="FILE", help="also write every result and diagnostic as JSON to FILE"
+    )
     parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="posts converted in parallel")
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
@@ -134,6 +158,8 @@ def main(
             raise UsageError("no input given; pass post files or folders (see --help)")
         if args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
+        if args.timeout < 0 or args.memory_limit < 0:
+            raise UsageError("--timeout and --memory-limit must not be negative")
         formats = parse_formats(args.format)
         sources: list[Path] = []
         for path in map(Path, args.inputs):
@@ -143,32 +169,56 @@ def main(
             sources.extend(posts)
         out_dir, single = plan_outputs(sources, formats, args.output)
         options = {"page_size": args.page_size} if args.page_size else {}
+        common: dict[str, Any] = {
+            "jobs": args.jobs,
+            "timeout": args.timeout or None,
+            "memory_limit": args.memory_limit * 2**20 or None,
+            "theme": args.theme,
+            "site_root": args.site_root,
+            "strict": args.strict,
+            "allow_remote": args.allow_remote,
+            "allow_http": args.allow_http,
+            "allowed_hosts": args.allow_host,
+            **options,
+        }
         if single is not None:
-            settings = make_settings(
-                formats,
-                theme=args.theme,
-                site_root=args.site_root,
-                strict=args.strict,
-                allow_remote=args.allow_remote,
-                options=options,
-            )
-            results = export_post(sources[0], formats, None, settings, output_file=single)
+            results = export_many(sources, formats, output_file=single, **common)
         else:
-            results = export_many(
-                sources,
-                formats,
-                out_dir,
-                jobs=args.jobs,
-                theme=args.theme,
-                site_root=args.site_root,
-                strict=args.strict,
-                allow_remote=args.allow_remote,
-                **options,
-            )
+            results = export_many(sources, formats, out_dir, **common)
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
         return EXIT_USAGE
+    if args.report:
+        write_report(Path(args.report), results)
     return report(results, out, err, quiet=args.quiet, verbose=args.verbose)
+
+
+def write_report(path: Path, results: list[ExportResult]) -> None:
+    """Every result with its diagnostics, as one JSON document (``--report``)."""
+    document = {
+        "version": __version__,
+        "results": [
+            {
+                "source": str(r.source),
+                "format": r.format,
+                "ok": r.ok,
+                "output": str(r.output) if r.output else None,
+                "error": r.error,
+                "diagnostics": [
+                    {
+                        "code": d.code,
+                        "severity": d.severity.value,
+                        "message": d.message,
+                        "path": str(d.path) if d.path else None,
+                        "line": d.line,
+                    }
+                    for d in r.diagnostics
+                ],
+            }
+            for r in results
+        ],
+    }
+    write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
 def report(results: list[ExportResult], out: TextIO, err: TextIO, *, quiet: bool, verbose: bool) -> int:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import tempfile
+import time
 from pathlib import Path
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
@@ -17,6 +19,23 @@ def output_name(source: Path, extension: str) -> str:
     return stem[:200] + extension
 
 
+TMP_SUFFIX = ".tmp"
+STALE_AFTER = 60.0  # seconds: older temporaries of ours are leftovers of a killed writer
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Remove our temporaries for ``path`` left behind by a process that was killed mid-write."""
+    now = time.time()
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            if (
+                leftover.is_file()
+                and not leftover.is_symlink()
+                and now - leftover.stat().st_mtime > STALE_AFTER
+            ):
+                leftover.unlink()
+
+
 def write_atomic(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file in the same folder and ``os.replace``.
 
@@ -25,7 +44,8 @@ def write_atomic(path: Path, data: bytes) -> Path:
     """
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    remove_stale_temporaries(path)
+    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as handle:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from ..errors import ReadError
 
-MAX_POST_BYTES = 8 * 1024 * 1024
-"""Posts larger than this are refused before parsing (a real post is well under 1 MB)."""
+MAX_POST_BYTES = 2 * 1024 * 1024
+"""Posts larger than this are refused before parsing (real posts are well under 1 MB)."""
 
 # Characters XML 1.0 cannot carry (every output is XML somewhere inside).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

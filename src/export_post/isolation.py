@@ -1,0 +1,171 @@
+"""Running conversions in worker processes with a time limit and a memory cap.
+
+A post is untrusted input: a pathological one can make a parser spin (mistune's emphasis
+rules are quadratic), a renderer run for minutes (an SVG of nested ``<use>``), or memory
+balloon. Each task runs in a long-lived worker process; a task that outlives its time
+limit gets its worker killed and replaced, and is reported as a timeout; a worker that
+dies (the memory cap, a crash) is reported as such. Other tasks are unaffected.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import signal
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_TIMEOUT = 120.0  # seconds per post, all its formats together
+DEFAULT_MEMORY = 3 * 1024**3  # bytes of address space per worker
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A task that did not return: it timed out or its worker died."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    timeout: float | None = DEFAULT_TIMEOUT
+    memory: int | None = DEFAULT_MEMORY
+
+
+def _limit_memory(memory: int | None) -> None:
+    if memory is None or sys.platform != "linux":
+        return
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+
+def _serve(conn: Connection, memory: int | None) -> None:
+    """Worker main loop: run (index, function, arguments) messages until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _limit_memory(memory)
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, function, arguments = message
+        try:
+            outcome: tuple[str, Any] = ("ok", function(*arguments))
+        except MemoryError:
+            outcome = ("failed", "ran out of memory (the memory limit was reached)")
+        except BaseException as err:
+            outcome = ("failed", f"{type(err).__name__}: {err}")
+        try:
+            conn.send((index, outcome))
+        except (OSError, MemoryError):
+            return
+
+
+class _Worker:
+    def __init__(self, context: Any, memory: int | None) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_serve, args=(child, memory), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def _context() -> Any:
+    methods = multiprocessing.get_all_start_methods()
+    # forkserver: fast and free of the parent's threads and locks; spawn elsewhere.
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+class IsolatedRunner(Generic[R]):
+    """Runs ``function(*arguments)`` for each task in up to ``jobs`` worker processes."""
+
+    def __init__(self, function: Callable[..., R], jobs: int, limits: Limits) -> None:
+        self.function = function
+        self.jobs = max(1, jobs)
+        self.limits = limits
+
+    def run(self, tasks: Sequence[tuple[Any, ...]]) -> list[R | Failure]:
+        results: list[R | Failure | None] = [None] * len(tasks)
+        pending = deque(range(len(tasks)))
+        context = _context()
+        workers: list[_Worker] = []
+        try:
+            while pending or any(w.task is not None for w in workers):
+                while pending and len([w for w in workers if w.task is not None]) < self.jobs:
+                    worker = next((w for w in workers if w.task is None), None)
+                    if worker is None:
+                        worker = _Worker(context, self.limits.memory)
+                        workers.append(worker)
+                    index = pending.popleft()
+                    worker.task = index
+                    timeout = self.limits.timeout
+                    worker.deadline = time.monotonic() + timeout if timeout else float("inf")
+                    worker.conn.send((index, self.function, tasks[index]))
+                busy = [w for w in workers if w.task is not None]
+                nearest = min(w.deadline for w in busy)
+                ready = wait([w.conn for w in busy], timeout=max(0.0, min(nearest - time.monotonic(), 1.0)))
+                now = time.monotonic()
+                for worker in busy:
+                    assert worker.task is not None
+                    if worker.conn in ready:
+                        try:
+                            index, (status, value) = worker.conn.recv()
+                        except (EOFError, OSError):
+                            results[worker.task] = Failure(_death(worker))
+                            self._replace(workers, worker)
+                            continue
+                        results[index] = value if status == "ok" else Failure(value)
+                        worker.task = None
+                    elif now > worker.deadline:
+                        results[worker.task] = Failure(f"timed out after {self.limits.timeout:g} s")
+                        self._replace(workers, worker)
+        finally:
+            for worker in workers:
+                with contextlib.suppress(OSError):
+                    worker.conn.send(None)
+            for worker in workers:
+                worker.process.join(2)
+                worker.kill()
+        return [r if r is not None else Failure("not run") for r in results]
+
+    @staticmethod
+    def _replace(workers: list[_Worker], worker: _Worker) -> None:
+        worker.kill()
+        workers.remove(worker)
+
+
+def _death(worker: _Worker) -> str:
+    worker.process.join(2)
+    code = worker.process.exitcode
+    if code is not None and code < 0:
+        name = signal.Signals(-code).name
+        hint = " (out of memory?)" if -code == signal.SIGKILL else ""
+        return f"worker process was killed by {name}{hint}"
+    return f"worker process exited unexpectedly (status {code})"
+
+
+def cpu_count() -> int:
+    """CPUs this process may use (the affinity mask, not the machine's total)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
