@@ -163,8 +163,10 @@ def test_posts_with_the_same_file_name_do_not_overwrite_each_other(tmp_path: Pat
 def test_odd_file_names_and_line_endings(tmp_path: Path) -> None:
     posts = tmp_path / "_posts"
     posts.mkdir()
-    (posts / "2024-1-5-it's a post 楽しい.md").write_bytes(b"---\r\ntitle: Odd\r\n---\r\n## A\r\n\r\nNo final newline")
-    code, out, err = cli(str(tmp_path), "-f", "epub,html", "-o", f"{tmp_path}/out/")
+    (posts / "2024-1-5-it's a post 楽しい.md").write_bytes(
+        b"---\r\ntitle: Odd\r\n---\r\n## A\r\n\r\nNo final newline"
+    )
+    code, _, err = cli(str(tmp_path), "-f", "epub,html", "-o", f"{tmp_path}/out/")
     assert (code, err) == (0, "")
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert names == ["2024-1-5-it's a post 楽しい.epub", "2024-1-5-it's a post 楽しい.html"]

@@ -61,7 +61,8 @@ def test_site_absolute_and_relative_paths(layout: tuple[Path, Path, Path]) -> No
         ("\\\\host\\share\\x.png", "image-refused"),
         ("https://example.com/x.png", "image-remote-disabled"),
         ("//example.com/x.png", "image-remote-disabled"),
-        ("data:image/png;base64,AAAA", "image-refused"),
+        ("data:image/png;base64,AAAA", "image-corrupt"),
+        ("data:text/html;base64,PHNjcmlwdD4=", "image-refused"),
         ("nope.png", "image-not-found"),
     ],
 )
@@ -161,3 +162,65 @@ def test_the_library_never_configures_the_host_logging(tmp_path: Path) -> None:
     for fmt in ("pdf", "epub", "html", "pptx"):
         render(load_post(post), fmt)
     assert root.handlers == before
+
+
+def test_data_uris_and_unsupported_formats(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    buffer = io.BytesIO()
+    Image.new("RGB", (3, 2)).save(buffer, "PNG")
+    import base64
+
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    (site / "assets" / "a.eps").write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n")
+    (site / "assets" / "a.avif").write_bytes(b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf")
+    r, rep = resolver(site, posts)
+    embedded = r.image(uri)
+    assert embedded is not None and (embedded.width, embedded.height) == (3, 2)
+    assert r.image("/assets/a.eps") is None and r.image("/assets/a.avif") is None
+    assert [(d.code, d.message.split(" is ")[1]) for d in rep.diagnostics] == [
+        ("image-format", "PostScript/EPS; not supported"),
+        ("image-format", "AVIF/HEIF; not supported"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("svg", "reason"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "contains <script>"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect onload="x()"/></svg>', "event handler"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
+            "another file or URL",
+        ),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', "styles refer"),
+        ('<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg"/>', "XML entities"),
+        (
+            '<svg xmlns="http://www.w3.org/2000/svg"><defs><g id="a0"><rect/></g>'
+            + "".join(f'<g id="a{i}">' + f'<use href="#a{i - 1}"/>' * 4 + "</g>" for i in range(1, 10))
+            + '</defs><use href="#a9"/></svg>',
+            "expand to more than",
+        ),
+    ],
+)
+def test_unsafe_svgs_are_refused(layout: tuple[Path, Path, Path], svg: str, reason: str) -> None:
+    site, posts, _ = layout
+    (site / "assets" / "x.svg").write_text(svg)
+    r, rep = resolver(site, posts)
+    assert r.image("/assets/x.svg") is None
+    assert reason in rep.diagnostics[0].message
+
+
+def test_inline_svg_becomes_a_checked_figure(tmp_path: Path) -> None:
+    from export_post import load_post, render
+    from export_post.model import Figure
+
+    post = tmp_path / "s.md"
+    post.write_text('<svg viewBox="0 0 20 10"><title>A bar</title><rect width="20" height="10"/></svg>\n')
+    doc = load_post(post)
+    figure = doc.blocks[0]
+    assert isinstance(figure, Figure) and figure.image.alt == "A bar"
+    assert figure.image.src.startswith("data:image/svg+xml;base64,")
+    from pptx import Presentation
+
+    deck = Presentation(io.BytesIO(render(doc, "pptx")))
+    assert any(sh.shape_type == 13 for slide in deck.slides for sh in slide.shapes)  # rasterised

@@ -22,20 +22,21 @@ class PptxExporter:
     Options: ClassVar[type[NoOptions]] = NoOptions
 
     def export(self, document: Document, context: ExportContext) -> bytes:
+        from .pictures import slide_picture
         from .plan import Planner
         from .render import Renderer
 
         def lookup(image: Image) -> object:
-            return context.resources.image(image.src, line=image.line)
+            resource = context.resources.image(image.src, line=image.line)
+            picture = slide_picture(resource) if resource is not None else None
+            if resource is not None and picture is None:
+                context.reporter.warn(
+                    "pptx-svg-unsupported", f"SVG {image.src[:60]!r} cannot be drawn on a slide"
+                )
+            return picture
 
         planner = Planner(document, context.theme.slides, lookup, code_style=context.theme.code_style)  # type: ignore[arg-type]
         deck = planner.plan()
-        if deck.stats.get("svg_images"):
-            context.reporter.warn(
-                "pptx-svg-unsupported",
-                f"{deck.stats['svg_images']} SVG image(s) cannot be placed on slides "
-                "(figures become placeholders; an SVG cover is left out)",
-            )
         if deck.stats.get("math_as_tex"):
             context.reporter.warn(
                 "math-unrendered",

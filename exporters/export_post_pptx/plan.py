@@ -198,9 +198,7 @@ class Planner:
         geo = self.geo
         cover = self.images(Image(src=meta.image)) if meta.image else None
         pictures: tuple[Picture, ...] = ()
-        if cover is not None and cover.media_type == "image/svg+xml":
-            self.stats.add("svg_images")
-        elif cover is not None:
+        if cover is not None:
             pictures = (Picture(rect=geo.full, resource=cover, alt="", crop=_cover_crop(cover, geo.full)),)
         left = geo.margin
         width = geo.width - 2 * geo.margin
@@ -633,9 +631,7 @@ class Planner:
                 )
             )
         area = Rect(body.x, body.y, body.w, body.h - caption_h - (8.0 if caption_h else 0.0))
-        if resource is not None and resource.media_type == "image/svg+xml":
-            self.stats.add("svg_images")
-        if resource is None or resource.media_type == "image/svg+xml":
+        if resource is None:
             alt = figure.image.alt or figure.image.src
             text = f"{label('missing', self.lang)}: {alt}"
             boxes.append(

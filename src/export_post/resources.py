@@ -17,6 +17,7 @@ diagnostic and the caller renders a placeholder.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import re
@@ -24,7 +25,7 @@ import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from PIL import Image as PILImage
 
@@ -141,8 +142,7 @@ class ResourceResolver:
         if scheme in ("http", "https"):
             return self._remote(ref, target, scheme, line)
         if scheme == "data":
-            self._refuse("image-refused", "inline data: images are not supported; refused", line)
-            return None
+            return self._data(ref, target, line)
         if scheme:
             self._refuse("image-refused", f"image {ref!r} uses the '{scheme}:' scheme; refused", line)
             return None
@@ -214,6 +214,29 @@ class ResourceResolver:
             digest=digest,
         )
 
+    def _data(self, ref: str, url: str, line: int | None) -> Resource | None:
+        """An image embedded in the post as a ``data:`` URI (inline SVG arrives this way too)."""
+        header, _, payload = url.partition(",")
+        media = header[5:].split(";")[0].strip().lower()
+        if not media.startswith("image/"):
+            self._refuse(
+                "image-refused", f"data: URI of type {media or 'unknown'!r} is not an image; refused", line
+            )
+            return None
+        if len(payload) > self.policy.max_bytes * 4 // 3 + 4:
+            self._refuse("image-too-large", "inline data: image is over the size limit", line)
+            return None
+        try:
+            data = (
+                base64.b64decode(payload, validate=False)
+                if ";base64" in header.lower()
+                else unquote_to_bytes(payload)
+            )
+        except ValueError:
+            self._refuse("image-corrupt", "inline data: image is not valid base64", line)
+            return None
+        return self.inspect(f"data:{media}", data, line)
+
     def _remote(self, ref: str, url: str, scheme: str, line: int | None) -> Resource | None:
         if not self.policy.allow_remote:
             self._refuse(
@@ -282,7 +305,13 @@ class ResourceResolver:
             self._refuse("image-too-large", f"image {ref!r} is a decompression bomb; refused", line)
             return None
         except (OSError, SyntaxError, ValueError) as err:
-            self._refuse("image-corrupt", f"image {ref!r} cannot be decoded ({err})", line)
+            kind = _unsupported_kind(data)
+            if kind:
+                self._refuse("image-format", f"image {ref!r} is {kind}; not supported", line)
+            elif isinstance(err, PILImage.UnidentifiedImageError):
+                self._refuse("image-corrupt", f"image {ref!r} is not a recognised image", line)
+            else:
+                self._refuse("image-corrupt", f"image {ref!r} cannot be decoded ({err})", line)
             return None
         return Resource(
             ref=ref,
@@ -327,6 +356,21 @@ def _svg_size(tag: bytes) -> tuple[int, int]:
     return max(1, round(width or 300)), max(1, round(height or 150))
 
 
+def _unsupported_kind(data: bytes) -> str:
+    """A name for image formats we recognise but do not accept (for a clear message)."""
+    head = data[:32]
+    if head.startswith((b"%!PS", b"\xc5\xd0\xd3\xc6")):
+        return "PostScript/EPS"
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if head[4:8] == b"ftyp" and head[8:12] in (b"avif", b"avis", b"heic", b"heix", b"mif1", b"msf1"):
+        return "AVIF/HEIF"
+    if head.startswith(b"8BPS"):
+        return "Photoshop"
+    return ""
+
+
 def _looks_like_svg(data: bytes) -> bool:
-    head = data[:2048].lstrip().lower()
-    return head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower()
+    """Markup (an XML declaration, comments or a doctype may come first) with an <svg> root."""
+    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and b"<svg" in head

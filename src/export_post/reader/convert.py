@@ -367,9 +367,19 @@ class Converter:
         def target() -> list[Inline]:
             return stack[-1][1] if stack else out
 
-        for tok in tokens:
+        items = list(tokens)
+        index = 0
+        while index < len(items):
+            tok = items[index]
+            index += 1
             kind = tok["type"]
-            if kind == "inline_html":
+            if (
+                kind == "inline_html"
+                and re.match(r"<svg[\s>]", tok["raw"], re.I)
+                and "</svg>" not in tok["raw"]
+            ):
+                index = self._inline_svg(items, index - 1, target())
+            elif kind == "inline_html":
                 self._inline_html(tok["raw"], stack, out, html)
             elif kind == "span_ial":
                 self._span_ial(tok["raw"], target())
@@ -379,6 +389,25 @@ class Converter:
             element, kids = stack.pop()
             target().extend(html.inline_element(element.tag, element.attrs, kids))
         return merge_text(out)
+
+    def _inline_svg(self, items: list[dict[str, Any]], start: int, dest: list[Inline]) -> int:
+        """An ``<svg>`` split over inline tokens: rejoin its markup, make it an image.
+        Returns the index after its closing tag."""
+        parts = []
+        end = start
+        while end < len(items):
+            parts.append(str(items[end].get("raw", "")))
+            end += 1
+            if "</svg>" in parts[-1].lower():
+                break
+        raw = "".join(parts)
+        element = next(
+            (n for n in parse_fragment(raw).nodes if isinstance(n, Element) and n.tag == "svg"), None
+        )
+        image = HtmlConverter(self.ctx, raw).inline_svg(element) if element is not None else None
+        if image is not None:
+            dest.append(image)
+        return end
 
     def _inline_html(
         self,

@@ -9,6 +9,7 @@ embeds (``<iframe>``, ``<video>``) become links, and active or unknown markup (`
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
@@ -194,6 +195,9 @@ class HtmlConverter:
         if el.attrs.get("markdown") in ("1", "block", "span") and el.content_start >= 0:
             inner = self.ctx.parse_markdown(self.source[el.content_start : el.content_end])
             return self.container(el, inner)
+        if tag == "svg":
+            image = self.inline_svg(el)
+            return [Figure(image=image)] if image else []
         if tag in DROP_WITH_CONTENT:
             self.dropped(tag)
             return []
@@ -431,6 +435,20 @@ class HtmlConverter:
         return self.ctx.image(
             src, attrs.get("alt", "").strip(), attrs.get("title", ""), attr_of(attrs, sizes=True)
         )
+
+    def inline_svg(self, el: Element) -> Image | None:
+        """An ``<svg>`` written in the post: an image from a data URI, so it goes through the
+        same checks as any SVG file (and EPUB stores it as a file of its own)."""
+        raw = self.source[el.start : el.end] if el.closed and el.end > el.start else ""
+        if not raw:
+            self.dropped("svg")
+            return None
+        if "xmlns=" not in raw[: raw.find(">")]:
+            raw = raw.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+        title = next((n.text_content().strip() for n in _descendants(el) if n.tag == "title"), "")
+        alt = el.attrs.get("aria-label", "") or title
+        src = "data:image/svg+xml;base64," + base64.b64encode(raw.encode("utf-8")).decode("ascii")
+        return Image(src=src, alt=alt, attr=attr_of(el.attrs, sizes=True))
 
     def dropped(self, tag: str) -> None:
         self.ctx.reporter.warn("html-removed", f"<{tag}> is not allowed in posts; removed with its content")
