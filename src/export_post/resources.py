@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
 from .diagnostics import Reporter
 from .svgcheck import svg_problem
@@ -308,7 +309,7 @@ class ResourceResolver:
             kind = _unsupported_kind(data)
             if kind:
                 self._refuse("image-format", f"image {ref!r} is {kind}; not supported", line)
-            elif isinstance(err, PILImage.UnidentifiedImageError):
+            elif isinstance(err, UnidentifiedImageError):
                 self._refuse("image-corrupt", f"image {ref!r} is not a recognised image", line)
             else:
                 self._refuse("image-corrupt", f"image {ref!r} cannot be decoded ({err})", line)
