@@ -32,7 +32,7 @@ from .languages import guess_language
 from .liquid import render_liquid
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
-from .source import LineIndex, clean_text, read_post_text
+from .source import MAX_POST_BYTES, LineIndex, clean_text, read_post_text
 from .typography import smarten
 
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
@@ -55,16 +55,20 @@ def _markdown() -> Any:
     )
 
 
-def load_post(path: str | Path, *, site_root: str | Path | None = None) -> Document:
+def load_post(
+    path: str | Path, *, site_root: str | Path | None = None, max_bytes: int = MAX_POST_BYTES
+) -> Document:
     """Read the post at ``path``. Raises :class:`~export_post.errors.ReadError` if it cannot.
 
     ``site_root`` overrides where ``/``-absolute image paths resolve (default: walking up
     from the post, the first folder that has a ``_config.yml`` or holds the ``_posts/`` the
-    post is in; the post's own folder when there is neither). Problems the reader survives
+    post is in; the post's own folder when there is neither). Posts over ``max_bytes`` are
+    refused before parsing. Problems the reader survives
     are in ``Document.diagnostics``.
     """
     post = Path(path)
-    return parse_post(read_post_text(post), post, site_root=Path(site_root) if site_root else None)
+    text = read_post_text(post, max_bytes=max_bytes)
+    return parse_post(text, post, site_root=Path(site_root) if site_root else None)
 
 
 def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Document:
