@@ -4,6 +4,8 @@ Rules (the same for Markdown and raw HTML):
 
 * a paragraph whose only content is images (and line breaks/space) becomes one
   :class:`Figure` per image; the paragraph's attributes go to the (last) figure;
+* a paragraph of one image followed only by emphasised text (``![..](..)`` then
+  ``*caption*``, the usual Jekyll caption) becomes a figure with that caption;
 * a paragraph tagged ``figcaption`` (``{:.figcaption}`` or an HTML ``<figcaption>``)
   right after a figure without a caption becomes that figure's caption.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from ..model import NO_ATTR, Attr, Block, Figure, Image, Inline, LineBreak, Paragraph, Text
+from ..model import NO_ATTR, Attr, Block, Emph, Figure, Image, Inline, LineBreak, Paragraph, Text
 from .context import trim_inlines
 
 CAPTION_CLASSES = ("figcaption", "caption", "image-caption")
@@ -34,6 +36,9 @@ def paragraph_or_figures(inlines: Sequence[Inline], attr: Attr = NO_ATTR) -> lis
         figures: list[Block] = [Figure(image=image) for image in images]
         figures[-1] = Figure(image=images[-1], attr=attr)
         return figures
+    if len(images) == 1 and content[0] is images[0] and len(rest) == 1 and isinstance(rest[0], Emph):
+        if rest[0] is content[-1] and rest[0].children:
+            return [Figure(image=images[0], caption=rest[0].children, attr=attr)]
     return [Paragraph(children=content, attr=attr)]
 
 
