@@ -3,7 +3,8 @@
 Widths come from the font files (Pillow/FreeType), character by character from the font
 that will actually draw it: a character the named font lacks (Chinese in Calibri, say) is
 measured in the font fontconfig substitutes for it, as LibreOffice does. Lines are broken
-greedily at spaces as PowerPoint and LibreOffice do (CJK between any two characters); a
+greedily at spaces as PowerPoint and LibreOffice do (CJK between any two characters, with
+LibreOffice's extra space between CJK and other scripts); a
 line is as tall as the tallest font in the paragraph (vertical metrics via fontTools). We
 break only at spaces and not after hyphens, so we never predict fewer lines than a
 renderer draws.
@@ -25,6 +26,10 @@ from .fonts import fallback_file, font_file
 _UNITS = 1000  # fonts are loaded at 1000 px/em and scaled to the point size
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
 _TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+# LibreOffice puts a quarter em between Chinese/Japanese/Korean and other letters or digits
+# ("2016年2月" is 3 such gaps wider); PowerPoint does not, so counting it is the safe side.
+ASIAN_SPACING = 0.25
 SAFETY = 1.03  # widths are stretched by 3%: kerning and renderer rounding never bite
 
 
@@ -131,6 +136,7 @@ def count_lines(pieces: list[Piece], size: float, width: float) -> int:
     lines = 1
     used = 0.0
     pending_space = 0.0
+    previous_cjk: bool | None = None  # the script of the token just before, if no space came between
     for piece in pieces:
         for token in _TOKEN.findall(piece.text):
             if token.isspace():
@@ -139,8 +145,13 @@ def count_lines(pieces: list[Piece], size: float, width: float) -> int:
                     used, pending_space = 0.0, 0.0
                 else:
                     pending_space += text_width(token, piece.style, size)
+                previous_cjk = None
                 continue
+            cjk = _CJK_CHAR.match(token) is not None
             w = text_width(token, piece.style, size)
+            if previous_cjk is not None and previous_cjk != cjk:
+                w += ASIAN_SPACING * size
+            previous_cjk = cjk
             if used > 0 and used + pending_space + w > width:
                 lines += 1
                 used, pending_space = 0.0, 0.0
