@@ -53,7 +53,14 @@ class Char:
 
 
 def render_pdf(pptx: Path, out_dir: Path) -> Path:
+    return render_pdfs([pptx], out_dir)[pptx]
+
+
+def render_pdfs(decks: list[Path], out_dir: Path) -> dict[Path, Path]:
+    """Each deck converted to PDF by LibreOffice, in one run (it starts slowly). The decks
+    must have distinct file names."""
     soffice = require_tool("soffice")
+    assert len({d.stem for d in decks}) == len(decks), "deck names must differ"
     with tempfile.TemporaryDirectory() as profile:
         result = run(
             [
@@ -64,13 +71,14 @@ def render_pdf(pptx: Path, out_dir: Path) -> Path:
                 "pdf",
                 "--outdir",
                 str(out_dir),
-                str(pptx),
+                *map(str, decks),
             ],
-            timeout=300,
+            timeout=300 + 20 * len(decks),
         )
-    pdf = out_dir / (pptx.stem + ".pdf")
-    assert pdf.exists(), result.stderr
-    return pdf
+    pdfs = {deck: out_dir / (deck.stem + ".pdf") for deck in decks}
+    missing = [deck.name for deck, pdf in pdfs.items() if not pdf.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {result.stderr}"
+    return pdfs
 
 
 def drawn_chars(pdf: Path) -> tuple[list[Char], tuple[float, float]]:
@@ -145,9 +153,29 @@ class Report:
     over_picture: list[Char]
     shrunk: list[Char]  # drawn smaller than declared: the renderer had to autofit
 
+    def problems(self) -> dict[str, str]:
+        """The failed checks, each with the first characters it caught (empty when clean)."""
+        found = {
+            "off the slide": self.off_slide,
+            "outside its box": self.outside_box,
+            "over a picture": self.over_picture,
+            "shrunk by the renderer": self.shrunk,
+        }
+        return {
+            name: f"{len(chars)} chars, e.g. "
+            + ", ".join(f"p{c.page} {c.text!r} {c.size:.1f}pt" for c in chars[:8])
+            for name, chars in found.items()
+            if chars
+        }
+
 
 def check_deck(pptx: Path, work: Path) -> Report:
-    pdf = render_pdf(pptx, work)
+    return check_rendered(pptx, render_pdf(pptx, work))
+
+
+def check_rendered(pptx: Path, pdf: Path) -> Report:
+    """Where LibreOffice drew each character of ``pptx`` (rendered as ``pdf``), against the
+    deck's own shapes."""
     chars, (width, height) = drawn_chars(pdf)
     shapes = deck_shapes(pptx)
     page = Box(0, 0, width, height)

@@ -9,18 +9,22 @@ its box, on the slide, off the pictures and at its declared size.
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from export_post import load_post
-from export_post.api import export_many
+from export_post.api import export, export_many
+from export_post.diagnostics import Reporter
 from export_post.model import iter_images
 from export_post.resources import ResourceResolver
 
-from .slide_check import check_deck
+from .pptx_templates import build_dark_template
+from .slide_check import Report, check_rendered, render_pdfs
 from .support import corpus_dir, epub_text, epubcheck, html_text, pdf_text, pptx_text, source_words, words
 
 pytestmark = pytest.mark.corpus
@@ -47,6 +51,8 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, P
     results = export_many([p for p in POSTS if p is not None], FORMATS, out, jobs=os.cpu_count() or 1)
     failures = [r.error for r in results if not r.ok]
     assert failures == []
+    layout = [d.format() for r in results for d in r.diagnostics if d.code == "pptx-layout"]
+    assert layout == []  # the default decks keep every layout rule (the other variants: below)
     table: dict[Path, dict[str, Path]] = {}
     for r in results:
         assert r.output is not None
@@ -108,12 +114,51 @@ def test_every_image_on_disk_is_embedded(post: Path | None, exported: dict[Path,
     assert html.count('src="data:image/') >= len(expected) - (1 if doc.meta.image else 0)
 
 
+SLIDE_VARIANTS = ("default", "serif", "dark-4x3")
+
+
+@pytest.fixture(scope="module")
+def slide_reports(
+    exported: dict[Path, dict[str, Path]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[tuple[Path, str], tuple[Report, list[str]]]:
+    """Every post's deck with the default theme, the serif theme and a 4:3 reference deck,
+    drawn by LibreOffice in one run, with the layout problems the exporter reported."""
+    work = tmp_path_factory.mktemp("corpus-slides")
+    dark = build_dark_template(work / "dark-4x3.pptx")
+    variants: dict[str, dict[str, Any]] = {
+        "serif": {"theme": "serif"},
+        "dark-4x3": {"reference_pptx": str(dark)},
+    }
+    decks: dict[tuple[Path, str], Path] = {}
+    problems: dict[tuple[Path, str], list[str]] = {}
+    for index, post in enumerate(p for p in POSTS if p is not None):
+        decks[post, "default"] = exported[post]["pptx"]
+        problems[post, "default"] = []  # checked in `exported`
+        doc = load_post(post)
+        for name, options in variants.items():
+            reporter = Reporter()
+            deck = work / f"{index:02d}-{name}.pptx"
+            export(doc, "pptx", deck, reporter=reporter, **options)
+            decks[post, name] = deck
+            problems[post, name] = [d.message for d in reporter.diagnostics if d.code == "pptx-layout"]
+    copies = {key: _copy_as(deck, work / f"{i:03d}.pptx") for i, (key, deck) in enumerate(decks.items())}
+    pdfs = render_pdfs(list(copies.values()), work / "pdf")
+    return {key: (check_rendered(copy, pdfs[copy]), problems[key]) for key, copy in copies.items()}
+
+
+def _copy_as(deck: Path, target: Path) -> Path:
+    if deck != target:
+        shutil.copyfile(deck, target)
+    return target
+
+
 @pytest.mark.render
+@pytest.mark.parametrize("variant", SLIDE_VARIANTS)
 @pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
 def test_slides_draw_every_character_in_place(
-    post: Path | None, exported: dict[Path, dict[str, Path]], tmp_path: Path
+    post: Path | None, variant: str, slide_reports: dict[tuple[Path, str], tuple[Report, list[str]]]
 ) -> None:
     assert post is not None
-    report = check_deck(exported[post]["pptx"], tmp_path)
-    assert report.off_slide == [] and report.over_picture == []
-    assert report.outside_box == [] and report.shrunk == []
+    report, problems = slide_reports[post, variant]
+    assert problems == []  # every box holds its text by our measurement, at or above the minimum
+    assert report.problems() == {}  # and LibreOffice draws it there

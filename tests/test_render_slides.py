@@ -1,43 +1,123 @@
-"""Render decks with LibreOffice and check where the text really lands (slow; marked ``render``)."""
+"""Render decks with LibreOffice and check where the text really lands (slow; marked ``render``).
+
+The sample with both themes and two reference decks (python-pptx's 4:3 default and a dark
+4:3 one built in :mod:`tests.pptx_templates`), plus posts written to stress the layout:
+overflowing lists and paragraphs, every kind of picture framing, code and tables that
+must be cut. All are converted in one LibreOffice run.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from PIL import Image as PILImage
 
 from export_post import load_post
 from export_post.api import export
+from export_post.diagnostics import Reporter
 
-from .slide_check import check_deck
+from .pptx_templates import build_dark_template, python_pptx_default
+from .slide_check import Report, check_rendered, render_pdfs
 from .support import SAMPLE_POST
 
 pytestmark = pytest.mark.render
 
-
-@pytest.mark.parametrize("theme", ["default", "serif"])
-def test_sample_deck_draws_every_word_inside_its_box(theme: str, tmp_path: Path) -> None:
-    deck = export(load_post(SAMPLE_POST), "pptx", tmp_path / f"sample-{theme}.pptx", theme=theme)
-    report = check_deck(deck, tmp_path)
-    assert report.slides == 30 and report.chars > 2000
-    assert report.off_slide == []
-    assert report.outside_box == []
-    assert report.over_picture == []
-    assert report.shrunk == []
-
-
-def test_overflowing_content_is_split_not_clipped(tmp_path: Path) -> None:
-    items = "\n".join(
+OVERFLOW = (
+    "---\ntitle: Stress\n---\n## Many items\n\n"
+    + "\n".join(
         f"- **Item {i}**: a list item whose lead sentence is long enough to wrap onto a second line."
         for i in range(25)
     )
-    long = "A paragraph without any sentence break that simply keeps going " * 30
-    post = tmp_path / "long.md"
+    + "\n\n## One long paragraph\n\n- "
+    + "A paragraph without any sentence break that simply keeps going " * 30
+    + "\n- tail\n"
+)
+
+
+def layouts_post(folder: Path) -> Path:
+    """Every picture framing, a caption that never ends, a minified line and a huge table cell."""
+    PILImage.new("RGB", (320, 240), (40, 120, 160)).save(folder / "small.png")
+    PILImage.new("RGB", (500, 1300), (160, 60, 40)).save(folder / "tall.png")
+    PILImage.new("RGB", (2400, 900), (60, 160, 60)).save(folder / "wide.png")
+    PILImage.new("RGB", (1920, 1200), (90, 90, 140)).save(folder / "photo.jpg", "JPEG")
+    caption = ("A caption that keeps explaining the figure in more and more detail " * 12).strip()
+    cell = "A table cell holding a whole essay of text. " * 40
+    post = folder / "layouts.md"
     post.write_text(
-        f"---\ntitle: Stress\n---\n## Many items\n\n{items}\n\n## One long paragraph\n\n- {long}\n- tail\n"
+        "---\ntitle: Layouts\ndescription: Every way a picture can sit on a slide\nauthor: Test\n---\n"
+        "## Beside\n\nA short section with one small chart.\n\n"
+        "![Small chart](small.png)\n*Figure 1: small*\n\n"
+        "## Tall\n\nA portrait picture sits beside its text.\n\n![Tall](tall.png)\n\n"
+        f"## Wide\n\n![Wide diagram](wide.png)\n*{caption}*\n\n"
+        "## Photo\n\n![A photo](photo.jpg)\n*Photo by [Someone](https://example.com) on Example*\n\n"
+        "## Minified\n\n```js\n" + "var a=1;function f(b){return b*2};" * 120 + "\n```\n\n"
+        f"## Table\n\n| Key | Value |\n|---|---|\n| one | {cell} |\n| two | short |\n",
+        encoding="utf-8",
     )
-    deck = export(load_post(post), "pptx", tmp_path / "long.pptx")
-    report = check_deck(deck, tmp_path)
-    assert report.slides > 6
-    assert report.off_slide == [] and report.outside_box == []
-    assert report.over_picture == [] and report.shrunk == []
+    return post
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report, Reporter]]:
+    work = tmp_path_factory.mktemp("render")
+    dark = build_dark_template(work / "dark-4x3.pptx")
+    overflow = work / "overflow.md"
+    overflow.write_text(OVERFLOW, encoding="utf-8")
+    layouts = layouts_post(work)
+    jobs: dict[str, tuple[Path, dict[str, object]]] = {
+        "sample-default": (SAMPLE_POST, {}),
+        "sample-serif": (SAMPLE_POST, {"theme": "serif"}),
+        "sample-dark-4x3": (SAMPLE_POST, {"reference_pptx": str(dark)}),
+        "sample-python-pptx": (SAMPLE_POST, {"reference_pptx": str(python_pptx_default())}),
+        "overflow-default": (overflow, {}),
+        "overflow-dark-4x3": (overflow, {"reference_pptx": str(dark)}),
+        "layouts-default": (layouts, {}),
+        "layouts-dark-4x3": (layouts, {"reference_pptx": str(dark)}),
+    }
+    decks: dict[str, Path] = {}
+    reporters: dict[str, Reporter] = {}
+    for name, (post, options) in jobs.items():
+        reporters[name] = Reporter()
+        decks[name] = export(
+            load_post(post),
+            "pptx",
+            work / f"{name}.pptx",
+            reporter=reporters[name],
+            **options,  # type: ignore[arg-type]
+        )
+    pdfs = render_pdfs(list(decks.values()), work)
+    return {name: (check_rendered(deck, pdfs[deck]), reporters[name]) for name, deck in decks.items()}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sample-default",
+        "sample-serif",
+        "sample-dark-4x3",
+        "sample-python-pptx",
+        "overflow-default",
+        "overflow-dark-4x3",
+        "layouts-default",
+        "layouts-dark-4x3",
+    ],
+)
+def test_every_character_is_drawn_in_its_box_at_its_size(
+    name: str, rendered: dict[str, tuple[Report, Reporter]]
+) -> None:
+    report, reporter = rendered[name]
+    assert report.chars > 300
+    assert report.problems() == {}
+    assert [d.message for d in reporter.diagnostics if d.code == "pptx-layout"] == []
+
+
+def test_the_sample_deck_has_its_thirty_slides(rendered: dict[str, tuple[Report, Reporter]]) -> None:
+    for theme in ("default", "serif"):
+        report, _ = rendered[f"sample-{theme}"]
+        assert report.slides == 30 and report.chars > 2000
+
+
+def test_overflow_is_split_across_slides(rendered: dict[str, tuple[Report, Reporter]]) -> None:
+    assert rendered["overflow-default"][0].slides > 6
+    assert rendered["overflow-dark-4x3"][0].slides > rendered["overflow-default"][0].slides  # 4:3 holds less

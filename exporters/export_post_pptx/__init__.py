@@ -1,15 +1,39 @@
 """PPTX export: a planned, measured slide deck (python-pptx).
 
 Two halves, as pandoc's PowerPoint writer: :mod:`.plan` turns the document into a
-:class:`~.deck.Deck` (pure, no python-pptx), :mod:`.render` draws it.
+:class:`~.deck.Deck` (pure, no python-pptx), :mod:`.render` draws it. :mod:`.template`
+reads a reference deck's geometry and fonts first, so the plan fits the user's design.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
-from export_post.exporter import ExportContext, NoOptions
+from export_post.errors import OptionError
+from export_post.exporter import ExportContext
 from export_post.model import Document, Image
+from export_post.resources import Resource
+
+TEXT_MODES = ("summary", "full")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PptxOptions:
+    reference_pptx: str | None = None  # a .pptx whose masters and layouts the deck uses
+    text_mode: str = "summary"  # summary: lead sentences, full text in the notes; full: all text
+    slide_level: int | None = None  # headings deeper than this stay inside their parent's slides
+    images: bool = True  # one slide per image
+    closing: bool = False  # end with a "Thank you" slide
+
+    def __post_init__(self) -> None:
+        if self.text_mode not in TEXT_MODES:
+            raise OptionError(f"text_mode must be summary or full (got {self.text_mode!r})")
+        if self.slide_level is not None and not 1 <= self.slide_level <= 6:
+            raise OptionError(f"slide_level must be 1 to 6 (got {self.slide_level})")
+        if self.reference_pptx is not None and not Path(self.reference_pptx).is_file():
+            raise OptionError(f"reference deck {self.reference_pptx} does not exist")
 
 
 class PptxExporter:
@@ -17,16 +41,24 @@ class PptxExporter:
     media_type: ClassVar[str] = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
     file_extension: ClassVar[str] = ".pptx"
     description: ClassVar[str] = (
-        "16:9 slide deck: one slide per section and image, full text in speaker notes"
+        "Slide deck: one slide per section and image, measured text, full text in notes"
     )
-    Options: ClassVar[type[NoOptions]] = NoOptions
+    Options: ClassVar[type[PptxOptions]] = PptxOptions
 
     def export(self, document: Document, context: ExportContext) -> bytes:
+        from .audit import audit
         from .pictures import slide_picture
         from .plan import Planner
         from .render import Renderer
+        from .template import read_template
 
-        def lookup(image: Image) -> object:
+        options = context.options_for(PptxOptions)
+        reference = Path(options.reference_pptx) if options.reference_pptx else context.theme.slides.template
+        template = read_template(reference, context.theme.slides)
+        for warning in template.warnings:
+            context.reporter.warn("pptx-layout-missing", f"{reference}: {warning}")
+
+        def lookup(image: Image) -> Resource | None:
             resource = context.resources.image(image.src, line=image.line)
             picture = slide_picture(resource) if resource is not None else None
             if resource is not None and picture is None:
@@ -35,8 +67,21 @@ class PptxExporter:
                 )
             return picture
 
-        planner = Planner(document, context.theme.slides, lookup, code_style=context.theme.code_style)  # type: ignore[arg-type]
+        planner = Planner(
+            document,
+            template.style,
+            lookup,
+            geometry=template.geometry,
+            code_style=context.theme.code_style,
+            branded=reference is None,
+            text_mode=options.text_mode,
+            slide_level=options.slide_level,
+            show_images=options.images,
+            closing=options.closing,
+        )
         deck = planner.plan()
+        for problem in audit(planner, deck):
+            context.reporter.warn("pptx-layout", problem)
         if deck.stats.get("math_as_tex"):
             context.reporter.warn(
                 "math-unrendered",
@@ -51,6 +96,14 @@ class PptxExporter:
             "language": meta.lang,
         }
         renderer = Renderer(
-            deck, context.theme.slides, context.reporter, context.theme.colors, properties, context.timestamp
+            deck,
+            template.style,
+            context.reporter,
+            context.theme.colors,
+            properties,
+            context.timestamp,
+            geometry=template.geometry,
+            template=reference,
+            layouts=template.layouts,
         )
         return renderer.render()

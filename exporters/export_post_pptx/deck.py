@@ -22,6 +22,7 @@ class Kind(Enum):
     IMAGE = "image"
     CODE = "code"
     TABLE = "table"
+    CLOSING = "closing"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +60,10 @@ class TextBox:
     rect: Rect
     paras: tuple[Para, ...]
     size: float
-    # body | statement | title | subtitle | caption | quote | mark | attribution | code | meta | number
+    # body | statement | title | subtitle | caption | light-caption | quote | mark | attribution | code |
+    # meta | number | placeholder
     role: str = "body"
-    align: str = "left"  # left | center
+    align: str = "left"  # left (the start side) | center | right
     mono: bool = False
     colored: tuple[tuple[str, str | None, bool, bool], ...] = ()  # highlighted code runs
 
@@ -100,6 +102,7 @@ class Slide:
     notes: str = ""
     background: str | None = None  # a solid fill colour (hex) instead of the theme background
     overlay: bool = False  # darken the picture under the text (title slide)
+    band: Rect | None = None  # a dark band across a full-bleed photo, under its title and caption
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -64,6 +64,7 @@ from export_post.themes import SlideStyle
 from export_post.xhtml import human_date, toc_entries
 
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableCellText, TableShape, TextBox
+from .framing import cover_crop, fit_picture, is_bleed_photo, suits_column
 from .geometry import (
     INSET_X,
     INSET_Y,
@@ -79,6 +80,8 @@ ImageLookup = Callable[[Image], "Resource | None"]
 TITLE_SIZES = (36.0, 32.0, 28.0, 24.0, 20.0)
 QUOTE_SIZES = (32.0, 28.0, 24.0, 20.0)
 STATEMENT_SIZES = (32.0, 30.0, 28.0)
+PHOTO_TITLE_SIZES = (32.0, 28.0, 24.0)
+MATH_REF = "math"  # the ref of typeset display math pictures
 _ATTRIBUTION = re.compile(r"^(?P<quote>.+?)\s+[\u2013\u2014-]{1,2}\s*(?P<who>[^\u2013\u2014]{2,80})$", re.S)
 
 
@@ -98,12 +101,23 @@ class Planner:
         images: ImageLookup,
         geometry: Geometry | None = None,
         code_style: str = "default",
+        *,
+        branded: bool = True,
+        text_mode: str = "summary",
+        slide_level: int | None = None,
+        show_images: bool = True,
+        closing: bool = False,
     ) -> None:
         self.doc = document
         self.style = style
         self.images = images
-        self.geo = geometry or Geometry()
+        self.geo = geometry or Geometry.default()
         self.code_style = code_style
+        self.branded = branded  # our look: the cover as a full-bleed background
+        self.text_mode = text_mode  # "summary": lead sentences; "full": every sentence
+        self.slide_level = slide_level  # deeper headings stay inside their parent's slides
+        self.show_images = show_images
+        self.closing = closing
         self.lang = document.meta.lang
         self.stats = _Stats()
         self._epigraph = epigraph(document.blocks)
@@ -115,7 +129,7 @@ class Planner:
         if run_style.code:
             return Style(self.style.mono_font, run_style.bold, run_style.italic, mono=True)
         family = self.style.heading_font if heading else self.style.font
-        return Style(family, run_style.bold or heading, run_style.italic or italic)
+        return Style(family, run_style.bold or (heading and self.geo.title_bold), run_style.italic or italic)
 
     def _pieces(self, runs: Sequence[Run], *, heading: bool = False, italic: bool = False) -> list[Piece]:
         return [Piece(r.text, self._style(r.style, heading=heading, italic=italic)) for r in runs]
@@ -160,6 +174,8 @@ class Planner:
             sections = sections[1:]
         for section in sections:
             slides.extend(self.section(section, top=True))
+        if self.closing:
+            slides.append(self.closing_slide())
         self.stats.add("slides", len(slides))
         return Deck(
             width=self.geo.width,
@@ -185,39 +201,49 @@ class Planner:
             self.stats.add("titles_shortened")
         return TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="title")
 
-    def _shorten(self, runs: tuple[Run, ...], size: float, rect: Rect) -> tuple[Run, ...]:
+    def _shorten(
+        self, runs: tuple[Run, ...], size: float, rect: Rect, *, heading: bool = True
+    ) -> tuple[Run, ...]:
         words = "".join(r.text for r in runs).split()
         while words and not self._fits_text(
-            (Run(text=" ".join(words) + "\u2026"),), size, rect, heading=True
+            (Run(text=" ".join(words) + "\u2026"),), size, rect, heading=heading
         ):
             words.pop()
         return (Run(text=" ".join(words) + "\u2026"),)
 
+    def line_box(self, text: str, rect: Rect, sizes: Sequence[float], *, role: str, align: str) -> TextBox:
+        """A subtitle or byline at the largest size that fits, else shortened (the notes keep it all)."""
+        runs: tuple[Run, ...] = (Run(text=text),)
+        size = self.fit_size(runs, rect, sizes)
+        if size is None:
+            size = sizes[-1]
+            runs = self._shorten(runs, size, rect, heading=False)
+            self.stats.add("lines_shortened")
+        return TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role=role, align=align)
+
     def title_slide(self) -> Slide:
         meta = self.doc.meta
         geo = self.geo
-        cover = self.images(Image(src=meta.image)) if meta.image else None
+        cover = self.images(Image(src=meta.image)) if meta.image and self.show_images else None
         pictures: tuple[Picture, ...] = ()
         if cover is not None:
-            pictures = (Picture(rect=geo.full, resource=cover, alt="", crop=_cover_crop(cover, geo.full)),)
-        left = geo.margin
-        width = geo.width - 2 * geo.margin
-        title = self.title_text(meta.title, Rect(left, 230.0, width, 130.0), (44.0, 40.0, 36.0, 32.0, 28.0))
+            pictures = (Picture(rect=geo.full, resource=cover, alt="", crop=cover_crop(cover, geo.full)),)
+        title = self.title_text(meta.title, geo.cover_title, (44.0, 40.0, 36.0, 32.0, 28.0))
         boxes: list[TextBox] = []
         if meta.description:
-            runs = (Run(text=meta.description),)
-            rect = Rect(left, 364.0, width, 74.0)
-            size = self.fit_size(runs, rect, (22.0, 20.0, 18.0, 16.0)) or 16.0
             boxes.append(
-                TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="subtitle")
+                self.line_box(
+                    meta.description,
+                    geo.cover_subtitle,
+                    (22.0, 20.0, 18.0, 16.0),
+                    role="subtitle",
+                    align=geo.cover_align,
+                )
             )
         byline = " \u00b7 ".join(x for x in (meta.author, human_date(meta)) if x)
         if byline:
-            rect = Rect(left, 452.0, width, 32.0)
             boxes.append(
-                TextBox(
-                    rect=rect, paras=(Para(runs=(Run(text=byline),), bullet=None),), size=16.0, role="meta"
-                )
+                self.line_box(byline, geo.cover_meta, (16.0, 14.0, 12.0), role="meta", align=geo.cover_align)
             )
         notes = "\n".join(x for x in (meta.title, meta.description, byline) if x)
         return Slide(
@@ -254,43 +280,68 @@ class Planner:
         title = plain_text(section.heading.children)
         if top:
             self._section_number += 1
-        own = tuple(b for b in section.blocks if not isinstance(b, ThematicBreak | TocPlaceholder))
+        own: tuple[Block, ...] = tuple(
+            b for b in section.blocks if not isinstance(b, ThematicBreak | TocPlaceholder)
+        )
+        subsections = section.subsections
+        if self.slide_level is not None and section.level >= self.slide_level:
+            # At the slide level, subsections are content of this slide (their headings bold).
+            own = tuple(b for part in section.walk() for b in _with_heading(part, section))
+            subsections = ()
         slides: list[Slide] = []
         if own:
             slides.extend(self.blocks_to_slides(title, own))
         else:
             slides.append(self.divider(section, self._section_number if top else None))
-        for sub in section.subsections:
+        for sub in subsections:
             slides.extend(self.section(sub, top=False))
         return slides
+
+    def closing_slide(self) -> Slide:
+        meta = self.doc.meta
+        title = self.title_text(label("thanks", self.lang), self.geo.cover_title, (44.0, 40.0, 36.0))
+        byline = " \u00b7 ".join(x for x in (meta.author, meta.title) if x)
+        boxes: tuple[TextBox, ...] = ()
+        if byline:
+            geo = self.geo
+            sizes = (22.0, 20.0, 18.0, 16.0)
+            boxes = (
+                self.line_box(byline, geo.cover_subtitle, sizes, role="subtitle", align=geo.cover_align),
+            )
+        return Slide(kind=Kind.CLOSING, title=title, boxes=boxes, notes=byline)
 
     def divider(self, section: Section, number: int | None) -> Slide:
         assert section.heading is not None
         geo = self.geo
         title_text = plain_text(section.heading.children)
-        title = self.title_text(
-            title_text,
-            Rect(geo.margin, 220.0, geo.width - 2 * geo.margin, 120.0),
-            (44.0, 40.0, 36.0, 32.0, 28.0),
-        )
+        title = self.title_text(title_text, geo.section_title, (44.0, 40.0, 36.0, 32.0, 28.0))
         boxes: list[TextBox] = []
-        if number is not None:
+        digits = (Run(text=f"{number:02d}"),) if number is not None else ()
+        size = self.fit_size(digits, geo.section_number, (66.0, 54.0, 44.0, 36.0)) if digits else None
+        if size is not None:
             boxes.append(
                 TextBox(
-                    rect=Rect(geo.margin, 120.0, 300.0, 96.0),
-                    paras=(Para(runs=(Run(text=f"{number:02d}"),), bullet=None),),
-                    size=66.0,
+                    rect=geo.section_number,
+                    paras=(Para(runs=digits, bullet=None),),
+                    size=size,
                     role="number",
+                    align=geo.section_align,
                 )
             )
         subs = [plain_text(s.heading.children) for s in section.subsections if s.heading is not None]
         if subs:
             runs = (Run(text="  \u00b7  ".join(subs)),)
-            rect = Rect(geo.margin, 352.0, geo.width - 2 * geo.margin, 120.0)
+            rect = geo.section_subtitle
             size = self.fit_size(runs, rect, (20.0, 18.0, 16.0))
             if size is not None:
                 boxes.append(
-                    TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="subtitle")
+                    TextBox(
+                        rect=rect,
+                        paras=(Para(runs=runs, bullet=None),),
+                        size=size,
+                        role="subtitle",
+                        align=geo.section_align,
+                    )
                 )
         notes = title_text + ("\n" + "\n".join(subs) if subs else "")
         return Slide(kind=Kind.SECTION, title=title, boxes=tuple(boxes), notes=notes)
@@ -306,6 +357,10 @@ class Planner:
             paras = [
                 replace(p, bullet=None) if p.source == "paragraph" and p.level == 0 else p for p in paras
             ]
+        if paras and len(extras) == 1 and _is_figure_slide(extras[0]):
+            combined = self.side_by_side(title, paras, extras[0])
+            if combined is not None:
+                return [combined]
         slides = self.content_slides(title, paras) if paras else []
         return slides + extras
 
@@ -343,7 +398,7 @@ class Planner:
                 case CodeBlock():
                     extras.extend(self.code_slides(title, block))
                 case Figure():
-                    slide = self.image_slide(title, block)
+                    slide = self.image_slide(title, block) if self.show_images else None
                     if slide is not None:
                         extras.append(slide)
                 case Table():
@@ -425,7 +480,8 @@ class Planner:
         self._collect(rest, title, paras, extras, level + 1)
 
     def _summary_para(self, inlines: tuple[Inline, ...], level: int, bullet: str | None) -> Para:
-        lead, cut = lead_runs(self._runs(inlines))
+        runs = self._runs(inlines)
+        lead, cut = (runs, False) if self.text_mode == "full" else lead_runs(runs)
         if cut:
             self.stats.add("paragraphs_summarised")
         note = squash(plain_text(inlines)) + self._note_texts(inlines)
@@ -448,7 +504,7 @@ class Planner:
             return Slide(kind=Kind.CODE, title=self.title_text(title), boxes=(box,), notes=tex)
         png, width, height = rendered
         resource = Resource(
-            ref="math",
+            ref=MATH_REF,
             data=png,
             media_type="image/png",
             width=round(width / 0.75),
@@ -571,7 +627,7 @@ class Planner:
         if m and len(m["who"]) < len(m["quote"]):
             text, who = m["quote"].strip(), m["who"].strip()
         runs = (Run(text=text, style=RunStyle(italic=True)),)
-        rect = Rect(geo.margin + 40.0, 130.0, geo.width - 2 * geo.margin - 80.0, 250.0)
+        rect = geo.quote
         size = self.fit_size(runs, rect, QUOTE_SIZES)
         if size is not None:
             chunks = [([Para(runs=runs, bullet=None)], size)]
@@ -581,7 +637,7 @@ class Planner:
         mark = TextBox(
             rect=Rect(
                 geo.margin,
-                24.0,
+                max(4.0, rect.y - 106.0),
                 110.0,
                 2 * INSET_Y + self.text_height(self._pieces((Run(text="\u201c"),)), mark_size, 1e6),
             ),
@@ -605,55 +661,147 @@ class Planner:
             slides.append(Slide(kind=Kind.QUOTE, boxes=tuple(boxes), notes=notes))
         return slides
 
+    def caption_box(
+        self, runs: tuple[Run, ...], x: float, bottom: float, width: float, *, light: bool = False
+    ) -> TextBox:
+        """A caption set at the largest caption size at which it takes at most three lines
+        (shortened at the smallest, the notes keep it whole), its box ending at ``bottom``."""
+        sizes = _sizes_between(self.style.caption_size, 12.0)
+        pieces = self._pieces(runs)
+        inner = width - 2 * INSET_X
+        size = next(
+            (s for s in sizes if self.text_height(pieces, s, inner) <= 3 * s * _line_em(pieces)), None
+        )
+        if size is None:
+            size = sizes[-1]
+            limit = Rect(x, 0.0, width, 2 * INSET_Y + 3 * size * _line_em(pieces) + 0.5)
+            runs = self._shorten(runs, size, limit, heading=False)
+            pieces = self._pieces(runs)
+            self.stats.add("captions_shortened")
+        height = 2 * INSET_Y + self.text_height(pieces, size, inner)
+        return TextBox(
+            rect=Rect(x, bottom - height, width, height),
+            paras=(Para(runs=runs, bullet=None),),
+            size=size,
+            role="light-caption" if light else "caption",
+            align="left" if light else "center",
+        )
+
     def image_slide(self, title: str, figure: Figure) -> Slide | None:
         geo = self.geo
         resource = self.images(figure.image)
         caption_runs = self._runs(figure.caption)
         notes = "\n".join(x for x in (squash(plain_text(figure.caption)), figure.image.alt) if x)
+        alt = figure.image.alt or squash(plain_text(figure.caption))
+        if resource is not None and is_bleed_photo(resource, geo.full):
+            return self.photo_slide(title, resource, caption_runs, alt, notes)
         body = geo.body
         boxes: list[TextBox] = []
         caption_h = 0.0
         if caption_runs:
-            sizes = _sizes_between(self.style.caption_size, 12.0)
-            crect = Rect(body.x, body.bottom - 60.0, body.w, 60.0)
-            size = self.fit_size(caption_runs, crect, sizes) or 12.0
-            caption_h = 2 * INSET_Y + self.text_height(
-                self._pieces(caption_runs), size, crect.w - 2 * INSET_X
-            )
-            crect = Rect(body.x, body.bottom - caption_h, body.w, caption_h)
-            boxes.append(
-                TextBox(
-                    rect=crect,
-                    paras=(Para(runs=caption_runs, bullet=None),),
-                    size=size,
-                    role="caption",
-                    align="center",
-                )
-            )
+            caption = self.caption_box(caption_runs, body.x, body.bottom, body.w)
+            caption_h = caption.rect.h
+            boxes.append(caption)
         area = Rect(body.x, body.y, body.w, body.h - caption_h - (8.0 if caption_h else 0.0))
         if resource is None:
-            alt = figure.image.alt or figure.image.src
-            text = f"{label('missing', self.lang)}: {alt}"
-            boxes.append(
-                TextBox(
-                    rect=area,
-                    paras=(Para(runs=(Run(text=text),), bullet=None),),
-                    size=self.style.min_size,
-                    role="placeholder",
-                    align="center",
-                )
-            )
+            text = f"{label('missing', self.lang)}: {figure.image.alt or figure.image.src}"
+            sizes = (self.style.min_size,)
+            boxes.append(self.line_box(text, area, sizes, role="placeholder", align="center"))
             self.stats.add("image_placeholders")
             return Slide(kind=Kind.IMAGE, title=self.title_text(title), boxes=tuple(boxes), notes=notes)
-        rect = _fit_picture(resource, area)
-        picture = Picture(
-            rect=rect, resource=resource, alt=figure.image.alt or squash(plain_text(figure.caption))
-        )
+        picture = Picture(rect=fit_picture(resource, area), resource=resource, alt=alt)
         return Slide(
             kind=Kind.IMAGE,
             title=self.title_text(title),
             boxes=tuple(boxes),
             pictures=(picture,),
+            notes=notes,
+        )
+
+    def photo_slide(
+        self, title: str, resource: Resource, caption: tuple[Run, ...], alt: str, notes: str
+    ) -> Slide:
+        """A photograph filling the slide, its title and caption on a dark band along the
+        bottom (kept clear of the slide number)."""
+        geo = self.geo
+        full = geo.full
+        x, width = geo.margin, full.w - 2 * geo.margin
+        bottom = min(geo.footer.y, full.h - 16.0) - 4.0
+        boxes: list[TextBox] = []
+        if caption:
+            boxes.append(self.caption_box(caption, x, bottom, width, light=True))
+            bottom = boxes[0].rect.y - 2.0
+        runs: tuple[Run, ...] = (Run(text=title),)
+        pieces = self._pieces(runs, heading=True)
+        inner = width - 2 * INSET_X
+        size = next(
+            (s for s in PHOTO_TITLE_SIZES if self.text_height(pieces, s, inner) <= 2 * s * _line_em(pieces)),
+            None,
+        )
+        if size is None:  # a very long title: two lines at the smallest size
+            size = PHOTO_TITLE_SIZES[-1]
+            limit = Rect(x, 0.0, width, 2 * INSET_Y + 2 * size * _line_em(pieces) + 0.5)
+            runs = self._shorten(runs, size, limit)
+            pieces = self._pieces(runs, heading=True)
+            self.stats.add("titles_shortened")
+        height = 2 * INSET_Y + self.text_height(pieces, size, inner)
+        heading = TextBox(
+            rect=Rect(x, bottom - height, width, height),
+            paras=(Para(runs=runs, bullet=None),),
+            size=size,
+            role="title",
+        )
+        band_top = heading.rect.y - 14.0
+        self.stats.add("photo_slides")
+        return Slide(
+            kind=Kind.IMAGE,
+            title=heading,
+            boxes=tuple(boxes),
+            pictures=(Picture(rect=full, resource=resource, alt=alt, crop=cover_crop(resource, full)),),
+            notes=notes,
+            band=Rect(0.0, band_top, full.w, full.h - band_top),
+        )
+
+    def side_by_side(self, title: str, paras: list[Para], image: Slide) -> Slide | None:
+        """A section of a little text and one picture that suits a column, on one slide: the
+        text on the start side, the picture (and its caption) beside it."""
+        picture = image.pictures[0]
+        body = self.geo.body
+        gap = 24.0
+        text_w = round(body.w * 0.54, 2)
+        column_w = body.w - text_w - gap
+        text_x, column_x = (body.x, body.x + text_w + gap)
+        if self.doc.meta.direction == "rtl":
+            text_x, column_x = body.right - text_w, body.x
+        column = Rect(column_x, body.y, column_w, body.h)
+        if not suits_column(picture.resource, column):
+            return None
+        if len(paras) == 1:
+            paras = [replace(paras[0], bullet=None)]
+        text = Rect(text_x, body.y, text_w, body.h)
+        if self.body_height(paras, self.style.body_size, text.w) > text.h:
+            return None  # more text than a column holds: text and picture get a slide each
+        captions = [b for b in image.boxes if b.role == "caption"]
+        boxes = [TextBox(rect=text, paras=tuple(paras), size=self.style.body_size)]
+        caption_h = 0.0
+        if captions:
+            caption = self.caption_box(captions[0].paras[0].runs, column.x, column.bottom, column.w)
+            caption_h = caption.rect.h + 8.0
+            boxes.append(caption)
+        area = Rect(column.x, column.y, column.w, column.h - caption_h)
+        fitted = fit_picture(picture.resource, area)
+        top = column.y + min(INSET_Y, area.h - fitted.h)  # level with the text's first line
+        rect = Rect(fitted.x, top, fitted.w, fitted.h)
+        if captions:  # the caption right under the picture
+            c = boxes[1].rect
+            boxes[1] = replace(boxes[1], rect=Rect(c.x, rect.bottom + 8.0, c.w, c.h))
+        notes = "\n".join(x for x in (*(p.note for p in paras if p.note), image.notes) if x)
+        self.stats.add("side_by_side_slides")
+        return Slide(
+            kind=Kind.CONTENT,
+            title=self.title_text(title),
+            boxes=tuple(boxes),
+            pictures=(replace(picture, rect=rect),),
             notes=notes,
         )
 
@@ -665,10 +813,12 @@ class Planner:
         lines = block.text.split("\n") or [""]
         mono = Style(self.style.mono_font, mono=True)
         width = rect.w - 2 * INSET_X
+        room = rect.h - 2 * INSET_Y
         chunks: list[list[str]] = []
         current: list[str] = []
         used = 2 * INSET_Y
-        for line in lines:
+        pieces = (part for source in lines for part in self._code_line_parts(source, mono, size, width, room))
+        for line in pieces:
             h = self.text_height([Piece(line or " ", mono)], size, width)
             if current and used + h > rect.h:
                 chunks.append(current)
@@ -682,8 +832,11 @@ class Planner:
             code = "\n".join(chunk)
             heading = title if len(chunks) == 1 else f"{title} ({index}/{len(chunks)})"
             colored = tuple(token_colors(code, block.language, self.code_style))
+            height = 2 * INSET_Y + sum(
+                self.text_height([Piece(line or " ", mono)], size, width) for line in chunk
+            )
             box = TextBox(
-                rect=rect,
+                rect=Rect(rect.x, rect.y, rect.w, min(rect.h, height + 8.0)),  # the shaded box hugs the code
                 paras=(Para(runs=(Run(text=code, style=RunStyle(code=True)),), bullet=None),),
                 size=size,
                 role="code",
@@ -693,6 +846,25 @@ class Planner:
             slides.append(Slide(kind=Kind.CODE, title=self.title_text(heading), boxes=(box,), notes=""))
         self.stats.add("code_slides", len(slides))
         return slides
+
+    def _code_line_parts(self, line: str, mono: Style, size: float, width: float, room: float) -> list[str]:
+        """A line of code, cut into pieces that each fit a slide (a minified file's one line
+        would otherwise wrap past the bottom); ordinary lines come back whole."""
+        if self.text_height([Piece(line or " ", mono)], size, width) <= room:
+            return [line]
+        parts: list[str] = []
+        while line:
+            low, high = 1, len(line)
+            while low < high:  # the longest prefix that fits
+                mid = (low + high + 1) // 2
+                if self.text_height([Piece(line[:mid], mono)], size, width) <= room:
+                    low = mid
+                else:
+                    high = mid - 1
+            parts.append(line[:low])
+            line = line[low:]
+        self.stats.add("code_lines_cut")
+        return parts
 
     def table_slides(self, title: str, table: Table) -> list[Slide]:
         rect = self.geo.body
@@ -736,12 +908,34 @@ class Planner:
             )
             return tallest + 2 * INSET_Y + 2.0
 
+        def shortened(
+            row: tuple[TableCellText, ...], room: float, bold: bool = False
+        ) -> tuple[TableCellText, ...]:
+            """``row`` with each cell too tall for ``room`` cut to what fits, ending in an ellipsis."""
+            out = []
+            for i, cell in enumerate(row):
+                box = Rect(0.0, 0.0, col_widths[i], room - 2.0)
+                runs = tuple(replace(r, style=replace(r.style, bold=r.style.bold or bold)) for r in cell.runs)
+                if runs and not self._fits_text(runs, size, box):
+                    runs = self._shorten(runs, size, box, heading=False)
+                    self.stats.add("table_cells_shortened")
+                else:
+                    runs = cell.runs
+                out.append(replace(cell, runs=runs))
+            return tuple(out)
+
         head_h = row_height(header, bold=True) if header else 0.0
+        if head_h > rect.h / 3:  # a header of paragraphs: cut to a third of the slide
+            header = shortened(header, rect.h / 3, bold=True)
+            head_h = row_height(header, bold=True)
         chunks: list[list[tuple[tuple[TableCellText, ...], float]]] = []
         current: list[tuple[tuple[TableCellText, ...], float]] = []
         used = head_h
         for row in rows:
-            h = min(row_height(row), rect.h - head_h)
+            h = row_height(row)
+            if h > rect.h - head_h:  # one row taller than a slide: its long cells are cut
+                row = shortened(row, rect.h - head_h)
+                h = row_height(row)
             if current and used + h > rect.h:
                 chunks.append(current)
                 current, used = [], head_h
@@ -764,6 +958,12 @@ class Planner:
             slides.append(Slide(kind=Kind.TABLE, title=self.title_text(heading), table=shape, notes=notes))
         self.stats.add("table_slides", len(slides))
         return slides
+
+
+def _with_heading(part: Section, top: Section) -> tuple[Block, ...]:
+    """A section's blocks, headed by its heading unless it is ``top`` (whose heading is the title)."""
+    own = tuple(b for b in part.blocks if not isinstance(b, ThematicBreak | TocPlaceholder))
+    return own if part is top or part.heading is None else (part.heading, *own)
 
 
 def _sizes_between(top: float, low: float) -> list[float]:
@@ -809,24 +1009,15 @@ def _first_inlines(blocks: Sequence[Block]) -> tuple[Inline, ...]:
     return tuple(joined)
 
 
-def _fit_picture(resource: Resource, area: Rect) -> Rect:
-    """The largest rectangle with the image's aspect ratio inside ``area``, centred.
+def _is_figure_slide(slide: Slide) -> bool:
+    """An image slide of a post's picture (not a photo on a band, an equation or a placeholder)."""
+    return (
+        slide.kind is Kind.IMAGE
+        and slide.band is None
+        and len(slide.pictures) == 1
+        and slide.pictures[0].resource.ref != MATH_REF
+    )
 
-    Small images are not blown up past twice their natural size (at 96 dpi)."""
-    natural_w, natural_h = resource.width * 0.75, resource.height * 0.75
-    scale = min(area.w / natural_w, area.h / natural_h, 2.0)
-    w, h = natural_w * scale, natural_h * scale
-    return Rect(area.x + (area.w - w) / 2, area.y + (area.h - h) / 2, w, h)
 
-
-def _cover_crop(resource: Resource, area: Rect) -> tuple[float, float, float, float]:
-    """Crop fractions so the image fills ``area`` without distortion (CSS ``object-fit: cover``)."""
-    image_ratio = resource.width / resource.height
-    area_ratio = area.w / area.h
-    if image_ratio > area_ratio:  # too wide: crop the sides
-        keep = area_ratio / image_ratio
-        side = (1 - keep) / 2
-        return (side, 0.0, side, 0.0)
-    keep = image_ratio / area_ratio
-    edge = (1 - keep) / 2
-    return (0.0, edge, 0.0, edge)
+def _line_em(pieces: list[Piece]) -> float:
+    return pieces_line_height_em(pieces)

@@ -1,10 +1,11 @@
-"""Deck → .pptx bytes with python-pptx. The only module that imports python-pptx.
+"""Deck → .pptx bytes with python-pptx (which, besides this, only :mod:`.template` reads).
 
 Layouts are taken by name from the template ("Title Slide", "Title and Content", "Section
-Header", "Title Only", "Blank"); their title and body placeholders are used (so outline
-view, accessibility tools and PowerPoint's own restyling see real titles), placed where
-the planner measured them. Sizes, bullets, indents and spacing are written explicitly so
-every renderer lays the text out as the planner did.
+Header", "Title Only"; :mod:`.template` finds them and their fallbacks); their title and
+body placeholders are used (so outline view, accessibility tools and PowerPoint's own
+restyling see real titles), placed where the planner measured them. Sizes, bullets,
+indents and spacing are written explicitly so every renderer lays the text out as the
+planner did.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Mapping
+from pathlib import Path
 
 from lxml import etree
 from PIL import Image as PILImage
@@ -22,6 +24,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
+from pptx.slide import SlideLayout
 from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Pt
 
@@ -37,12 +40,14 @@ LAYOUTS = {
     Kind.AGENDA: "Title and Content",
     Kind.CONTENT: "Title and Content",
     Kind.SECTION: "Section Header",
-    Kind.QUOTE: "Blank",
+    Kind.QUOTE: "Title Only",  # not "Blank": LibreOffice 7.4 then squeezes the next slide's autofit text
     Kind.IMAGE: "Title Only",
     Kind.CODE: "Title Only",
     Kind.TABLE: "Title Only",
+    Kind.CLOSING: "Title Slide",
 }
 WHITE = "FFFFFF"
+_HLINK_COLOR_NS = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
 
 
 def emu(points: float) -> Emu:
@@ -70,31 +75,33 @@ class Renderer:
         colors: Mapping[str, str],
         properties: Mapping[str, str] | None = None,
         timestamp: dt.datetime | None = None,
+        geometry: Geometry | None = None,
+        template: Path | None = None,
+        layouts: Mapping[str, int] | None = None,
     ) -> None:
         self.deck = deck
+        self.template = template
+        self.layouts = layouts or {}  # layout name → index in the template (see .template)
+        self.branded = template is None  # our look; with a template, the template's
         self.properties = properties or {}
         self.timestamp = timestamp
         self.style = style
         self.reporter = reporter
         self.code_background = colors.get("code_background", "#f5f7f9")
-        self.geo = Geometry(width=deck.width, height=deck.height)
+        self.geo = geometry or Geometry.default(deck.width, deck.height)
 
     def render(self) -> bytes:
-        prs = Presentation(str(self.style.template)) if self.style.template else Presentation()
-        if not self.style.template:
+        prs = Presentation(str(self.template)) if self.template else Presentation()
+        if self.branded:
             _apply_palette(prs, self.style)
-        prs.slide_width = emu(self.deck.width)
-        prs.slide_height = emu(self.deck.height)
-        layouts = {layout.name: layout for layout in prs.slide_layouts}
-        blank = layouts.get("Blank") or prs.slide_layouts[len(prs.slide_layouts) - 1]
+            prs.slide_width = emu(self.deck.width)
+            prs.slide_height = emu(self.deck.height)
+        else:
+            _remove_slides(prs)  # a reference deck lends its design, not its slides
+        available = list(prs.slide_layouts)
         for number, plan in enumerate(self.deck.slides, start=1):
-            layout = layouts.get(LAYOUTS[plan.kind])
-            if layout is None:
-                self.reporter.warn(
-                    "pptx-layout-missing",
-                    f"template has no layout named {LAYOUTS[plan.kind]!r}; used {blank.name!r} instead",
-                )
-                layout = blank
+            name = LAYOUTS[plan.kind]
+            layout = available[self.layouts[name]] if name in self.layouts else _by_name(available, name)
             slide = prs.slides.add_slide(layout)
             self.slide(slide, plan, number)
         core = prs.core_properties
@@ -115,10 +122,17 @@ class Renderer:
     # ------------------------------------------------------------------- slides
 
     def slide(self, slide: PptxSlide, plan: Slide, number: int) -> None:
-        dark = plan.kind in (Kind.SECTION, Kind.TITLE)
-        if plan.kind is Kind.SECTION:
+        # Light text on our dark slides and on any photo under the overlay.
+        dark = (
+            plan.overlay
+            or plan.band is not None
+            or (self.branded and plan.kind in (Kind.SECTION, Kind.TITLE, Kind.CLOSING))
+        )
+        if not self.branded:
+            pass  # the template's masters decide every background
+        elif plan.kind is Kind.SECTION:
             self._background(slide, self.style.accent)
-        elif plan.kind is Kind.TITLE and not plan.pictures:
+        elif plan.kind in (Kind.TITLE, Kind.CLOSING) and not plan.pictures:
             self._background(slide, self.style.title)
         elif plan.kind is Kind.QUOTE:
             self._background(slide, "#" + mix(self.style.accent, self.style.background, 0.9))
@@ -128,27 +142,45 @@ class Renderer:
             self._picture(slide, picture)
         if plan.overlay:
             self._overlay(slide)
-        _send_to_back(slide, len(plan.pictures) + (1 if plan.overlay else 0))
+        if plan.band is not None:
+            self._band(slide, plan.band)
+        _send_to_back(slide, len(plan.pictures) + (1 if plan.overlay else 0) + (plan.band is not None))
         placeholders = {ph.placeholder_format.idx: ph for ph in slide.placeholders}
         title_ph = placeholders.pop(0, None)
-        body_ph = placeholders.pop(1, None) if plan.kind in (Kind.CONTENT, Kind.AGENDA) else None
-        for ph in placeholders.values():  # subtitle, date, footer, number: not used as given
+        body_ph = placeholders.pop(1, None)
+        for ph in placeholders.values():  # date, footer, number: we number slides ourselves
             ph._element.getparent().remove(ph._element)
         if plan.title is not None:
-            color = WHITE if dark else self.style.title.lstrip("#")
+            color = WHITE if dark else self._color(self.style.title)
             shape = (
                 title_ph if title_ph is not None else slide.shapes.add_textbox(Emu(0), Emu(0), Emu(1), Emu(1))
             )
-            anchor = MSO_ANCHOR.TOP if plan.kind in (Kind.TITLE, Kind.SECTION) else MSO_ANCHOR.BOTTOM
-            self._text(shape, plan.title, color=color, heading=True, anchor=anchor)
+            anchor = (
+                MSO_ANCHOR.TOP if plan.kind in (Kind.TITLE, Kind.SECTION, Kind.CLOSING) else MSO_ANCHOR.BOTTOM
+            )
+            self._text(
+                shape, plan.title, color=color, heading=True, anchor=anchor, placeholder=title_ph is not None
+            )
         elif title_ph is not None:
             title_ph._element.getparent().remove(title_ph._element)
-        if plan.kind in (Kind.CONTENT, Kind.AGENDA, Kind.IMAGE, Kind.CODE, Kind.TABLE):
-            self._bar(slide, self.geo.accent_bar, self.style.accent)
+        bar = self.geo.accent_bar
+        barred = plan.kind in (Kind.CONTENT, Kind.AGENDA, Kind.IMAGE, Kind.CODE, Kind.TABLE)
+        if bar is not None and barred and plan.band is None:
+            self._bar(slide, bar, self.style.accent)
+        # The layout's body placeholder (content, or the subtitle on title and section slides)
+        # takes the box it is meant for, so outline view and restyling see it; the rest are ours.
+        wanted = (
+            (0 if plan.boxes else None)
+            if plan.kind in (Kind.CONTENT, Kind.AGENDA)
+            else next((i for i, b in enumerate(plan.boxes) if b.role == "subtitle"), None)
+            if plan.kind in (Kind.TITLE, Kind.CLOSING, Kind.SECTION)
+            else None
+        )
         for index, box in enumerate(plan.boxes):
-            if index == 0 and body_ph is not None:
+            if index == wanted and body_ph is not None:
                 anchor = MSO_ANCHOR.MIDDLE if box.role == "statement" else MSO_ANCHOR.TOP
-                self._text(body_ph, box, color=self.style.text.lstrip("#"), anchor=anchor)
+                color = WHITE if dark and box.role == "subtitle" else self._color(self.style.text)
+                self._text(body_ph, box, color=color, anchor=anchor, placeholder=True)
                 body_ph = None
             else:
                 self._box(slide, box, dark=dark)
@@ -163,11 +195,15 @@ class Renderer:
             assert notes is not None
             notes.text = plan.notes
 
+    def _color(self, color: str) -> str | None:
+        """``color`` (hex) in our look; None, meaning "as the template says", under a template."""
+        return color.lstrip("#") if self.branded else None
+
     def _box(self, slide: PptxSlide, box: TextBox, *, dark: bool) -> None:
         shape = slide.shapes.add_textbox(emu(box.rect.x), emu(box.rect.y), emu(box.rect.w), emu(box.rect.h))
         colors = {
-            "subtitle": WHITE if dark else self.style.muted,
-            "meta": WHITE if dark else self.style.muted,
+            "subtitle": self.style.muted,
+            "meta": self.style.muted,
             "number": mix(self.style.accent, "#FFFFFF", 0.55),
             "caption": self.style.muted,
             "attribution": self.style.muted,
@@ -183,7 +219,10 @@ class Renderer:
         if box.role == "placeholder":
             shape.line.color.rgb = rgb(self.style.muted)
             shape.line.dash_style = 4  # dash
-        self._text(shape, box, color=colors.get(box.role, self.style.text).lstrip("#"), anchor=anchor)
+        # White on our dark slides and on photos.
+        light = (dark and box.role in ("subtitle", "meta")) or box.role == "light-caption"
+        color = WHITE if light else self._color(colors.get(box.role, self.style.text))
+        self._text(shape, box, color=color, anchor=anchor)
 
     # --------------------------------------------------------------------- text
 
@@ -192,10 +231,14 @@ class Renderer:
         shape: Shape,
         box: TextBox,
         *,
-        color: str,
+        color: str | None,
         heading: bool = False,
         anchor: MSO_ANCHOR = MSO_ANCHOR.TOP,
+        placeholder: bool = False,
     ) -> None:
+        """Write ``box`` into ``shape`` as planned. A template's placeholder keeps its own
+        alignment and anchoring (they move text within the box, never out of it)."""
+        inherit = placeholder and not self.branded
         shape.left, shape.top, shape.width, shape.height = (
             emu(box.rect.x),
             emu(box.rect.y),
@@ -208,7 +251,8 @@ class Renderer:
         frame.auto_size = MSO_AUTO_SIZE.NONE
         frame.margin_left = frame.margin_right = emu(INSET_X)
         frame.margin_top = frame.margin_bottom = emu(INSET_Y)
-        frame.vertical_anchor = anchor
+        if not inherit:
+            frame.vertical_anchor = anchor
         body_pr = frame._txBody.bodyPr
         for child in list(body_pr):
             if child.tag in (qn("a:normAutofit"), qn("a:spAutoFit"), qn("a:noAutofit")):
@@ -219,15 +263,27 @@ class Renderer:
             return
         for index, para in enumerate(box.paras):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
-            self._paragraph(paragraph, para, box, color=color, heading=heading, first=index == 0)
+            self._paragraph(
+                paragraph, para, box, color=color, heading=heading, first=index == 0, inherit_align=inherit
+            )
 
     def _paragraph(
-        self, paragraph: _Paragraph, para: Para, box: TextBox, *, color: str, heading: bool, first: bool
+        self,
+        paragraph: _Paragraph,
+        para: Para,
+        box: TextBox,
+        *,
+        color: str | None,
+        heading: bool,
+        first: bool,
+        inherit_align: bool = False,
     ) -> None:
-        start = PP_ALIGN.RIGHT if self.deck.rtl and not box.mono else PP_ALIGN.LEFT
-        paragraph.alignment = PP_ALIGN.CENTER if box.align == "center" else start
+        rtl = self.deck.rtl and not box.mono  # code stays left to right
+        if not inherit_align or rtl:
+            start = PP_ALIGN.RIGHT if rtl else PP_ALIGN.LEFT
+            paragraph.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(box.align, start)
         p_pr = paragraph._p.get_or_add_pPr()
-        if self.deck.rtl and not box.mono:  # code stays left to right
+        if rtl:
             p_pr.set("rtl", "1")
         bulleted = para.bullet is not None
         p_pr.set("marL", str(emu(margin_left(para.level, bulleted))))
@@ -240,8 +296,9 @@ class Renderer:
         etree.SubElement(before, qn("a:spcPts"), val=str(round(space * 100)))
         if bulleted:
             assert para.bullet is not None
-            etree.SubElement(p_pr, qn("a:buClr")).append(_srgb(self.style.accent))
-            etree.SubElement(p_pr, qn("a:buFont"), typeface=self.deck.font)
+            if self.branded:
+                etree.SubElement(p_pr, qn("a:buClr")).append(_srgb(self.style.accent))
+                etree.SubElement(p_pr, qn("a:buFont"), typeface=self.deck.font)
             if para.bullet.endswith(".") and para.bullet[:-1].isdigit():
                 etree.SubElement(p_pr, qn("a:buAutoNum"), type="arabicPeriod", startAt=para.bullet[:-1])
             else:
@@ -255,18 +312,22 @@ class Renderer:
             font.size = Pt(box.size)
             st = run_plan.style
             mono = st.code or box.mono
-            font.name = (
-                self.deck.mono_font if mono else (self.deck.heading_font if heading else self.deck.font)
-            )
-            font.bold = st.bold or (heading and box.role == "title")
+            if mono:
+                font.name = self.deck.mono_font
+            elif self.branded:  # under a template, its theme fonts (which we measured with)
+                font.name = self.deck.heading_font if heading else self.deck.font
+            font.bold = st.bold or (heading and box.role == "title" and self.geo.title_bold)
             font.italic = st.italic or box.role == "quote"
-            font.color.rgb = rgb(color)
+            if color is not None:
+                font.color.rgb = rgb(color)
             r_pr = run._r.get_or_add_rPr()
             r_pr.set("cap", "none")  # layouts may set all-caps titles
             r_pr.set("lang", self.deck.lang)
             if st.link and not heading:
                 run.hyperlink.address = st.link
-                font.color.rgb = rgb(self.style.accent if color != WHITE else WHITE)
+                if color == WHITE or self.branded:
+                    font.color.rgb = rgb(WHITE if color == WHITE else self.style.accent)
+                    _link_in_text_color(run._r)
                 font.underline = True
             if st.strike:
                 run._r.get_or_add_rPr().set("strike", "sngStrike")
@@ -279,7 +340,7 @@ class Renderer:
             paragraph,
             Para(runs=(), bullet=None),
             box,
-            color=self.style.text.lstrip("#"),
+            color=self._color(self.style.text),
             heading=False,
             first=True,
         )
@@ -292,7 +353,7 @@ class Renderer:
                         paragraph,
                         Para(runs=(), bullet=None),
                         box,
-                        color=self.style.text.lstrip("#"),
+                        color=self._color(self.style.text),
                         heading=False,
                         first=True,
                     )
@@ -352,6 +413,18 @@ class Renderer:
         geometry = sp_pr.find(qn("a:prstGeom"))
         geometry.addnext(grad)
 
+    def _band(self, slide: PptxSlide, rect: Rect) -> None:
+        """A translucent dark band across a photo, under its title and caption."""
+        shape = slide.shapes.add_shape(
+            MSO_SHAPE.RECTANGLE, emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h)
+        )
+        shape.line.fill.background()
+        shape.name = "Caption band"
+        shape.fill.solid()
+        shape.fill.fore_color.rgb = rgb("0B1220")
+        color = shape.fill._xPr.find(qn("a:solidFill")).find(qn("a:srgbClr"))
+        etree.SubElement(color, qn("a:alpha"), val="72000")
+
     def _slide_number(self, slide: PptxSlide, number: int, *, dark: bool) -> None:
         rect = self.geo.footer
         box = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
@@ -364,9 +437,10 @@ class Renderer:
             paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum"
         )
         r_pr = etree.SubElement(field, qn("a:rPr"), lang="en-US", sz="1200")
-        fill = etree.SubElement(r_pr, qn("a:solidFill"))
-        fill.append(_srgb(WHITE if dark else self.style.muted))
-        etree.SubElement(r_pr, qn("a:latin"), typeface=self.deck.font)
+        if self.branded:
+            fill = etree.SubElement(r_pr, qn("a:solidFill"))
+            fill.append(_srgb(WHITE if dark else self.style.muted))
+            etree.SubElement(r_pr, qn("a:latin"), typeface=self.deck.font)
         etree.SubElement(field, qn("a:t")).text = str(number)
 
     def _table(self, slide: PptxSlide, table: TableShape) -> None:
@@ -386,12 +460,13 @@ class Renderer:
                 cell = grid.cell(ri, ci)
                 cell.margin_left = cell.margin_right = emu(INSET_X)
                 cell.margin_top = cell.margin_bottom = emu(INSET_Y)
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = rgb(
-                    self.style.accent
-                    if header
-                    else ("#FFFFFF" if ri % 2 else mix(self.style.accent, "#FFFFFF", 0.92))
-                )
+                if self.branded:  # under a template, its table style
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = rgb(
+                        self.style.accent
+                        if header
+                        else ("#FFFFFF" if ri % 2 else mix(self.style.accent, "#FFFFFF", 0.92))
+                    )
                 content = row[ci] if ci < len(row) else None
                 paragraph = cell.text_frame.paragraphs[0]
                 paragraph.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
@@ -401,12 +476,45 @@ class Renderer:
                     run = paragraph.add_run()
                     run.text = run_plan.text
                     run.font.size = Pt(table.size)
-                    run.font.name = self.deck.mono_font if run_plan.style.code else self.deck.font
+                    if run_plan.style.code:
+                        run.font.name = self.deck.mono_font
+                    elif self.branded:
+                        run.font.name = self.deck.font
                     run.font.bold = run_plan.style.bold or header
                     run.font.italic = run_plan.style.italic
-                    run.font.color.rgb = rgb(WHITE if header else self.style.text)
+                    if self.branded:
+                        run.font.color.rgb = rgb(WHITE if header else self.style.text)
                     if run_plan.style.link:
                         run.hyperlink.address = run_plan.style.link
+                        run.font.underline = True
+                        if self.branded:
+                            run.font.color.rgb = rgb(WHITE if header else self.style.accent)
+                            _link_in_text_color(run._r)
+
+
+def _link_in_text_color(run: etree._Element) -> None:
+    """Draw a link in its run's colour, not the theme's hyperlink colour (PowerPoint 2019+'s
+    extension, which LibreOffice also reads); without it links on dark slides are unreadable."""
+    click = run.find(f"{qn('a:rPr')}/{qn('a:hlinkClick')}")
+    if click is None:
+        return
+    ext_list = etree.SubElement(click, qn("a:extLst"))
+    ext = etree.SubElement(ext_list, qn("a:ext"), uri="{A12FA001-AC4F-418D-AE19-62706E023703}")
+    etree.SubElement(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", val="tx")
+
+
+def _by_name(layouts: list[SlideLayout], name: str) -> SlideLayout:
+    """python-pptx's default deck has every layout we use, under these names."""
+    return next(layout for layout in layouts if layout.name == name)
+
+
+def _remove_slides(prs: object) -> None:
+    """Drop the slides a reference deck came with (its layouts and masters stay)."""
+    slides = prs.slides  # type: ignore[attr-defined]
+    id_list = slides._sldIdLst
+    for slide_id in list(id_list):
+        prs.part.drop_rel(slide_id.rId)  # type: ignore[attr-defined]
+        id_list.remove(slide_id)
 
 
 def _send_to_back(slide: PptxSlide, count: int) -> None:

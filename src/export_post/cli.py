@@ -25,6 +25,7 @@ from .api import (
 )
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
+from .exporter import option_names
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from .output import write_atomic
 from .registry import exporter_class, format_names
@@ -35,6 +36,23 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     pass
+
+
+def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
+    """The exporter options the flags set, kept to those a selected format understands
+    (so one command line serves ``-f pdf`` and ``-f pptx`` alike, as with pandoc)."""
+    given = {
+        "page_size": args.page_size,
+        "reference_pptx": args.reference_pptx,
+        "text_mode": args.slide_text,
+        "slide_level": args.slide_level,
+        "images": False if args.no_slide_images else None,
+        "closing": True if args.closing_slide else None,
+    }
+    known: set[str] = set()
+    for name in formats:
+        known |= option_names(exporter_class(name).Options)
+    return {key: value for key, value in given.items() if value is not None and key in known}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +107,29 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="also write every result and diagnostic as JSON to FILE"
     )
     parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
+    slides = parser.add_argument_group("slide (pptx) options")
+    slides.add_argument(
+        "--reference-pptx",
+        metavar="FILE",
+        help="use this deck's masters, layouts, fonts and slide size (default: the theme's, else ours)",
+    )
+    slides.add_argument(
+        "--slide-text",
+        choices=("summary", "full"),
+        help="summary: lead sentences on slides, full text in notes (default); full: all text",
+    )
+    slides.add_argument(
+        "--slide-level",
+        type=int,
+        metavar="N",
+        help="headings deeper than level N stay on their parent's slides (default: every heading)",
+    )
+    slides.add_argument(
+        "--no-slide-images",
+        action="store_true",
+        help="leave images out of the deck (notes keep their alt text)",
+    )
+    slides.add_argument("--closing-slide", action="store_true", help="end the deck with a thank-you slide")
     parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="posts converted in parallel")
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
@@ -168,7 +209,7 @@ def main(
                 raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
             sources.extend(posts)
         out_dir, single = plan_outputs(sources, formats, args.output)
-        options = {"page_size": args.page_size} if args.page_size else {}
+        options = exporter_options(args, formats)
         common: dict[str, Any] = {
             "jobs": args.jobs,
             "timeout": args.timeout or None,
