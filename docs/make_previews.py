@@ -1,6 +1,7 @@
 """Regenerate the PNG previews in docs/images/ from the bundled sample.
 
-Needs pdftoppm (poppler-utils) and soffice (libreoffice-impress). Run from the repository:
+Needs pdftoppm and pdfinfo (poppler-utils) and soffice (libreoffice-impress). Run from the
+repository (the 4:3 reference deck comes from ``tests/pptx_templates.py``):
 
     python docs/make_previews.py
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -74,7 +76,22 @@ def slides_pdf(pptx: Path, work: Path) -> Path:
     return work / f"{pptx.stem}.pdf"
 
 
+def slide_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def contact_sheet(deck: Path, work: Path, name: str) -> None:
+    """Every slide of ``deck``, five to a row."""
+    pdf = slides_pdf(deck, work)
+    slides = pdf_pages(pdf, list(range(1, slide_count(pdf) + 1)), 30, work)
+    sheet(slides, 5, gap=10).save(IMAGES / name, optimize=True)
+
+
 def main() -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.pptx_templates import build_dark_template
+
     IMAGES.mkdir(parents=True, exist_ok=True)
     document = load_post(POST)
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,8 +101,10 @@ def main() -> None:
         sheet(pages, 4).save(IMAGES / "pdf-pages.png", optimize=True)
         for theme in ("default", "serif"):
             deck = export(document, "pptx", work / f"deck-{theme}.pptx", theme=theme)
-            slides = pdf_pages(slides_pdf(deck, work), [1, 2, 3, 5, 9, 12], 40, work)
-            sheet(slides, 3).save(IMAGES / f"slides-{theme}.png", optimize=True)
+            contact_sheet(deck, work, f"slides-{theme}.png")
+        template = build_dark_template(work / "dark-4x3.pptx")
+        deck = export(document, "pptx", work / "deck-template.pptx", reference_pptx=str(template))
+        contact_sheet(deck, work, "slides-template-4x3.png")
         big = pdf_pages(slides_pdf(export(document, "pptx", work / "deck.pptx"), work), [12], 72, work)[0]
         big.save(IMAGES / "slide-content.png", optimize=True)
     if shutil.which("oxipng"):

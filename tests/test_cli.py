@@ -97,6 +97,10 @@ def test_one_bad_post_fails_alone(tmp_path: Path) -> None:
         (["x.md", "--theme", "nope"], "no theme named 'nope'; installed themes: default, serif"),
         ([], "no input given"),
         (["--jobs", "0", "x.md"], "--jobs must be at least 1"),
+        (["x.md", "-f", "epub", "--page-size", "A5"], "--page-size is a pdf option, but pdf is not among"),
+        (["x.md", "--closing-slide"], "--closing-slide is a pptx option, but pptx is not among the formats"),
+        (["x.md", "-f", "pptx", "--slide-level", "0"], "slide_level must be 1 to 6 (got 0)"),
+        (["x.md", "-f", "pptx", "--reference-pptx", "no.pptx"], "reference deck no.pptx does not exist"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str, tmp_path: Path) -> None:

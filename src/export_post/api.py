@@ -93,7 +93,8 @@ def resolve_theme(theme: str | Path | Theme) -> Theme:
 
 
 def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
-    """Refuse option names no selected exporter understands (typos fail loudly)."""
+    """Refuse option names no selected exporter understands (typos fail loudly) and values
+    the exporters reject, before any work starts."""
     known: set[str] = set()
     for name in formats:
         known |= option_names(exporter_class(name).Options)
@@ -101,6 +102,11 @@ def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
     if unknown:
         listed = ", ".join(sorted(known)) or "none"
         raise OptionError(f"unknown option {', '.join(unknown)} for {', '.join(formats)} (known: {listed})")
+    for name in formats:  # values too, once, before any post is read
+        cls = exporter_class(name).Options
+        names = option_names(cls)
+        if names:
+            cls(**{key: value for key, value in options.items() if key in names})
 
 
 def timestamp_for(document: Document) -> dt.datetime:

@@ -38,9 +38,19 @@ class UsageError(Exception):
     pass
 
 
+FLAGS = {
+    "page_size": ("--page-size", "pdf"),
+    "reference_pptx": ("--reference-pptx", "pptx"),
+    "text_mode": ("--slide-text", "pptx"),
+    "slide_level": ("--slide-level", "pptx"),
+    "images": ("--no-slide-images", "pptx"),
+    "closing": ("--closing-slide", "pptx"),
+}
+
+
 def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
-    """The exporter options the flags set, kept to those a selected format understands
-    (so one command line serves ``-f pdf`` and ``-f pptx`` alike, as with pandoc)."""
+    """The exporter options the flags set. A flag for a format that is not selected is a
+    usage error (``--page-size`` with ``-f epub`` is a mistake, not something to ignore)."""
     given = {
         "page_size": args.page_size,
         "reference_pptx": args.reference_pptx,
@@ -49,10 +59,15 @@ def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, 
         "images": False if args.no_slide_images else None,
         "closing": True if args.closing_slide else None,
     }
+    options = {key: value for key, value in given.items() if value is not None}
     known: set[str] = set()
     for name in formats:
         known |= option_names(exporter_class(name).Options)
-    return {key: value for key, value in given.items() if value is not None and key in known}
+    for key in options:
+        if key not in known:
+            flag, owner = FLAGS[key]
+            raise UsageError(f"{flag} is a {owner} option, but {owner} is not among the formats (-f)")
+    return options
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,6 +217,7 @@ def main(
         if args.timeout < 0 or args.memory_limit < 0:
             raise UsageError("--timeout and --memory-limit must not be negative")
         formats = parse_formats(args.format)
+        options = exporter_options(args, formats)
         sources: list[Path] = []
         for path in map(Path, args.inputs):
             posts = find_posts(path)
@@ -209,7 +225,6 @@ def main(
                 raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
             sources.extend(posts)
         out_dir, single = plan_outputs(sources, formats, args.output)
-        options = exporter_options(args, formats)
         common: dict[str, Any] = {
             "jobs": args.jobs,
             "timeout": args.timeout or None,
