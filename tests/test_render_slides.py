@@ -40,7 +40,8 @@ def layouts_post(folder: Path) -> Path:
     PILImage.new("RGB", (320, 240), (40, 120, 160)).save(folder / "small.png")
     PILImage.new("RGB", (500, 1300), (160, 60, 40)).save(folder / "tall.png")
     PILImage.new("RGB", (2400, 900), (60, 160, 60)).save(folder / "wide.png")
-    PILImage.new("RGB", (1920, 1200), (90, 90, 140)).save(folder / "photo.jpg", "JPEG")
+    texture = PILImage.effect_noise((1920, 1200), 60).convert("RGB")  # a photograph's grain
+    texture.save(folder / "photo.jpg", "JPEG")
     caption = ("A caption that keeps explaining the figure in more and more detail " * 12).strip()
     cell = "A table cell holding a whole essay of text. " * 40
     post = folder / "layouts.md"

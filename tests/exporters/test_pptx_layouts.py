@@ -25,6 +25,14 @@ def picture(folder: Path, name: str, size: tuple[int, int], fmt: str = "PNG") ->
     return name
 
 
+def photo(folder: Path, name: str, size: tuple[int, int]) -> str:
+    """A JPEG with a photograph's texture: noise over a gradient, no flat background."""
+    noise = PILImage.effect_noise(size, 60).convert("RGB")
+    gradient = PILImage.linear_gradient("L").resize(size).convert("RGB")
+    PILImage.blend(noise, gradient, 0.5).save(folder / name, "JPEG")
+    return name
+
+
 def planner(text: str, folder: Path, **options: object) -> Planner:
     doc = parse_post(text, folder / "p.md")
     resolver = ResourceResolver(post_dir=folder)
@@ -115,35 +123,41 @@ def test_a_large_diagram_is_fitted_whole_with_its_caption_below(tmp_path: Path) 
 
 
 def test_photos_fill_the_slide_only_when_little_is_cropped(tmp_path: Path) -> None:
-    wide = picture(tmp_path, "wide.jpg", (1920, 1280), "JPEG")  # 3:2 on 16:9: 16% cropped
-    square = picture(tmp_path, "square.jpg", (1600, 1600), "JPEG")  # would lose 44%
-    small = picture(tmp_path, "small.jpg", (640, 360), "JPEG")  # too few pixels to fill a screen
+    wide = photo(tmp_path, "wide.jpg", (1920, 1280))  # 3:2 on 16:9: 16% cropped
+    square = photo(tmp_path, "square.jpg", (1600, 1600))  # would lose 44%
+    small = photo(tmp_path, "small.jpg", (640, 360))  # too few pixels to fill a screen
+    screenshot = picture(tmp_path, "shot.jpg", (1920, 1080), "JPEG")  # flat: a screenshot
     text = (
         f"---\ntitle: T\n---\n## A\n\n![Lake]({wide})\n*Photo by someone*\n\n"
-        f"## B\n\n![Tiles]({square})\n\n## C\n\n![Thumb]({small})\n"
+        f"## B\n\n![Tiles]({square})\n\n## C\n\n![Thumb]({small})\n\n## D\n\n![Screen]({screenshot})\n"
     )
     p = planner(text, tmp_path)
     pictured = [s for s in p.plan().slides if s.pictures and s.kind is not Kind.TITLE]
-    bleed, fitted, thumb = pictured
+    bleed, *fitted = pictured
+    assert len(fitted) == 3
     assert bleed.pictures[0].rect == p.geo.full and bleed.band is not None
     left, top, right, bottom = bleed.pictures[0].crop
     assert left == right == 0.0 and top == bottom and top + bottom < 0.2
     assert bleed.title is not None and inside(bleed.title.rect, bleed.band)
     assert all(inside(b.rect, bleed.band) for b in bleed.boxes)
     assert bleed.boxes[0].rect.bottom <= p.geo.footer.y  # clear of the slide number
-    for slide in (fitted, thumb):
+    for slide in fitted:
         assert slide.band is None and slide.pictures[0].crop == (0.0, 0.0, 0.0, 0.0)
         assert inside(slide.pictures[0].rect, p.geo.body)
 
 
-def test_bleed_rule_is_about_format_pixels_and_crop() -> None:
+def test_bleed_rule_is_about_format_pixels_crop_and_texture(tmp_path: Path) -> None:
     from export_post.resources import Resource
 
-    def res(media: str, w: int, h: int) -> Resource:
-        return Resource(ref="x", data=b"", media_type=media, width=w, height=h, digest="0" * 64)
+    textured = (tmp_path / photo(tmp_path, "p.jpg", (64, 64))).read_bytes()
+    flat = (tmp_path / picture(tmp_path, "f.jpg", (64, 64), "JPEG")).read_bytes()
+
+    def res(media: str, w: int, h: int, data: bytes = textured) -> Resource:
+        return Resource(ref="x", data=data, media_type=media, width=w, height=h, digest="0" * 64)
 
     slide = Rect(0, 0, 960, 540)
     assert is_bleed_photo(res("image/jpeg", 1600, 900), slide)
+    assert not is_bleed_photo(res("image/jpeg", 1600, 900, flat), slide)  # a screenshot
     assert not is_bleed_photo(res("image/png", 1600, 900), slide)
     assert not is_bleed_photo(res("image/jpeg", 900, 600), slide)
     assert not is_bleed_photo(res("image/jpeg", 1600, 1200), slide)  # 4:3 on 16:9 loses 25%
