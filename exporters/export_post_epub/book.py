@@ -17,6 +17,9 @@ from export_post.model import Block, Document, Heading, Image, Section, iter_blo
 from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, esc, page
 
+from .accessibility import Content, is_animated, is_real_alt
+from .accessibility import metadata as accessibility_metadata
+
 STYLE_NAME = "style.css"
 
 
@@ -85,10 +88,16 @@ class _Images:
     book: epub.EpubBook
     context: ExportContext
     added: dict[str, str] = field(default_factory=dict)  # resource name -> book path
+    alts: dict[str, str] = field(default_factory=dict)  # resource name -> its worst alt text
+    animated: bool = False
 
-    def add(self, resource: Resource) -> str:
+    def add(self, resource: Resource, alt: str = "") -> str:
+        previous = self.alts.get(resource.name)
+        if previous is None or is_real_alt(previous):  # one undescribed use makes it undescribed
+            self.alts[resource.name] = alt
         path = self.added.get(resource.name)
         if path is None:
+            self.animated = self.animated or is_animated(resource.data)
             path = f"images/{resource.name}"
             item = epub.EpubItem(
                 uid=f"img-{resource.digest[:16]}",
@@ -102,7 +111,7 @@ class _Images:
 
     def url(self, image: Image) -> str | None:
         resource = self.context.resources.image(image.src, line=image.line)
-        return self.add(resource) if resource else None
+        return self.add(resource, image.alt) if resource else None
 
 
 def build_epub(document: Document, context: ExportContext) -> bytes:
@@ -144,6 +153,7 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
         cover_path = f"images/{cover.name}"
         book.set_cover(cover_path, cover.data, create_page=False)
         images.added[cover.name] = cover_path  # body references to the same image reuse it
+        images.alts[cover.name] = meta.title
         cover_page = _chapter(
             "cover.xhtml",
             label("cover", meta.lang),
@@ -156,12 +166,13 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", meta.lang)})
 
     toc: list[object] = []
+    has_math = False
     for chapter in chapters:
         renderer = XhtmlRenderer(
             document,
             image_url=images.url,
             href_for_id=href_for_id,
-            math_url=lambda image: images.add(image.resource()),
+            math_url=lambda image: images.add(image.resource(), "formula"),  # alt: the TeX
             epub=True,
             reporter=context.reporter,
         )
@@ -170,6 +181,7 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
         item = _chapter(chapter.file_name, chapter.title, body, document, css)
         if "<math" in body:
             item.properties.append("mathml")
+            has_math = True
         book.add_item(item)
         spine.append(item)
         link = epub.Link(chapter.file_name, chapter.title, chapter.file_name.removesuffix(".xhtml"))
@@ -181,6 +193,9 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
     book.guide.append({"type": "text", "href": chapters[0].file_name, "title": meta.title})
 
     book.toc = toc
+    content = Content(tuple(images.alts.values()), has_math, images.animated, has_toc=bool(toc))
+    for prop, value in accessibility_metadata(content):
+        book.add_metadata(None, "meta", value, {"property": prop})
     book.add_item(epub.EpubNcx())  # EPUB 2 reading systems; the spine's toc attribute needs it
     nav = epub.EpubNav(title=label("contents", meta.lang))
     nav.add_item(css)

@@ -98,3 +98,48 @@ def test_post_without_headings_or_cover(site: Path) -> None:
         chapter = z.read("EPUB/title.xhtml").decode()
         assert 'dir="rtl"' in chapter and 'lang="fa"' in chapter
         assert 'page-progression-direction="rtl"' in z.read("EPUB/content.opf").decode()
+
+
+def accessibility(epub_file: Path) -> dict[str, list[str]]:
+    with zipfile.ZipFile(epub_file) as z:
+        opf = z.read("EPUB/content.opf").decode()
+    found: dict[str, list[str]] = {}
+    for prop, value in re.findall(r'<meta property="schema:(\w+)">([^<]*)</meta>', opf):
+        found.setdefault(prop, []).append(value)
+    return found
+
+
+def test_accessibility_metadata_describes_the_sample(sample_outputs: dict[str, Path]) -> None:
+    meta = accessibility(sample_outputs["epub"])
+    assert meta["accessMode"] == ["textual", "visual"]
+    assert meta["accessModeSufficient"] == ["textual", "textual,visual"]
+    assert {"alternativeText", "structuralNavigation", "tableOfContents"} <= set(meta["accessibilityFeature"])
+    assert "MathML" not in meta["accessibilityFeature"]
+    assert meta["accessibilityHazard"] == ["none"]
+    assert meta["accessibilitySummary"][0].endswith("All 6 pictures have text descriptions.")
+
+
+def test_accessibility_claims_follow_the_content(site: Path) -> None:
+    from PIL import Image
+
+    frames = [Image.new("RGB", (40, 40), color) for color in ("red", "blue")]
+    frames[0].save(site / "assets" / "blink.gif", save_all=True, append_images=frames[1:], duration=100)
+    Image.new("RGB", (40, 40), "green").save(site / "assets" / "chart.png")
+    post = site / "_posts" / "2024-01-01-pictures.md"
+    post.write_text(
+        "---\ntitle: Pictures\n---\n\n![A blinking dot](/assets/blink.gif)\n\n"
+        "![chart.png](/assets/chart.png)\n\nEnergy: $$E = mc^2$$\n"
+    )
+    out = export(load_post(post), "epub", site / "out/")
+    assert epubcheck(out) == []
+    meta = accessibility(out)
+    assert "alternativeText" not in meta["accessibilityFeature"]  # one alt is just a file name
+    assert meta["accessModeSufficient"] == ["textual,visual"]
+    assert "MathML" in meta["accessibilityFeature"]
+    assert "unknownFlashingHazard" in meta["accessibilityHazard"] and "none" not in meta["accessibilityHazard"]
+    assert "1 of 2 pictures lack a text description" in meta["accessibilitySummary"][0]
+    plain = site / "_posts" / "2024-01-02-words.md"
+    plain.write_text("---\ntitle: Words\n---\n\nOnly words.\n")
+    meta = accessibility(export(load_post(plain), "epub", site / "out/"))
+    assert meta["accessMode"] == ["textual"] and meta["accessModeSufficient"] == ["textual"]
+    assert meta["accessibilityHazard"] == ["none"]
