@@ -23,13 +23,35 @@ from export_post.xhtml import XhtmlRenderer, meta_tags, page
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
 
 
+# The archival (PDF/A) and accessibility (PDF/UA) profiles WeasyPrint can write. Every PDF
+# is tagged anyway; a variant adds the profile's identification and restrictions.
+PDF_VARIANTS = (
+    "pdf/a-1a",
+    "pdf/a-1b",
+    "pdf/a-2a",
+    "pdf/a-2b",
+    "pdf/a-2u",
+    "pdf/a-3a",
+    "pdf/a-3b",
+    "pdf/a-3u",
+    "pdf/a-4u",
+    "pdf/ua-1",
+    "pdf/ua-2",
+)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PdfOptions:
     page_size: str = "A4"
+    pdf_variant: str | None = None  # one of PDF_VARIANTS
 
     def __post_init__(self) -> None:
         if self.page_size.upper() not in PAGE_SIZES:
             raise OptionError(f"page_size must be one of A4, letter, A5 (got {self.page_size!r})")
+        if self.pdf_variant is not None and self.pdf_variant.lower() not in PDF_VARIANTS:
+            raise OptionError(
+                f"pdf_variant must be one of {', '.join(PDF_VARIANTS)} (got {self.pdf_variant!r})"
+            )
 
 
 class PdfExporter:
@@ -82,7 +104,8 @@ class PdfExporter:
         )
         from .render import render_pdf
 
-        return render_pdf(html, manifest, context)
+        variant = options.pdf_variant.lower() if options.pdf_variant else None
+        return render_pdf(html, manifest, context, variant=variant)
 
 
 from .fetcher import MANIFEST_SCHEME  # noqa: E402  (kept light: no WeasyPrint import)

@@ -20,7 +20,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(html: str, manifest: Mapping[str, Resource], context: ExportContext) -> bytes:
+def render_pdf(
+    html: str, manifest: Mapping[str, Resource], context: ExportContext, *, variant: str | None = None
+) -> bytes:
     from weasyprint import HTML
 
     fetcher = make_fetcher(manifest)
@@ -29,7 +31,9 @@ def render_pdf(html: str, manifest: Mapping[str, Resource], context: ExportConte
     logger.addHandler(handler)
     try:
         document = HTML(string=html, base_url=f"{MANIFEST_SCHEME}:", url_fetcher=fetcher)
-        pdf: bytes = document.write_pdf(pdf_tags=True, pdf_identifier=_identifier(context))
+        pdf: bytes = document.write_pdf(
+            pdf_tags=True, pdf_variant=variant, pdf_identifier=_identifier(context)
+        )
     finally:
         logger.removeHandler(handler)
     for message in dict.fromkeys(handler.messages):

@@ -40,6 +40,7 @@ class UsageError(Exception):
 
 FLAGS = {
     "page_size": ("--page-size", "pdf"),
+    "pdf_variant": ("--pdf-variant", "pdf"),
     "reference_pptx": ("--reference-pptx", "pptx"),
     "text_mode": ("--slide-text", "pptx"),
     "slide_level": ("--slide-level", "pptx"),
@@ -53,6 +54,7 @@ def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, 
     usage error (``--page-size`` with ``-f epub`` is a mistake, not something to ignore)."""
     given = {
         "page_size": args.page_size,
+        "pdf_variant": args.pdf_variant,
         "reference_pptx": args.reference_pptx,
         "text_mode": args.slide_text,
         "slide_level": args.slide_level,
@@ -122,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--report", metavar="FILE", help="also write every result and diagnostic as JSON to FILE"
     )
     parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
+    parser.add_argument(
+        "--pdf-variant",
+        metavar="VARIANT",
+        help="also conform to a PDF/A or PDF/UA profile: pdf/a-1b, pdf/a-2b, pdf/a-3b, pdf/a-2u, "
+        "pdf/a-3u, pdf/a-4u, pdf/a-1a, pdf/a-2a, pdf/a-3a, pdf/ua-1, pdf/ua-2 (PDFs are tagged anyway)",
+    )
     slides = parser.add_argument_group("slide (pptx) options")
     slides.add_argument(
         "--reference-pptx",

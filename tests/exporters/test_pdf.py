@@ -175,3 +175,50 @@ def test_cover_is_one_page_at_every_size(sample_doc: Document) -> None:
     for size in ("A4", "A5", "letter"):
         reader = PdfReader(io.BytesIO(render(sample_doc, "pdf", page_size=size)))
         assert reader.pages[1].extract_text().lstrip().startswith("Contents"), size
+
+
+def struct_elements(node: object, kind: str) -> list[dict[str, object]]:
+    """Every structure element of type ``kind`` under ``node`` in a PDF's tag tree."""
+    found: list[dict[str, object]] = []
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        item = item.get_object() if hasattr(item, "get_object") else item
+        if isinstance(item, dict):
+            if item.get("/S") == kind:
+                found.append(item)
+            kids = item.get("/K")
+            stack.extend(kids if isinstance(kids, list) else [kids] if kids is not None else [])
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def test_accessible_by_default(sample_outputs: dict[str, Path], sample_doc: Document) -> None:
+    reader = PdfReader(sample_outputs["pdf"])
+    root = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])  # tagged
+    assert root["/Lang"] == "en"
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # the title, not the file name
+    figures = struct_elements(root["/StructTreeRoot"], "/Figure")
+    alts = [str(f.get("/Alt", "")) for f in figures]
+    assert len(alts) == 6 and all(alts)  # the cover and five figures, each described
+    assert not any("/" in alt or alt.endswith(".jpg") for alt in alts)
+    headings = struct_elements(root["/StructTreeRoot"], "/H2")
+    assert len(headings) == len([h for h in sample_doc.headings if h.level == 2])
+
+
+def test_pdf_variants_are_passed_through(sample_doc: Document) -> None:
+    import pytest
+
+    from export_post.errors import OptionError
+
+    def xmp(data: bytes) -> str:
+        root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        return str(root["/Metadata"].get_object().get_data().decode())
+
+    archival = xmp(render(sample_doc, "pdf", pdf_variant="pdf/a-3b"))
+    assert re.search(r"pdfaid:part[^0-9]*3", archival) and re.search(r"pdfaid:conformance[^A-Z]*B", archival)
+    assert re.search(r"pdfuaid:part[^0-9]*1", xmp(render(sample_doc, "pdf", pdf_variant="pdf/ua-1")))
+    with pytest.raises(OptionError, match="pdf_variant must be one of"):
+        render(sample_doc, "pdf", pdf_variant="pdf/z-9")

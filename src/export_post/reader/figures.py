@@ -36,9 +36,9 @@ def paragraph_or_figures(inlines: Sequence[Inline], attr: Attr = NO_ATTR) -> lis
         figures: list[Block] = [Figure(image=image) for image in images]
         figures[-1] = Figure(image=images[-1], attr=attr)
         return figures
-    if len(images) == 1 and content[0] is images[0] and len(rest) == 1 and isinstance(rest[0], Emph):
-        if rest[0] is content[-1] and rest[0].children:
-            return [Figure(image=images[0], caption=rest[0].children, attr=attr)]
+    lone_image = len(images) == 1 and content[0] is images[0]
+    if lone_image and len(rest) == 1 and isinstance(rest[0], Emph) and rest[0] is content[-1]:
+        return [Figure(image=images[0], caption=rest[0].children, attr=attr)]
     return [Paragraph(children=content, attr=attr)]
 
 
