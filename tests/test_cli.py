@@ -23,7 +23,7 @@ def test_list_formats_and_themes() -> None:
     assert [line.split("\t")[0] for line in out.splitlines()] == ["epub", "html", "pdf", "pptx"]
     code, out, _ = cli("--list-themes")
     assert code == 0
-    assert [line.split("\t")[0] for line in out.splitlines()] == ["default", "serif"]
+    assert [line.split("\t")[0] for line in out.splitlines()] == ["contrast", "default", "serif"]
     assert all(len(line.split("\t")) == 3 for line in out.splitlines())
 
 
@@ -94,7 +94,7 @@ def test_one_bad_post_fails_alone(tmp_path: Path) -> None:
     [
         (["x.md", "-f", "docx"], "unknown format 'docx'"),
         (["x.md", "-f", "pfd"], "did you mean pdf"),
-        (["x.md", "--theme", "nope"], "no theme named 'nope'; installed themes: default, serif"),
+        (["x.md", "--theme", "nope"], "no theme named 'nope'; installed themes: contrast, default, serif"),
         ([], "no input given"),
         (["--jobs", "0", "x.md"], "--jobs must be at least 1"),
         (["x.md", "-f", "epub", "--page-size", "A5"], "--page-size is a pdf option, but pdf is not among"),

@@ -1,6 +1,6 @@
 """Render decks with LibreOffice and check where the text really lands (slow; marked ``render``).
 
-The sample with both themes and two reference decks (python-pptx's 4:3 default and a dark
+The sample with each theme and two reference decks (python-pptx's 4:3 default and a dark
 4:3 one built in :mod:`tests.pptx_templates`), plus posts written to stress the layout:
 overflowing lists and paragraphs, every kind of picture framing, code and tables that
 must be cut. All are converted in one LibreOffice run.
@@ -69,6 +69,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
     jobs: dict[str, tuple[Path, dict[str, object]]] = {
         "sample-default": (SAMPLE_POST, {}),
         "sample-serif": (SAMPLE_POST, {"theme": "serif"}),
+        "sample-contrast": (SAMPLE_POST, {"theme": "contrast"}),
         "sample-dark-4x3": (SAMPLE_POST, {"reference_pptx": str(dark)}),
         "sample-python-pptx": (SAMPLE_POST, {"reference_pptx": str(python_pptx_default())}),
         "overflow-default": (overflow, {}),
@@ -96,6 +97,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
     [
         "sample-default",
         "sample-serif",
+        "sample-contrast",
         "sample-dark-4x3",
         "sample-python-pptx",
         "overflow-default",

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from export_post import ThemeError, list_themes, load_post, load_theme, render
+from export_post import Document, ThemeError, list_themes, load_post, load_theme, render
 
 
 def test_builtin_themes() -> None:
     names = [t.name for t in list_themes()]
-    assert names == ["default", "serif"]
+    assert names == ["contrast", "default", "serif"]
     default, serif = load_theme("default"), load_theme("serif")
     assert default.colors["accent"] == "#0f766e" and serif.colors["accent"] == "#8c3b1f"
     # serif extends default: it inherits what it does not set
@@ -47,7 +49,7 @@ def test_theme_from_a_folder_extending_an_installed_one(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("extends: missing\n", "no theme named 'missing'; installed themes: default, serif"),
+        ("extends: missing\n", "no theme named 'missing'; installed themes: contrast, default, serif"),
         ("colors: {accent: red}\n", "colors.accent must be a colour"),
         ("css: {pdf: [nope.css]}\n", "css file nope.css not found"),
         ("slides: {min_size: 30}\n", "slides.min_size is larger than slides.body_size"),
@@ -84,3 +86,63 @@ def test_an_installed_name_wins_over_a_folder_of_that_name(
     assert load_theme("default").origin == "entry point export_post_themes.default"
     with pytest.raises(ThemeError, match=r"has no theme\.yaml"):
         load_theme("./default")
+
+
+def test_one_palette_colours_every_format(tmp_path: Path) -> None:
+    default = load_theme("default")
+    assert default.slides.accent == default.colors["accent"].upper()
+    assert default.slides.title == default.colors["heading"].upper()
+    assert default.slides.background == default.colors["background"].upper()
+    # A child that changes the palette changes the deck too, unless it sets slide colours.
+    folder = write_theme(
+        tmp_path / "plum",
+        "extends: default\ncolors: {accent: '#6b2d5c', text: '#222222'}\nslides: {muted: '#444444'}\n",
+    )
+    plum = load_theme(folder)
+    assert plum.slides.accent == "#6B2D5C" and plum.slides.text == "#222222"
+    assert plum.slides.muted == "#444444"  # set on the slides: kept
+    assert plum.slides.title == default.slides.title  # the inherited heading colour still titles
+
+
+@pytest.mark.parametrize("name", ["default", "serif", "contrast"])
+def test_every_theme_keeps_its_text_legible(name: str) -> None:
+    from pygments.styles import get_style_by_name
+
+    from export_post.color import contrast
+
+    theme = load_theme(name)
+    colors, slides = theme.colors, theme.slides
+    need = 7.0 if name == "contrast" else 4.5  # WCAG AAA for the contrast theme, AA otherwise
+    for key in ("text", "heading", "muted", "accent"):
+        assert contrast(colors[key], colors["background"]) >= need, key
+    for color in (slides.text, slides.title, slides.muted, slides.accent):
+        assert contrast(color, slides.background) >= need, color
+    if name == "contrast":
+        style = get_style_by_name(theme.code_style)
+        code = {f"#{s['color']}" for _, s in style if s["color"]}
+        assert min(contrast(c, colors["code_background"]) for c in code) >= need
+
+
+def test_the_contrast_theme_sets_large_type() -> None:
+    contrast_theme, default = load_theme("contrast"), load_theme("default")
+    assert "html { font-size: 13pt; }" in contrast_theme.css("pdf")
+    assert contrast_theme.css("pdf").index("font-size: 10.5pt") < contrast_theme.css("pdf").index("13pt")
+    assert contrast_theme.slides.body_size > default.slides.body_size
+    assert contrast_theme.slides.min_size >= 20
+
+
+@pytest.mark.parametrize("name", ["serif", "contrast"])
+def test_each_theme_gives_a_valid_book_and_a_tagged_pdf(
+    name: str, sample_doc: Document, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    from .support import epubcheck
+
+    book = tmp_path / "book.epub"
+    book.write_bytes(render(sample_doc, "epub", theme=name))
+    assert epubcheck(book) == []
+    reader = PdfReader(io.BytesIO(render(sample_doc, "pdf", theme=name)))
+    root: Any = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"]) and root["/Lang"] == "en"
+    assert len(reader.outline) > 1

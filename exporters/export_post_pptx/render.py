@@ -29,6 +29,7 @@ from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu, Pt
 
 from export_post.archive import normalise_zip
+from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
 from export_post.themes import SlideStyle
 
@@ -46,7 +47,7 @@ LAYOUTS = {
     Kind.TABLE: "Title Only",
     Kind.CLOSING: "Title Slide",
 }
-WHITE = "FFFFFF"
+PHOTO_SHADE = "#0B1220"  # the overlay and caption band over photos
 _HLINK_COLOR_NS = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
 
 
@@ -57,13 +58,6 @@ def emu(points: float) -> Emu:
 def rgb(color: str) -> RGBColor:
     value = color.lstrip("#")
     return RGBColor(int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
-
-
-def mix(color: str, other: str, amount: float) -> str:
-    """``color`` moved ``amount`` (0..1) of the way towards ``other``."""
-    a = [int(color.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
-    b = [int(other.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
-    return "".join(f"{round(x + (y - x) * amount):02X}" for x, y in zip(a, b, strict=True))
 
 
 class Renderer:
@@ -88,6 +82,11 @@ class Renderer:
         self.style = style
         self.reporter = reporter
         self.code_background = colors.get("code_background", "#f5f7f9")
+        # Code sits on its own light box: the theme's text colour if it reads there, else ink.
+        legible = contrast(style.text, self.code_background) >= 4.5
+        self.code_text = style.text if legible else ink_on(self.code_background)
+        self.fill: str | None = None  # the current slide's fill and the ink that reads on it
+        self.ink: str | None = None
         self.geo = geometry or Geometry.default(deck.width, deck.height)
 
     def render(self) -> bytes:
@@ -122,22 +121,15 @@ class Renderer:
     # ------------------------------------------------------------------- slides
 
     def slide(self, slide: PptxSlide, plan: Slide, number: int) -> None:
-        # Light text on our dark slides and on any photo under the overlay.
-        dark = (
-            plan.overlay
-            or plan.band is not None
-            or (self.branded and plan.kind in (Kind.SECTION, Kind.TITLE, Kind.CLOSING))
-        )
-        if not self.branded:
-            pass  # the template's masters decide every background
-        elif plan.kind is Kind.SECTION:
-            self._background(slide, self.style.accent)
-        elif plan.kind in (Kind.TITLE, Kind.CLOSING) and not plan.pictures:
-            self._background(slide, self.style.title)
-        elif plan.kind is Kind.QUOTE:
-            self._background(slide, "#" + mix(self.style.accent, self.style.background, 0.9))
-        else:
-            self._background(slide, self.style.background)
+        # Slides filled with a colour (our section and title slides) or a photo get text in
+        # the ink that reads on that fill; the rest use the theme's (or template's) colours.
+        fill = self._fill(plan)
+        self.fill, self.ink = fill, (ink_on(fill) if fill is not None else None)
+        if self.branded:  # under a template, its masters decide every background
+            background = fill if fill is not None and not plan.pictures else self.style.background
+            if plan.kind is Kind.QUOTE:
+                background = mix(self.style.accent, self.style.background, 0.9)
+            self._background(slide, background)
         for picture in plan.pictures:
             self._picture(slide, picture)
         if plan.overlay:
@@ -151,7 +143,7 @@ class Renderer:
         for ph in placeholders.values():  # date, footer, number: we number slides ourselves
             ph._element.getparent().remove(ph._element)
         if plan.title is not None:
-            color = WHITE if dark else self._color(self.style.title)
+            color = self.ink or self._color(self.style.title)
             shape = (
                 title_ph if title_ph is not None else slide.shapes.add_textbox(Emu(0), Emu(0), Emu(1), Emu(1))
             )
@@ -179,32 +171,46 @@ class Renderer:
         for index, box in enumerate(plan.boxes):
             if index == wanted and body_ph is not None:
                 anchor = MSO_ANCHOR.MIDDLE if box.role == "statement" else MSO_ANCHOR.TOP
-                color = WHITE if dark and box.role == "subtitle" else self._color(self.style.text)
+                color = self.ink or self._color(self.style.text)
                 self._text(body_ph, box, color=color, anchor=anchor, placeholder=True)
                 body_ph = None
             else:
-                self._box(slide, box, dark=dark)
+                self._box(slide, box)
         if body_ph is not None:
             body_ph._element.getparent().remove(body_ph._element)
         if plan.table is not None:
             self._table(slide, plan.table)
         if plan.kind is not Kind.TITLE:
-            self._slide_number(slide, number, dark=dark)
+            self._slide_number(slide, number)
         if plan.notes:
             notes = slide.notes_slide.notes_text_frame
             assert notes is not None
             notes.text = plan.notes
 
+    def _fill(self, plan: Slide) -> str | None:
+        """The colour a slide's text stands on, when it is not the ordinary background."""
+        if plan.overlay or plan.band is not None:
+            return PHOTO_SHADE
+        if not self.branded:
+            return None
+        if plan.kind is Kind.SECTION:
+            return self.style.accent
+        if plan.kind in (Kind.TITLE, Kind.CLOSING):  # a light deck opens on its title colour
+            light_deck = luminance(self.style.background) > 0.5
+            return self.style.title if light_deck else self.style.background
+        return None
+
     def _color(self, color: str) -> str | None:
         """``color`` (hex) in our look; None, meaning "as the template says", under a template."""
-        return color.lstrip("#") if self.branded else None
+        return color if self.branded else None
 
-    def _box(self, slide: PptxSlide, box: TextBox, *, dark: bool) -> None:
+    def _box(self, slide: PptxSlide, box: TextBox) -> None:
         shape = slide.shapes.add_textbox(emu(box.rect.x), emu(box.rect.y), emu(box.rect.w), emu(box.rect.h))
+        fill = self.fill or self.style.background
         colors = {
             "subtitle": self.style.muted,
             "meta": self.style.muted,
-            "number": mix(self.style.accent, "#FFFFFF", 0.55),
+            "number": mix(self.ink or self.style.accent, fill, 0.3),
             "caption": self.style.muted,
             "attribution": self.style.muted,
             "placeholder": self.style.muted,
@@ -219,9 +225,14 @@ class Renderer:
         if box.role == "placeholder":
             shape.line.color.rgb = rgb(self.style.muted)
             shape.line.dash_style = 4  # dash
-        # White on our dark slides and on photos.
-        light = (dark and box.role in ("subtitle", "meta")) or box.role == "light-caption"
-        color = WHITE if light else self._color(colors.get(box.role, self.style.text))
+        if box.role == "code":  # on its own light box, whatever the slide
+            color: str | None = self.code_text
+        elif self.ink is not None and box.role in ("subtitle", "meta", "light-caption"):
+            color = self.ink
+        elif box.role == "number" and self.ink is not None:
+            color = colors["number"]
+        else:
+            color = self._color(colors.get(box.role, self.style.text))
         self._text(shape, box, color=color, anchor=anchor)
 
     # --------------------------------------------------------------------- text
@@ -325,8 +336,9 @@ class Renderer:
             r_pr.set("lang", self.deck.lang)
             if st.link and not heading:
                 run.hyperlink.address = st.link
-                if color == WHITE or self.branded:
-                    font.color.rgb = rgb(WHITE if color == WHITE else self.style.accent)
+                on_fill = self.ink is not None and color == self.ink
+                if on_fill or self.branded:  # links on a fill take its ink, else the accent
+                    font.color.rgb = rgb(color if on_fill and color else self.style.accent)
                     _link_in_text_color(run._r)
                 font.underline = True
             if st.strike:
@@ -365,7 +377,7 @@ class Renderer:
                 run.font.name = self.deck.mono_font
                 run.font.bold = bold
                 run.font.italic = italic
-                run.font.color.rgb = rgb(color or self.style.text)
+                run.font.color.rgb = rgb(color or self.code_text)
 
     # ------------------------------------------------------------------ shapes
 
@@ -407,7 +419,7 @@ class Renderer:
         stops = etree.SubElement(grad, qn("a:gsLst"))
         for pos, alpha in ((0, 25000), (45000, 55000), (100000, 85000)):
             stop = etree.SubElement(stops, qn("a:gs"), pos=str(pos))
-            color = etree.SubElement(stop, qn("a:srgbClr"), val="0B1220")
+            color = etree.SubElement(stop, qn("a:srgbClr"), val=PHOTO_SHADE.lstrip("#"))
             etree.SubElement(color, qn("a:alpha"), val=str(alpha))
         etree.SubElement(grad, qn("a:lin"), ang="5400000", scaled="0")
         geometry = sp_pr.find(qn("a:prstGeom"))
@@ -421,11 +433,11 @@ class Renderer:
         shape.line.fill.background()
         shape.name = "Caption band"
         shape.fill.solid()
-        shape.fill.fore_color.rgb = rgb("0B1220")
+        shape.fill.fore_color.rgb = rgb(PHOTO_SHADE)
         color = shape.fill._xPr.find(qn("a:solidFill")).find(qn("a:srgbClr"))
         etree.SubElement(color, qn("a:alpha"), val="72000")
 
-    def _slide_number(self, slide: PptxSlide, number: int, *, dark: bool) -> None:
+    def _slide_number(self, slide: PptxSlide, number: int) -> None:
         rect = self.geo.footer
         box = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
         box.name = "Slide number"
@@ -439,7 +451,7 @@ class Renderer:
         r_pr = etree.SubElement(field, qn("a:rPr"), lang="en-US", sz="1200")
         if self.branded:
             fill = etree.SubElement(r_pr, qn("a:solidFill"))
-            fill.append(_srgb(WHITE if dark else self.style.muted))
+            fill.append(_srgb(self.ink or self.style.muted))
             etree.SubElement(r_pr, qn("a:latin"), typeface=self.deck.font)
         etree.SubElement(field, qn("a:t")).text = str(number)
 
@@ -454,6 +466,7 @@ class Renderer:
         for i, height in enumerate(table.row_heights):
             grid.rows[i].height = emu(height)
         rows = ([table.header] if table.header else []) + list(table.rows)
+        header_ink = ink_on(self.style.accent)
         for ri, row in enumerate(rows):
             header = bool(table.header) and ri == 0
             for ci in range(ncols):
@@ -465,7 +478,11 @@ class Renderer:
                     cell.fill.fore_color.rgb = rgb(
                         self.style.accent
                         if header
-                        else ("#FFFFFF" if ri % 2 else mix(self.style.accent, "#FFFFFF", 0.92))
+                        else (
+                            self.style.background
+                            if ri % 2
+                            else mix(self.style.accent, self.style.background, 0.9)
+                        )
                     )
                 content = row[ci] if ci < len(row) else None
                 paragraph = cell.text_frame.paragraphs[0]
@@ -483,12 +500,12 @@ class Renderer:
                     run.font.bold = run_plan.style.bold or header
                     run.font.italic = run_plan.style.italic
                     if self.branded:
-                        run.font.color.rgb = rgb(WHITE if header else self.style.text)
+                        run.font.color.rgb = rgb(header_ink if header else self.style.text)
                     if run_plan.style.link:
                         run.hyperlink.address = run_plan.style.link
                         run.font.underline = True
                         if self.branded:
-                            run.font.color.rgb = rgb(WHITE if header else self.style.accent)
+                            run.font.color.rgb = rgb(header_ink if header else self.style.accent)
                             _link_in_text_color(run._r)
 
 

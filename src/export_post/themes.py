@@ -8,24 +8,25 @@ overrides what it sets; CSS layers stack base first. ``theme.yaml``::
     name: default
     description: Clean sans-serif with a teal accent
     extends: null                  # or the name/path of a parent theme
-    colors: {text: "#1f2933", background: "#ffffff", accent: "#0f766e", accent_light: "#e6f4f1",
-             muted: "#52606d", rule: "#d9e2ec", code_background: "#f5f7f9"}
+    colors: {text: "#1f2933", heading: "#102a43", background: "#ffffff", accent: "#0f766e",
+             accent_light: "#e6f4f1", muted: "#52606d", rule: "#d9e2ec", code_background: "#f5f7f9"}
     fonts:  {body: [Noto Sans, DejaVu Sans, sans-serif], heading: [...], mono: [...]}
     css:    {common: [base.css], pdf: [print.css], epub: [epub.css], html: [screen.css]}
     code_style: friendly           # a Pygments style name
-    slides: {font: Calibri, heading_font: Calibri, mono_font: Consolas, background: "#ffffff",
-             text: "#1f2933", title: "#102a43", accent: "#0f766e", muted: "#52606d",
+    slides: {font: Calibri, heading_font: Calibri, mono_font: Consolas,
              body_size: 24, min_size: 16, caption_size: 14, template: null}
 
 Colours become CSS custom properties (``--color-accent``) and fonts ``--font-body``, so the
-same values drive EPUB, PDF and HTML, and the slide settings drive the deck.
+same values drive EPUB, PDF and HTML; the palette's text, heading, background, accent and
+muted colours colour the deck too, unless ``slides`` sets its own (a dark deck for a light
+book, say).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -189,7 +190,9 @@ def _merge(parent: Theme, data: dict[str, Any], folder: Traversable, origin: str
             if not folder.joinpath(str(name)).is_file():
                 raise ThemeError(f"{where}: css file {name} not found")
             layers.setdefault(str(target), []).append((folder, str(name)))
-    slides = _slides(parent.slides, _mapping(data, "slides", where), folder, where)
+    own_slides = _mapping(data, "slides", where)
+    slides = _slides(parent.slides, own_slides, folder, where)
+    slides = _palette_slides(slides, colors, _mapping(data, "colors", where), own_slides)
     return Theme(
         name=str(data.get("name") or parent.name or "theme"),
         description=str(data.get("description") or parent.description or ""),
@@ -201,6 +204,29 @@ def _merge(parent: Theme, data: dict[str, Any], folder: Traversable, origin: str
         code_style=str(data.get("code_style") or parent.code_style),
         slides=slides,
     )
+
+
+# Palette colours that also colour the deck, unless the theme sets the slide colour itself.
+PALETTE_TO_SLIDES = {"text": "text", "background": "background", "accent": "accent", "muted": "muted"}
+
+
+def _palette_slides(
+    slides: SlideStyle,
+    colors: Mapping[str, str],
+    own_colors: Mapping[str, Any],
+    own_slides: Mapping[str, Any],
+) -> SlideStyle:
+    """The deck in this theme's palette: each palette colour the theme sets carries over to
+    the slides (``heading``, or failing that ``text``, to slide titles)."""
+    derived = {
+        slide_key: colors[color_key].upper()
+        for color_key, slide_key in PALETTE_TO_SLIDES.items()
+        if color_key in own_colors and slide_key not in own_slides
+    }
+    title_from = "heading" if "heading" in colors else "text"
+    if title_from in own_colors and "title" not in own_slides:
+        derived["title"] = colors[title_from].upper()
+    return replace(slides, **derived)  # type: ignore[arg-type]  # colour fields only
 
 
 def _slides(parent: SlideStyle, data: Mapping[str, Any], folder: Traversable, where: str) -> SlideStyle:

@@ -4,6 +4,7 @@ import io
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 
@@ -196,7 +197,7 @@ def struct_elements(node: object, kind: str) -> list[dict[str, object]]:
 
 def test_accessible_by_default(sample_outputs: dict[str, Path], sample_doc: Document) -> None:
     reader = PdfReader(sample_outputs["pdf"])
-    root = reader.trailer["/Root"]
+    root: Any = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])  # tagged
     assert root["/Lang"] == "en"
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])  # the title, not the file name
@@ -214,7 +215,7 @@ def test_pdf_variants_are_passed_through(sample_doc: Document) -> None:
     from export_post.errors import OptionError
 
     def xmp(data: bytes) -> str:
-        root = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
         return str(root["/Metadata"].get_object().get_data().decode())
 
     archival = xmp(render(sample_doc, "pdf", pdf_variant="pdf/a-3b"))
