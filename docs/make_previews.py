@@ -76,6 +76,14 @@ def slides_pdf(pptx: Path, work: Path) -> Path:
     return work / f"{pptx.stem}.pdf"
 
 
+def save(image: Image.Image, name: str) -> None:
+    """A 256-colour PNG: a third of the size, and previews need no more."""
+    quantized = image.quantize(
+        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.FLOYDSTEINBERG
+    )
+    quantized.save(IMAGES / name, optimize=True)
+
+
 def slide_count(pdf: Path) -> int:
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
@@ -85,7 +93,7 @@ def contact_sheet(deck: Path, work: Path, name: str) -> None:
     """Every slide of ``deck``, five to a row."""
     pdf = slides_pdf(deck, work)
     slides = pdf_pages(pdf, list(range(1, slide_count(pdf) + 1)), 30, work)
-    sheet(slides, 5, gap=10).save(IMAGES / name, optimize=True)
+    save(sheet(slides, 5, gap=10), name)
 
 
 def main() -> None:
@@ -98,15 +106,20 @@ def main() -> None:
         work = Path(tmp)
         pdf = export(document, "pdf", work / "sample.pdf")
         pages = pdf_pages(pdf, [1, 2, 3, 4], 60, work)
-        sheet(pages, 4).save(IMAGES / "pdf-pages.png", optimize=True)
-        for theme in ("default", "serif"):
+        save(sheet(pages, 4), "pdf-pages.png")
+        for theme in ("default", "serif", "contrast"):
+            # The gallery: cover, contents and the first text pages, and a sharper cover and
+            # contents pair; then every slide.
+            pdf = export(document, "pdf", work / f"sample-{theme}.pdf", theme=theme)
+            save(sheet(pdf_pages(pdf, [1, 2, 3, 4], 50, work), 4), f"pdf-{theme}.png")
+            save(sheet(pdf_pages(pdf, [1, 2], 90, work), 2), f"pdf-{theme}-cover-toc.png")
             deck = export(document, "pptx", work / f"deck-{theme}.pptx", theme=theme)
             contact_sheet(deck, work, f"slides-{theme}.png")
         template = build_dark_template(work / "dark-4x3.pptx")
         deck = export(document, "pptx", work / "deck-template.pptx", reference_pptx=str(template))
         contact_sheet(deck, work, "slides-template-4x3.png")
         big = pdf_pages(slides_pdf(export(document, "pptx", work / "deck.pptx"), work), [12], 72, work)[0]
-        big.save(IMAGES / "slide-content.png", optimize=True)
+        save(big, "slide-content.png")
     if shutil.which("oxipng"):
         subprocess.run(["oxipng", "-q", *map(str, IMAGES.glob("*.png"))], check=False)
 
