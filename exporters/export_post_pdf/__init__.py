@@ -93,6 +93,7 @@ class PdfExporter:
             context.theme.css("pdf")
             + highlight_css(context.theme.code_style)
             + f"\n@page {{ size: {size}; }}\n@page cover {{ size: {size}; }}\n"
+            + ("@page { margin: 18mm 15mm 17mm; }\n" if size == "A5" else "")  # e-reader: less margin
         )
         html = page(
             body,

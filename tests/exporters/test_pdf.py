@@ -62,12 +62,16 @@ def test_contents_page_numbers_match_the_heading_pages(
     reader = PdfReader(sample_outputs["pdf"])
     contents = reader.pages[1].extract_text()
     heading_page = {}
-    for item in reader.outline:
+    stack: list[Any] = list(reader.outline)
+    while stack:  # every level of the outline: sections and their subsections
+        item = stack.pop()
         if isinstance(item, list):
+            stack.extend(item)
             continue
         number = reader.get_destination_page_number(item)
         assert number is not None and item.title is not None
         heading_page[item.title] = number + 1
+    assert len(heading_page) == len(sample_doc.headings) + 1
     for title, page in heading_page.items():
         if title == sample_doc.meta.title:
             continue
