@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, features
 
 from export_post.diagnostics import Reporter
 from export_post.resources import ResourcePolicy, ResourceResolver
@@ -122,6 +122,19 @@ def test_bmp_becomes_png_and_svg_gets_its_size(layout: tuple[Path, Path, Path]) 
     bmp, svg = r.image("/assets/a.bmp"), r.image("/assets/a.svg")
     assert bmp is not None and bmp.media_type == "image/png"
     assert svg is not None and (svg.media_type, svg.width, svg.height) == ("image/svg+xml", 200, 100)
+
+
+@pytest.mark.skipif(not features.check("avif"), reason="this Pillow cannot decode AVIF")
+def test_avif_becomes_jpeg_or_png_with_transparency(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    Image.effect_noise((64, 48), 40).convert("RGB").save(site / "assets" / "photo.avif")
+    Image.new("RGBA", (8, 8), (255, 0, 0, 128)).save(site / "assets" / "clear.avif")
+    r, rep = resolver(site, posts)
+    photo, clear = r.image("/assets/photo.avif"), r.image("/assets/clear.avif")
+    assert photo is not None and (photo.media_type, photo.width, photo.height) == ("image/jpeg", 64, 48)
+    assert clear is not None and clear.media_type == "image/png"
+    assert Image.open(io.BytesIO(clear.data)).mode == "RGBA"
+    assert rep.diagnostics == ()
 
 
 def test_each_reference_is_resolved_and_reported_once(layout: tuple[Path, Path, Path]) -> None:

@@ -10,7 +10,8 @@ against the post folder or, for ``/``-absolute ones, the site root, then ``realp
 must land on a regular file inside an allowed root (post folder, site root, theme). Files
 are size-capped, sniffed by content (not by extension), decoded once by Pillow under a
 pixel cap (a decompression bomb is refused, not warned about) and only JPEG, PNG, GIF,
-WebP (and SVG, as text) pass; BMP, TIFF, ICO, PPM and TGA are converted to PNG. Remote images are refused
+WebP (and SVG, as text) pass; BMP, TIFF, ICO, PPM and TGA are converted to PNG, AVIF to JPEG
+(PNG if it has transparency). Remote images are refused
 unless the policy allows them (see :mod:`export_post.remote`). Every refusal is a coded
 diagnostic and the caller renders a placeholder.
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import UnidentifiedImageError, features
 
 from .diagnostics import Reporter
 from .svgcheck import svg_problem
@@ -42,8 +43,11 @@ EXTENSIONS = {
 }
 _PIL_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 _CONVERT_TO_PNG = frozenset({"BMP", "TIFF", "ICO", "PPM", "TGA"})
+# AVIF (where this Pillow decodes it) is a photo format no renderer we feed can draw: it
+# becomes JPEG, or PNG when it has transparency.
+_CONVERT_PHOTO = frozenset({"AVIF"} if features.check("avif") else ())
 # The only decoders Pillow may try: never EPS/PDF (Ghostscript) or anything exotic.
-_DECODERS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PPM", "TGA")
+_DECODERS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PPM", "TGA", *_CONVERT_PHOTO)
 MAX_IMAGES = 1000  # distinct image references per post
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 
@@ -282,7 +286,7 @@ class ResourceResolver:
                             line,
                         )
                         return None
-                    if kind not in _PIL_TYPES and kind not in _CONVERT_TO_PNG:
+                    if kind not in _PIL_TYPES and kind not in _CONVERT_TO_PNG | _CONVERT_PHOTO:
                         self._refuse(
                             "image-format",
                             f"image {ref!r} is {kind or 'an unknown format'}; not supported",
@@ -290,14 +294,18 @@ class ResourceResolver:
                         )
                         return None
                     img.load()  # decodes fully: truncated or corrupt files fail here
-                    if kind in _CONVERT_TO_PNG:
+                    if kind in _CONVERT_TO_PNG | _CONVERT_PHOTO:
+                        opaque = kind in _CONVERT_PHOTO and "A" not in img.getbands()
                         out = io.BytesIO()
-                        img.save(out, "PNG")
+                        if opaque:
+                            img.convert("RGB").save(out, "JPEG", quality=90)
+                        else:
+                            img.save(out, "PNG")
                         data = out.getvalue()
                         return Resource(
                             ref=ref,
                             data=data,
-                            media_type="image/png",
+                            media_type="image/jpeg" if opaque else "image/png",
                             width=width,
                             height=height,
                             digest=hashlib.sha256(data).hexdigest(),
