@@ -66,14 +66,18 @@ def fetch(
     """The body of ``url`` (following at most three redirects, each one checked again)."""
     deadline = time.monotonic() + timeout
     for _ in range(MAX_REDIRECTS + 1):
-        parts = urlsplit(url)
+        try:
+            parts = urlsplit(url)
+            port_given = parts.port  # raises ValueError on a malformed port or IPv6 literal
+        except ValueError as err:
+            raise RemoteError(f"not a valid address: {err}") from None
         scheme = parts.scheme.lower()
         if scheme != "https" and not (scheme == "http" and allow_http):
             raise RemoteError(f"scheme '{scheme}:' is not allowed")
         host = parts.hostname
         if not host:
             raise RemoteError("URL has no host")
-        port = parts.port or (443 if scheme == "https" else 80)
+        port = port_given or (443 if scheme == "https" else 80)
         address = host if host in allowed_hosts else public_address(host, port)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -100,7 +104,7 @@ def fetch(
                 continue
             if response.status != 200:
                 raise RemoteError(f"HTTP {response.status}")
-            return _read_capped(response, max_bytes, deadline)
+            return _read_capped(conn, response, max_bytes, deadline)
         except (OSError, http.client.HTTPException) as err:
             raise RemoteError(str(err) or type(err).__name__) from err
         finally:
@@ -108,13 +112,20 @@ def fetch(
     raise RemoteError("too many redirects")
 
 
-def _read_capped(response: http.client.HTTPResponse, max_bytes: int, deadline: float) -> bytes:
+def _read_capped(
+    conn: http.client.HTTPConnection, response: http.client.HTTPResponse, max_bytes: int, deadline: float
+) -> bytes:
+    """The body, up to ``max_bytes``, by ``deadline``: read as it arrives (``read1``), with the
+    socket timeout cut to the time left, so a server trickling a byte at a time is cut off."""
     chunks: list[bytes] = []
     total = 0
     while True:
-        if time.monotonic() > deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             raise RemoteError("timed out")
-        chunk = response.read(65536)
+        if conn.sock is not None:
+            conn.sock.settimeout(remaining)
+        chunk = response.read1(65536)
         if not chunk:
             return b"".join(chunks)
         total += len(chunk)

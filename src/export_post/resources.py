@@ -142,7 +142,11 @@ class ResourceResolver:
         if "\\" in target or _DRIVE.match(target):
             self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
             return None
-        parts = urlsplit(target)
+        try:
+            parts = urlsplit(target)
+        except ValueError as err:  # e.g. an unclosed IPv6 bracket: "http://[x/a.png"
+            self._refuse("image-refused", f"image {ref!r} is not a valid address ({err}); refused", line)
+            return None
         scheme = parts.scheme.lower()
         if scheme in ("http", "https"):
             return self._remote(ref, target, scheme, line)
@@ -165,6 +169,9 @@ class ResourceResolver:
             return None
         if "\x00" in path or not path.strip():
             self._refuse("image-refused", f"image path {ref!r} is not a file name; refused", line)
+            return None
+        if "\\" in path or _DRIVE.match(path):  # a Windows path hidden by percent-encoding
+            self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
             return None
         if path.startswith("/"):
             base = self.site_root

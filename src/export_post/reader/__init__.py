@@ -32,7 +32,7 @@ from .languages import guess_language
 from .liquid import render_liquid
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
-from .source import MAX_POST_BYTES, LineIndex, clean_text, read_post_text
+from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, read_post_text
 from .typography import smarten
 
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
@@ -85,6 +85,7 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     body_offset = len(text) - len(split.body)
     page = {"title": meta.title}
     body = render_liquid(split.body, site, page, reporter, lambda offset: lines.line_at(body_offset + offset))
+    check_image_count(body, path)
     prepared = prepare(body, split.body_line)
     md = _markdown()
     tokens, state = md.parse(prepared.text)

@@ -18,6 +18,7 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..errors import FrontMatterError
+from .source import clean_text
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_DEPTH = 20
@@ -120,7 +121,19 @@ def load_front_matter(front: str, path: Path, first_line: int, reporter: Reporte
             path=path,
             line=first_line,
         )
-    return {str(k): v for k, v in data.items()}
+    return {clean_text(str(k)): _clean(v) for k, v in data.items()}
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with XML-invalid characters removed from every string in it: YAML escapes
+    ("\\u001b") make characters the file itself could not carry."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    return value
 
 
 class FieldReader:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
 from ..model import (
-    NO_ATTR,
     Align,
     Attr,
     Block,
@@ -30,6 +29,7 @@ from ..model import (
     Image,
     Inline,
     LineBreak,
+    Link,
     ListItem,
     OrderedList,
     Paragraph,
@@ -47,6 +47,7 @@ from ..model.text import kramdown_id, plain_text, xml_id
 from .context import ReaderContext, merge_text, trim_inlines
 from .figures import attach_captions, paragraph_or_figures
 from .html_dom import CommentNode, Element, EndTag, Node, TextNode
+from .links import check_link
 
 DROP_WITH_CONTENT = frozenset(
     [
@@ -308,12 +309,20 @@ class HtmlConverter:
         }[el.tag]
         if "youtube" in url or "vimeo" in url:
             kind = "Video"
-        self.ctx.reporter.info("html-embed-linked", f"<{el.tag}> replaced by a link to {url or 'nothing'}")
         label = f"{kind}: {title}" if title else kind
-        link = self.ctx.link(url, title, (Text(text=label),), NO_ATTR) if url else [Text(text=label)]
-        if url and len(link) == 1 and not isinstance(link[0], Text):
-            return [Paragraph(children=(*link, Text(text=f" ({url})")), attr=Attr(classes=("embed",)))]
-        return [Paragraph(children=tuple(link), attr=Attr(classes=("embed",)))]
+        verdict = check_link(url.strip(), self.ctx.site_url) if url else None
+        if verdict is not None and verdict.url is not None and not verdict.url.startswith("#"):
+            self.ctx.reporter.info("html-embed-linked", f"<{el.tag}> replaced by a link to {verdict.url}")
+            link = Link(children=(Text(text=label),), url=verdict.url, title=title)
+            return [Paragraph(children=(link, Text(text=f" ({verdict.url})")), attr=Attr(classes=("embed",)))]
+        # Nothing a reader could follow (a local file, an unsafe scheme, no source): dropped.
+        line = self.ctx.lines.find(src) if src else None
+        self.ctx.reporter.warn(
+            "html-embed-dropped",
+            f"<{el.tag}> with {'source ' + repr(src[:80]) if src else 'no source'} removed; kept its label",
+            line=line,
+        )
+        return [Paragraph(children=(Text(text=label),), attr=Attr(classes=("embed",)))]
 
     def list_block(self, el: Element) -> list[Block]:
         items: list[ListItem] = []

@@ -10,6 +10,19 @@ from ..errors import ReadError
 
 MAX_POST_BYTES = 2 * 1024 * 1024
 """Posts larger than this are refused before parsing (real posts are well under 1 MB)."""
+MAX_IMAGE_REFERENCES = 2000
+"""Image references (``![``, ``<img``) a post may hold; counted before parsing, because a
+post of nothing but images takes seconds to parse and minutes to render."""
+_IMAGE_MARK = re.compile(r"!\[|<img\b", re.IGNORECASE)
+
+
+def check_image_count(text: str, path: Path) -> None:
+    count = sum(1 for _ in _IMAGE_MARK.finditer(text))
+    if count > MAX_IMAGE_REFERENCES:
+        raise ReadError(
+            f"post has {count} image references, over the limit of {MAX_IMAGE_REFERENCES}", path=path
+        )
+
 
 # Characters XML 1.0 cannot carry (every output is XML somewhere inside).
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -40,7 +53,9 @@ def read_post_text(path: Path, *, max_bytes: int = MAX_POST_BYTES) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise line ends and drop characters XML cannot represent."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    # Unicode line and paragraph separators become spaces: as line breaks (YAML 1.1 reads them
+    # so) they would split a front-matter value in two; in Markdown a break is a space anyway.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", " ").replace("\u2029", " ")
     return _XML_INVALID.sub("", text)
 
 
