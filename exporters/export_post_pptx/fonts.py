@@ -9,10 +9,13 @@ wider than all of them, so text measured with it never overflows when drawn narr
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
+
+from fontTools.ttLib import TTFont
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _CLONES = {
@@ -67,13 +70,25 @@ def font_file(family: str, bold: bool = False, italic: bool = False, mono: bool 
 
 
 def fallback_file(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
-    """The font fontconfig substitutes for a character ``family`` lacks (one query per block
-    of 256 code points; ``None`` without fontconfig)."""
-    return _fallback(family, bold, italic, codepoint >> 8, codepoint)
+    """The font fontconfig substitutes for a character ``family`` lacks (``None`` without
+    fontconfig). Asking fontconfig costs a process, so a fallback already found for this
+    style that has the character is used first (CJK alone spans 80 blocks of 256, all in
+    one font); only a character none of them has is asked about."""
+    found = _FOUND.setdefault((family, bold, italic), [])
+    for known in found:
+        if codepoint in coverage(known):
+            return known
+    path = _query(family, bold, italic, codepoint)
+    if path is not None and path not in found and codepoint in coverage(path):
+        found.append(path)
+    return path
 
 
-@lru_cache(maxsize=512)
-def _fallback(family: str, bold: bool, italic: bool, block: int, codepoint: int) -> Path | None:
+_FOUND: dict[tuple[str, bool, bool], list[Path]] = {}  # fallbacks met so far, per style
+
+
+@lru_cache(maxsize=4096)
+def _query(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
     if not shutil.which("fc-match"):
         return None
     style = "".join(s for s in (":bold" if bold else "", ":italic" if italic else ""))
@@ -88,6 +103,19 @@ def _fallback(family: str, bold: bool, italic: bool, block: int, codepoint: int)
     except (OSError, subprocess.SubprocessError):
         return None
     return Path(out) if out and Path(out).is_file() else None
+
+
+@lru_cache(maxsize=128)
+def coverage(path: Path | None) -> frozenset[int]:
+    """The code points a font file has glyphs for."""
+    if path is None:
+        return frozenset()
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    font = TTFont(str(path), fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
-from .fonts import fallback_file, font_file
+from .fonts import coverage, fallback_file, font_file
 
 _UNITS = 1000  # fonts are loaded at 1000 px/em and scaled to the point size
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
@@ -54,22 +54,10 @@ def _font(path: Path | None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.truetype(str(path), _UNITS)
 
 
-@lru_cache(maxsize=128)
-def _coverage(path: Path | None) -> frozenset[int]:
-    if path is None:
-        return frozenset()
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    font = TTFont(str(path), fontNumber=0, lazy=True)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
-
-
 def _path_for(char: str, style: Style) -> Path | None:
     """The file that draws ``char`` in ``style``: the style's font, or fontconfig's fallback."""
     primary = font_file(style.family, style.bold, style.italic, style.mono)
-    if ord(char) in _coverage(primary) or char.isspace():
+    if ord(char) in coverage(primary) or char.isspace():
         return primary
     return fallback_file(style.family, style.bold, style.italic, ord(char)) or primary
 
