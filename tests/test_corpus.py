@@ -20,6 +20,7 @@ import pytest
 from export_post import load_post
 from export_post.api import export, export_many
 from export_post.diagnostics import Reporter
+from export_post.images import DEFAULT_MAX_PX, downscale
 from export_post.model import iter_images
 from export_post.resources import ResourceResolver
 
@@ -105,7 +106,8 @@ def test_every_image_on_disk_is_embedded(post: Path | None, exported: dict[Path,
         post_dir=post.parent, site_root=doc.meta.site_root, site_url=doc.meta.site_url
     )
     refs = [i.src for i in iter_images(doc.blocks)] + ([doc.meta.image] if doc.meta.image else [])
-    expected = {r.name for r in (resolver.image(ref) for ref in refs) if r is not None}
+    # As the book holds them: scaled down to the default size when larger, else as they are.
+    expected = {downscale(r, DEFAULT_MAX_PX).name for r in (resolver.image(ref) for ref in refs) if r}
     with zipfile.ZipFile(exported[post]["epub"]) as z:
         stored = {Path(n).name for n in z.namelist() if n.startswith("EPUB/images/")}
     assert expected <= stored

@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from export_post.errors import OptionError
 from export_post.exporter import ExportContext
+from export_post.images import DEFAULT_MAX_PX, downscale
 from export_post.model import Document, Image
 from export_post.resources import Resource
 
@@ -26,8 +27,11 @@ class PptxOptions:
     slide_level: int | None = None  # headings deeper than this stay inside their parent's slides
     images: bool = True  # one slide per image
     closing: bool = False  # end with a "Thank you" slide
+    max_image_px: int = DEFAULT_MAX_PX  # longer side of pictures in the deck; 0 keeps them as they are
 
     def __post_init__(self) -> None:
+        if self.max_image_px < 0:
+            raise OptionError(f"max_image_px must be 0 or more (got {self.max_image_px})")
         if self.text_mode not in TEXT_MODES:
             raise OptionError(f"text_mode must be summary or full (got {self.text_mode!r})")
         if self.slide_level is not None and not 1 <= self.slide_level <= 6:
@@ -60,7 +64,9 @@ class PptxExporter:
 
         def lookup(image: Image) -> Resource | None:
             resource = context.resources.image(image.src, line=image.line)
-            picture = slide_picture(resource) if resource is not None else None
+            picture = (
+                slide_picture(downscale(resource, options.max_image_px)) if resource is not None else None
+            )
             if resource is not None and picture is None:
                 context.reporter.warn(
                     "pptx-svg-unsupported", f"SVG {image.src[:60]!r} cannot be drawn on a slide"

@@ -1,0 +1,91 @@
+"""Downscaling large pictures for formats read on screens (EPUB, slides); PDF keeps every pixel.
+
+A picture whose longer side is over the limit is scaled down once per process (cached by
+content hash and limit), never up, in its own format: a JPEG stays a JPEG (quality 88, its
+EXIF and colour profile kept), a PNG a PNG. SVG and animated pictures are returned as they
+are, and so is any picture Pillow cannot re-encode.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections import OrderedDict
+from dataclasses import replace
+
+from PIL import Image as PILImage
+
+from .resources import Resource, ResourceResolver
+
+DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
+JPEG_QUALITY = 88
+_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+_CACHE_BYTES = 48 * 2**20  # scaled pictures kept for the post's next format, or the next post
+_CACHE_ENTRIES = 256
+_cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
+
+
+def downscale(resource: Resource, max_px: int) -> Resource:
+    """``resource`` with its longer side at most ``max_px`` pixels (``0``: unchanged)."""
+    if max_px <= 0 or max(resource.width, resource.height) <= max_px:
+        return resource
+    kind = _FORMATS.get(resource.media_type)
+    if kind is None:
+        return resource  # SVG: vector, nothing to scale
+    key = (resource.digest, max_px)
+    if key in _cache:
+        _cache.move_to_end(key)
+        scaled = _cache[key]
+    else:
+        scaled = _cache[key] = _scaled(resource, kind, max_px)
+        while len(_cache) > 1 and (len(_cache) > _CACHE_ENTRIES or _cached_bytes() > _CACHE_BYTES):
+            _cache.popitem(last=False)
+    if scaled is None:
+        return resource
+    return scaled if scaled.ref == resource.ref else replace(scaled, ref=resource.ref)
+
+
+def _cached_bytes() -> int:
+    return sum(len(r.data) for r in _cache.values() if r is not None)
+
+
+class DownscalingResolver(ResourceResolver):
+    """The answers of a post's resolver with every picture passed through :func:`downscale`.
+
+    It shares the resolver's roots, policy, reporter and cache, so an image is still read and
+    reported once per post, and other formats of the post still get the full-size original."""
+
+    def __init__(self, resolver: ResourceResolver, max_px: int) -> None:
+        vars(self).update(vars(resolver))
+        self.max_px = max_px
+
+    def image(self, ref: str, *, line: int | None = None) -> Resource | None:
+        found = super().image(ref, line=line)
+        return downscale(found, self.max_px) if found is not None else None
+
+
+def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:
+    try:
+        with PILImage.open(io.BytesIO(resource.data), formats=[kind]) as opened:
+            if getattr(opened, "is_animated", False):
+                return None
+            extra = {k: opened.info[k] for k in ("exif", "icc_profile") if opened.info.get(k)}
+            # Palette images are resampled in full colour, not by nearest neighbour.
+            image = opened.convert("RGBA") if opened.mode in ("P", "1") else opened
+            image.thumbnail((max_px, max_px), PILImage.Resampling.LANCZOS)
+            out = io.BytesIO()
+            if kind in ("JPEG", "WEBP"):
+                extra["quality"] = JPEG_QUALITY
+            image.save(out, kind, **extra)
+            width, height = image.size
+    except (OSError, ValueError, PILImage.DecompressionBombError):
+        return None
+    data = out.getvalue()
+    return Resource(
+        ref=resource.ref,
+        data=data,
+        media_type=resource.media_type,
+        width=width,
+        height=height,
+        digest=hashlib.sha256(data).hexdigest(),
+    )

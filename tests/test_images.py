@@ -1,0 +1,136 @@
+"""Large pictures are scaled down once for EPUB and slides, never up; PDF keeps them whole."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from export_post import load_post, render
+from export_post.images import DownscalingResolver, downscale
+from export_post.resources import Resource, ResourceResolver
+
+
+def encoded(size: tuple[int, int], kind: str, **save: object) -> bytes:
+    mode = "P" if kind == "GIF" else "RGB"
+    image = Image.new("RGB", size, "white")
+    for x in range(0, size[0], 7):  # detail, so that smaller really is smaller
+        for y in range(0, size[1], 5):
+            image.putpixel((x, y), (x % 256, y % 256, 90))
+    out = io.BytesIO()
+    image.convert(mode).save(out, kind, **save)
+    return out.getvalue()
+
+
+def resource(data: bytes) -> Resource:
+    found = ResourceResolver(post_dir=Path.cwd()).inspect("pic", data, None)
+    assert found is not None
+    return found
+
+
+def test_a_large_jpeg_stays_a_jpeg_with_its_exif() -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: the viewer still turns it
+    big = resource(encoded((3000, 2000), "JPEG", exif=exif.tobytes()))
+    small = downscale(big, 1600)
+    assert (small.width, small.height, small.media_type) == (1600, 1067, "image/jpeg")
+    with Image.open(io.BytesIO(small.data)) as image:
+        assert image.format == "JPEG" and image.size == (1600, 1067)
+        assert image.getexif()[0x0112] == 6
+    assert len(small.data) < len(big.data) and small.digest != big.digest
+    assert small.name != big.name and small.ref == big.ref
+
+
+def test_a_large_png_stays_a_png_and_portrait_is_limited_by_its_height() -> None:
+    small = downscale(resource(encoded((900, 2400), "PNG")), 1200)
+    assert (small.width, small.height, small.media_type) == (450, 1200, "image/png")
+    with Image.open(io.BytesIO(small.data)) as image:
+        assert image.format == "PNG"
+
+
+@pytest.mark.parametrize("max_px", [0, 1500, 3000])
+def test_never_upscaled_and_zero_keeps_everything(max_px: int) -> None:
+    picture = resource(encoded((1500, 200), "PNG"))
+    assert downscale(picture, max_px) is picture
+
+
+def test_animated_gifs_and_svg_are_left_alone() -> None:
+    frames = [Image.new("RGB", (2400, 100), colour).convert("P") for colour in ("red", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    animated = resource(out.getvalue())
+    assert downscale(animated, 800) is animated
+    svg = resource(b'<svg xmlns="http://www.w3.org/2000/svg" width="5000" height="100"/>')
+    assert downscale(svg, 800) is svg
+
+
+def test_a_still_gif_is_scaled_as_a_gif() -> None:
+    small = downscale(resource(encoded((2400, 300), "GIF")), 800)
+    assert (small.width, small.media_type) == (800, "image/gif")
+
+
+def test_each_picture_is_scaled_once_per_size() -> None:
+    big = resource(encoded((2500, 1000), "JPEG"))
+    assert downscale(big, 1000) is downscale(big, 1000)
+    assert downscale(big, 900).width == 900
+
+
+def test_the_view_shares_the_resolver_and_its_cache(tmp_path: Path) -> None:
+    (tmp_path / "big.png").write_bytes(encoded((2000, 1000), "PNG"))
+    resolver = ResourceResolver(post_dir=tmp_path)
+    view = DownscalingResolver(resolver, 500)
+    scaled = view.image("big.png")
+    assert scaled is not None and scaled.width == 500
+    original = resolver.image("big.png")
+    assert original is not None and original.width == 2000  # the PDF's: untouched
+    assert view.image("missing.png") is None
+    assert [d.code for d in resolver.reporter.diagnostics] == ["image-not-found"]
+
+
+@pytest.fixture
+def big_picture_post(tmp_path: Path) -> Path:
+    (tmp_path / "photo.jpg").write_bytes(encoded((2400, 1600), "JPEG"))
+    post = tmp_path / "post.md"
+    post.write_text("---\ntitle: Big\nimage: photo.jpg\n---\nIntro.\n\n## One\n\n![A photo](photo.jpg)\n")
+    return post
+
+
+def zipped_pictures(data: bytes, folder: str) -> list[tuple[int, int]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = [n for n in archive.namelist() if n.startswith(folder) and n.endswith(".jpg")]
+        return [Image.open(io.BytesIO(archive.read(n))).size for n in names]
+
+
+def test_the_epub_holds_the_scaled_picture_once_cover_included(big_picture_post: Path) -> None:
+    document = load_post(big_picture_post)
+    assert zipped_pictures(render(document, "epub"), "EPUB/images/") == [(1600, 1067)]
+    assert zipped_pictures(render(document, "epub", max_image_px=800), "EPUB/images/") == [(800, 533)]
+    assert zipped_pictures(render(document, "epub", max_image_px=0), "EPUB/images/") == [(2400, 1600)]
+
+
+def test_the_deck_holds_scaled_pictures(big_picture_post: Path) -> None:
+    sizes = zipped_pictures(render(load_post(big_picture_post), "pptx", max_image_px=1000), "ppt/media/")
+    assert sizes and set(sizes) == {(1000, 667)}
+
+
+def test_the_pdf_keeps_full_resolution(big_picture_post: Path) -> None:
+    from pypdf import PdfReader
+
+    pdf = PdfReader(io.BytesIO(render(load_post(big_picture_post), "pdf")))
+    sizes = {image.image.size for page in pdf.pages for image in page.images if image.image is not None}
+    assert (2400, 1600) in sizes
+
+
+def test_the_cache_of_scaled_pictures_keeps_to_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    import export_post.images as images
+
+    monkeypatch.setattr(images, "_cache", type(images._cache)())
+    pictures = [resource(encoded((1200, 300 + i), "PNG")) for i in range(3)]
+    one = len(downscale(pictures[0], 600).data)
+    monkeypatch.setattr(images, "_CACHE_BYTES", int(one * 2.5))
+    for picture in pictures[1:]:
+        downscale(picture, 600)
+    assert [digest for digest, _ in images._cache] == [p.digest for p in pictures[1:]]
