@@ -4,16 +4,29 @@ The book has a cover page (from the front matter image), a title chapter (title 
 epigraph, introduction and the in-text contents where ``{:toc}`` stood), then one chapter
 per top-level section. The navigation document is built from the headings. Images are
 stored under generated names (content hashes), missing ones become visible placeholders,
-and the archive is normalised (``mimetype`` first and stored, fixed timestamps) so the same
+the theme's fonts can be embedded (subset), and the archive is normalised (``mimetype`` first and stored, fixed timestamps) so the same
 input and ``SOURCE_DATE_EPOCH`` give the same bytes.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
-from export_post.exporter import ExportContext, NoOptions
+from export_post.errors import OptionError
+from export_post.exporter import ExportContext
+from export_post.images import DEFAULT_MAX_PX, DownscalingResolver
 from export_post.model import Document
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EpubOptions:
+    max_image_px: int = DEFAULT_MAX_PX  # longer side of pictures in the book; 0 keeps them as they are
+    embed_fonts: bool = False  # the theme's fonts in the book, subset to the characters it uses
+
+    def __post_init__(self) -> None:
+        if self.max_image_px < 0:
+            raise OptionError(f"max_image_px must be 0 or more (got {self.max_image_px})")
 
 
 class EpubExporter:
@@ -21,9 +34,11 @@ class EpubExporter:
     media_type: ClassVar[str] = "application/epub+zip"
     file_extension: ClassVar[str] = ".epub"
     description: ClassVar[str] = "EPUB 3 e-book with cover, navigation and embedded images"
-    Options: ClassVar[type[NoOptions]] = NoOptions
+    Options: ClassVar[type[EpubOptions]] = EpubOptions
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .book import build_epub
 
-        return build_epub(document, context)
+        options = context.options_for(EpubOptions)
+        resources = DownscalingResolver(context.resources, options.max_image_px)
+        return build_epub(document, replace(context, resources=resources), embed_fonts=options.embed_fonts)

@@ -19,6 +19,7 @@ from export_post.xhtml import XhtmlRenderer, esc, page
 
 from .accessibility import Content, is_animated, is_real_alt
 from .accessibility import metadata as accessibility_metadata
+from .fonts import embedded_fonts, font_face_css
 
 STYLE_NAME = "style.css"
 
@@ -114,7 +115,7 @@ class _Images:
         return self.add(resource, image.alt) if resource else None
 
 
-def build_epub(document: Document, context: ExportContext) -> bytes:
+def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool = False) -> bytes:
     meta = document.meta
     book = epub.EpubBook()
     book.set_identifier(book_identifier(document))
@@ -166,6 +167,7 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
         book.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", meta.lang)})
 
     toc: list[object] = []
+    texts: list[str] = [meta.title, label("contents", meta.lang), label("cover", meta.lang)]
     has_math = False
     for chapter in chapters:
         renderer = XhtmlRenderer(
@@ -178,6 +180,7 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
         )
         body = renderer.header(None) if chapter.with_header else ""
         body += renderer.blocks(chapter.blocks) + renderer.endnotes()
+        texts.append(chapter.title + body)
         item = _chapter(chapter.file_name, chapter.title, body, document, css)
         if "<math" in body:
             item.properties.append("mathml")
@@ -197,6 +200,14 @@ def build_epub(document: Document, context: ExportContext) -> bytes:
     for prop, value in accessibility_metadata(content):
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_item(epub.EpubNcx())  # EPUB 2 reading systems; the spine's toc attribute needs it
+    if embed_fonts:
+        fonts = embedded_fonts(context.theme.fonts, "".join(texts))
+        for font in fonts:
+            uid = f"font-{font.name[6:22]}"
+            book.add_item(
+                epub.EpubItem(uid=uid, file_name=font.name, media_type=font.media_type, content=font.data)
+            )
+        css.content = font_face_css(fonts).encode("utf-8") + css.content
     nav = epub.EpubNav(title=label("contents", meta.lang))
     nav.add_item(css)
     book.add_item(nav)

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 
 from export_post import Document, export, load_post, render
 from export_post.model import Heading
@@ -136,10 +138,43 @@ def test_accessibility_claims_follow_the_content(site: Path) -> None:
     assert "alternativeText" not in meta["accessibilityFeature"]  # one alt is just a file name
     assert meta["accessModeSufficient"] == ["textual,visual"]
     assert "MathML" in meta["accessibilityFeature"]
-    assert "unknownFlashingHazard" in meta["accessibilityHazard"] and "none" not in meta["accessibilityHazard"]
+    assert (
+        "unknownFlashingHazard" in meta["accessibilityHazard"] and "none" not in meta["accessibilityHazard"]
+    )
     assert "1 of 2 pictures lack a text description" in meta["accessibilitySummary"][0]
     plain = site / "_posts" / "2024-01-02-words.md"
     plain.write_text("---\ntitle: Words\n---\n\nOnly words.\n")
     meta = accessibility(export(load_post(plain), "epub", site / "out/"))
     assert meta["accessMode"] == ["textual"] and meta["accessModeSufficient"] == ["textual"]
     assert meta["accessibilityHazard"] == ["none"]
+
+
+def test_embedded_fonts_are_subsets_the_css_names_and_epubcheck_accepts(
+    tmp_path: Path, sample_doc: Document
+) -> None:
+    if not shutil.which("fc-match"):
+        pytest.skip("fontconfig (fc-match) is not installed")
+    path = export(sample_doc, "epub", tmp_path / "fonts.epub", embed_fonts=True)
+    assert epubcheck(path) == []
+    with zipfile.ZipFile(path) as z:
+        fonts = {n: z.read(n) for n in z.namelist() if n.startswith("EPUB/fonts/")}
+        css = z.read("EPUB/style.css").decode()
+        opf = z.read("EPUB/content.opf").decode()
+    assert fonts, "no font embedded"
+    families = set(re.findall(r'@font-face \{ font-family: "([^"]+)"', css))
+    assert "Noto Sans" in families  # the default theme's body font
+    for name, data in fonts.items():
+        assert f'url("{name.removeprefix("EPUB/")}")' in css
+        assert 'media-type="font/' in opf
+        with TTFont(io.BytesIO(data)) as font:
+            covered = set(font.getBestCmap())
+        assert len(covered) < 400  # a subset: the full Noto Sans maps thousands of characters
+    regular = re.search(
+        r'font-family: "Noto Sans"; src: url\("([^"]+)"\); font-weight: 400; font-style: normal;', css
+    )
+    assert regular is not None
+    with TTFont(io.BytesIO(fonts["EPUB/" + regular[1]])) as font:
+        assert {ord(c) for c in "Continuous learning"} <= set(font.getBestCmap())
+    plain = render(sample_doc, "epub")
+    with zipfile.ZipFile(io.BytesIO(plain)) as z:
+        assert not [n for n in z.namelist() if "/fonts/" in n]  # off by default
