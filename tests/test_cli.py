@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from export_post.buildcache import MANIFEST_NAME
 from export_post.cli import main
 
 from .support import SAMPLE_SITE
@@ -31,7 +32,8 @@ def test_site_folder_to_all_formats(tmp_path: Path) -> None:
     code, out, err = cli(str(SAMPLE_SITE), "--format", "all", "-o", f"{tmp_path}/")
     assert (code, err) == (0, "")
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"2024-06-10-personal-growth.{e}" for e in ("epub", "html", "pdf", "pptx")]
+    expected = [f"2024-06-10-personal-growth.{e}" for e in ("epub", "html", "pdf", "pptx")]
+    assert names == [MANIFEST_NAME, *expected]  # the record of what is up to date
     assert out.count("wrote ") == 4
 
 
@@ -40,13 +42,25 @@ def test_single_file_output_and_comma_formats(tmp_path: Path) -> None:
     code, _, _ = cli(str(post), "-f", "html", "-o", str(tmp_path / "page.html"))
     assert code == 0 and [p.name for p in tmp_path.iterdir()] == ["page.html"]
     code, _, _ = cli(str(post), "-f", "html,epub", "-o", str(tmp_path / "both"))
-    assert code == 0 and sorted(p.suffix for p in (tmp_path / "both").iterdir()) == [".epub", ".html"]
+    assert code == 0 and sorted(p.suffix for p in (tmp_path / "both").iterdir()) == [
+        ".epub",
+        ".html",
+        ".json",
+    ]
 
 
 def copy_site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(SAMPLE_SITE, site)
     return site
+
+
+def test_outputs_next_to_the_post_add_nothing_else_to_the_site(tmp_path: Path) -> None:
+    site = copy_site(tmp_path)
+    assert cli(str(site / "_posts" / "2024-06-10-personal-growth.md"), "-f", "html")[0] == 0
+    assert cli(str(site / "_posts" / "2024-06-10-personal-growth.md"), "-f", "html")[0] == 0
+    names = sorted(p.name for p in (site / "_posts").iterdir())
+    assert names == ["2024-06-10-personal-growth.html", "2024-06-10-personal-growth.md"]
 
 
 def test_missing_image_warns_and_still_writes(tmp_path: Path) -> None:
@@ -69,7 +83,7 @@ def test_strict_fails_and_writes_nothing_and_keeps_the_old_output(tmp_path: Path
     assert code == 1
     assert "error:" in err and "strict mode: image not found" in err
     assert (out / "2024-06-10-personal-growth.epub").read_bytes() == before
-    assert [p.name for p in out.iterdir()] == ["2024-06-10-personal-growth.epub"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST_NAME, "2024-06-10-personal-growth.epub"]
 
 
 def test_one_bad_post_fails_alone(tmp_path: Path) -> None:
@@ -172,7 +186,7 @@ def test_odd_file_names_and_line_endings(tmp_path: Path) -> None:
     )
     code, _, err = cli(str(tmp_path), "-f", "epub,html", "-o", f"{tmp_path}/out/")
     assert (code, err) == (0, "")
-    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    names = sorted(p.name for p in (tmp_path / "out").iterdir() if p.name != MANIFEST_NAME)
     assert names == ["2024-1-5-it's a post 楽しい.epub", "2024-1-5-it's a post 楽しい.html"]
     html = (tmp_path / "out" / names[1]).read_text()
     assert "No final newline" in html and "\r" not in html and '<time datetime="2024-01-05">' in html

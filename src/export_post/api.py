@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 import traceback
-from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from . import buildcache
+from .buildcache import BuildState, DigestResolver, Entry, Manifests, PostInputs
 from .diagnostics import Diagnostic, Reporter
 from .errors import ExportError, ExportPostError, OptionError, StrictModeError
 from .exporter import ExportContext, option_names
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits
+from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
 from .model import Document
 from .output import output_name, write_atomic
 from .reader import load_post
@@ -76,10 +79,18 @@ class ExportResult:
     error: str | None = None  # one line naming the file, when the conversion failed
     diagnostics: tuple[Diagnostic, ...] = ()
     detail: str = field(default="", repr=False)  # the traceback, for --verbose
+    skipped: bool = False  # the output was up to date and left as it was (incremental builds)
+    seconds: float = 0.0  # time spent rendering and writing this output
+    fingerprint: str = field(default="", repr=False)  # what the output was built from (buildcache)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def status(self) -> str:
+        """``"ok"`` (written), ``"skipped"`` (up to date) or ``"failed"``."""
+        return "failed" if self.error is not None else "skipped" if self.skipped else "ok"
 
 
 @lru_cache(maxsize=8)
@@ -218,12 +229,32 @@ def export(
     return write_atomic(default_output(document, format, output), data)
 
 
+def output_path(source: Path, extension: str, out_dir: Path | None, output_file: Path | None = None) -> Path:
+    """Where ``export_post`` writes an output: ``output_file``, else the post's file name with
+    ``extension`` in ``out_dir`` (default: next to the post)."""
+    if output_file is not None:
+        return output_file
+    folder = out_dir if out_dir is not None else source.parent
+    return folder / output_name(source, extension)
+
+
+@dataclass(slots=True)
+class _Rendered:
+    format: str
+    data: bytes | None
+    error: str | None
+    detail: str
+    diagnostics: tuple[Diagnostic, ...]
+    seconds: float
+
+
 def export_post(
     source: Path,
     formats: Sequence[str],
     out_dir: Path | None,
     settings: Settings,
     output_file: Path | None = None,
+    build: BuildState | None = None,
 ) -> list[ExportResult]:
     """Parse one post once and write each format; conversion failures become results.
 
@@ -233,9 +264,17 @@ def export_post(
     file name, or to ``output_file`` when exactly one format is asked for. Every format is
     rendered before anything is written: under ``strict``, a warning from any of them means
     no output of this post is written.
+
+    With ``build`` (see :mod:`export_post.buildcache`), an output whose manifest entry still
+    matches is not rendered: its result is ``skipped`` and carries the diagnostics of the
+    build that wrote it. The other results carry the ``fingerprint`` to record.
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
+    classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
+    targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
+    # Hashed before reading: an edit in between then causes a rebuild, never a wrong skip.
+    text_digest = buildcache.file_digest(source) if build is not None else ""
     try:
         document = load_post(source, site_root=settings.site_root)
     except ExportPostError as err:
@@ -248,46 +287,133 @@ def export_post(
     reporter = Reporter(source)
     theme = resolve_theme(settings.theme)
     resolver = resolver_for(document, theme, settings.policy(), reporter)
-    rendered: list[tuple[str, bytes | None, str | None, str, tuple[Diagnostic, ...]]] = []
-    for fmt in formats:
-        seen = len(reporter.diagnostics)
-        data: bytes | None = None
-        error: str | None = None
-        detail = ""
-        try:
-            options = {
-                k: v for k, v in settings.options.items() if k in option_names(exporter_class(fmt).Options)
-            }
-            data = render(document, fmt, theme=theme, resources=resolver, reporter=reporter, **options)
-        except ExportPostError as err:
-            error, detail = str(err), traceback.format_exc()
-        except Exception as err:
-            error = f"{source}: unexpected error in {fmt}: {type(err).__name__}: {err}"
-            detail = traceback.format_exc()
-        rendered.append((fmt, data, error, detail, reporter.diagnostics[seen:]))
+    options = {
+        fmt: {k: v for k, v in settings.options.items() if k in option_names(classes[fmt].Options)}
+        for fmt in formats
+    }
+    fingerprints = _Fingerprints(document, text_digest, settings, resolver)
+    fresh: dict[str, Entry] = {}
+    if build is not None and build.previous:
+        fresh = {
+            fmt: entry
+            for fmt, entry in build.previous.items()
+            if fmt in targets and entry.matches(targets[fmt], fingerprints.of(fmt, options[fmt], build.theme))
+        }
+        if settings.strict and any(entry.warned for entry in fresh.values()):
+            fresh = {}  # strict mode has to meet those warnings again, and fail
+    rendered = _render_formats(
+        document, [f for f in formats if f not in fresh], options, theme, resolver, reporter
+    )
     strict_error = (
         str(StrictModeError(reporter.warnings, path=source))
         if settings.strict and reporter.warnings
         else None
     )
     results = []
-    for fmt, data, error, detail, diagnostics in rendered:
-        output: Path | None = None
-        if error is None and strict_error is not None:
-            error = strict_error
-        if error is None and data is not None:
-            folder = out_dir if out_dir is not None else source.parent
-            target = output_file or folder / output_name(source, exporter_class(fmt).file_extension)
-            try:
-                output = write_atomic(target, data)
-            except OSError as err:
-                error = f"{target}: cannot write: {err.strerror or err}"
-        results.append(
-            ExportResult(
-                source=source, format=fmt, output=output, error=error, diagnostics=diagnostics, detail=detail
+    shown: set[Diagnostic] = set()  # each diagnostic once per post, with the first format
+    for fmt in formats:
+        target = targets[fmt]
+        if fmt in fresh:
+            entry = fresh[fmt]
+            replayed = tuple(replace(d, path=source) for d in entry.diagnostics)
+            result = ExportResult(
+                source=source,
+                format=fmt,
+                output=None if strict_error else target,
+                error=strict_error,
+                diagnostics=replayed,
+                skipped=True,
+                fingerprint=entry.fingerprint,
             )
-        )
+        else:
+            result = _write(rendered[fmt], source, target, strict_error)
+            if build is not None and result.output is not None:
+                key = fingerprints.of(fmt, options[fmt], build.theme)
+                result = replace(result, fingerprint=key or "")
+        unseen = tuple(d for d in result.diagnostics if d not in shown)
+        shown.update(unseen)
+        results.append(replace(result, diagnostics=unseen))
     return results
+
+
+def _render_formats(
+    document: Document,
+    formats: Sequence[str],
+    options: Mapping[str, dict[str, Any]],
+    theme: Theme,
+    resolver: ResourceResolver,
+    reporter: Reporter,
+) -> dict[str, _Rendered]:
+    """Each format's bytes (or error), with the diagnostics it added to ``reporter``."""
+    source = document.meta.source_path
+    rendered: dict[str, _Rendered] = {}
+    seen = 0
+    for fmt in formats:
+        start = time.perf_counter()
+        data: bytes | None = None
+        error: str | None = None
+        detail = ""
+        try:
+            data = render(document, fmt, theme=theme, resources=resolver, reporter=reporter, **options[fmt])
+        except ExportPostError as err:
+            error, detail = str(err), traceback.format_exc()
+        except Exception as err:
+            error = f"{source}: unexpected error in {fmt}: {type(err).__name__}: {err}"
+            detail = traceback.format_exc()
+        found = reporter.diagnostics
+        rendered[fmt] = _Rendered(fmt, data, error, detail, found[seen:], time.perf_counter() - start)
+        seen = len(found)
+    return rendered
+
+
+def _write(rendered: _Rendered, source: Path, target: Path, strict_error: str | None) -> ExportResult:
+    start = time.perf_counter()
+    output: Path | None = None
+    error = rendered.error or strict_error
+    if error is None and rendered.data is not None:
+        try:
+            output = write_atomic(target, rendered.data)
+        except OSError as err:
+            error = f"{source}: cannot write {target}: {err.strerror or err}"
+    return ExportResult(
+        source=source,
+        format=rendered.format,
+        output=output,
+        error=error,
+        diagnostics=rendered.diagnostics,
+        detail=rendered.detail,
+        seconds=rendered.seconds + time.perf_counter() - start,
+    )
+
+
+class _Fingerprints:
+    """The fingerprints of one post's outputs (see :mod:`export_post.buildcache`), the post's
+    inputs digested once, on first use."""
+
+    def __init__(
+        self, document: Document, text_digest: str, settings: Settings, resolver: ResourceResolver
+    ) -> None:
+        self.document = document
+        self.text_digest = text_digest
+        self.settings = settings
+        self.resolver = resolver
+        self._inputs: PostInputs | None = None
+        self._done = False
+
+    def of(self, format: str, options: Mapping[str, Any], theme_digest: str) -> str | None:
+        """``None`` when the post cannot be cached."""
+        if not self._done:
+            settings = self.settings
+            facts = {
+                "allow_remote": settings.allow_remote,
+                "allow_http": settings.allow_http,
+                "allowed_hosts": settings.allowed_hosts,
+                "site_root": settings.site_root,
+            }
+            lookup = DigestResolver.like(self.resolver).image
+            self._inputs = PostInputs.of(self.document, self.text_digest, lookup, facts)
+            self._done = True
+        return self._inputs.fingerprint(format, options, theme_digest) if self._inputs else None
 
 
 def expand_formats(names: Iterable[str]) -> list[str]:
@@ -331,12 +457,15 @@ def export_many(
     formats: Sequence[str] = ("pdf",),
     out_dir: str | Path | None = None,
     *,
-    jobs: int = 1,
+    jobs: int | None = None,
     output_file: str | Path | None = None,
     executor: Executor | None = None,
     isolate: bool = True,
     timeout: float | None = DEFAULT_TIMEOUT,
     memory_limit: int | None = DEFAULT_MEMORY,
+    force: bool = False,
+    on_start: Callable[[Path], None] | None = None,
+    on_result: Callable[[ExportResult], None] | None = None,
     theme: str | Path = "default",
     site_root: str | Path | None = None,
     strict: bool = False,
@@ -349,8 +478,18 @@ def export_many(
 
     ``paths`` may name post files or folders (see :func:`find_posts`). ``output_file``
     names the one output when there is exactly one post and one format. Each post is parsed
-    once. A failing post never stops the others: its results carry the error. ``jobs > 1``
-    runs posts in worker processes (or pass any ``executor``).
+    once. A failing post never stops the others: its results carry the error. Posts run in
+    ``jobs`` worker processes (default: the CPUs this process may use), or pass any
+    ``executor``.
+
+    Builds into an ``out_dir`` are incremental: an output whose inputs are unchanged since
+    it was written is left alone and reported as ``skipped`` (see
+    :mod:`export_post.buildcache`; the folder keeps a small manifest); ``force`` rebuilds
+    everything. Outputs written next to their posts, or to an ``output_file``, are always
+    rebuilt, and no manifest is written there.
+
+    ``on_start(source)`` is called as a post is handed to a worker (not with an
+    ``executor``), ``on_result(result)`` as soon as each result is known, in this thread.
 
     With ``isolate`` (the default), each post runs in a worker process under a wall-clock
     ``timeout`` (seconds, all formats of the post) and ``memory_limit`` (bytes of address
@@ -375,34 +514,72 @@ def export_many(
         raise OptionError("an output file name needs exactly one post and one format")
     clashes = _name_clashes(sources, folder)
     todo = [s for s in sources if s not in clashes]
+    manifests = Manifests()
+    theme_digest = buildcache.theme_digest(resolve_theme(settings.theme))
+    extensions = {fmt: exporter_class(fmt).file_extension for fmt in formats}
+
+    # Only an output folder keeps a manifest: never the posts' own folders, nor beside one named file.
+    incremental = folder is not None and target is None
+
+    def task(source: Path) -> tuple[Any, ...]:
+        if not incremental:
+            return (source, formats, folder, settings, target, None)
+        previous: dict[str, Entry] = {}
+        for fmt in formats if not force else ():
+            entry = manifests.entry(output_path(source, extensions[fmt], folder, target))
+            if entry is not None:
+                previous[fmt] = entry
+        return (source, formats, folder, settings, target, BuildState(theme_digest, previous))
+
     done: dict[Path, list[ExportResult]] = {}
-    if executor is not None:
-        futures = {
-            source: executor.submit(export_post, source, formats, folder, settings, output_file=target)
-            for source in todo
-        }
-        done = {source: future.result() for source, future in futures.items()}
-    elif isolate and todo:
-        runner = IsolatedRunner(export_post, min(jobs, len(todo)), Limits(timeout, memory_limit))
-        outcomes = runner.run([(source, formats, folder, settings, target) for source in todo])
-        for source, outcome in zip(todo, outcomes, strict=True):
-            if isinstance(outcome, Failure):
-                error = f"{source}: {outcome.reason}"
-                done[source] = [ExportResult(source=source, format=f, error=error) for f in formats]
-            else:
-                done[source] = outcome
-    else:
-        done = {source: export_post(source, formats, folder, settings, output_file=target) for source in todo}
-    results: list[ExportResult] = []
-    for source in sources:
-        if source in clashes:
-            error = (
-                f"{source}: output name clashes with {clashes[source]} (same file name, same output folder)"
+
+    def finish(source: Path, results: list[ExportResult]) -> None:
+        done[source] = results
+        for result in results:
+            if result.output is not None and result.fingerprint and not result.skipped:
+                manifests.record(result.output, result.fingerprint, result.diagnostics)
+            if on_result is not None:
+                on_result(result)
+
+    for source, first in clashes.items():
+        error = f"{source}: output name clashes with {first} (same file name, same output folder)"
+        finish(source, [ExportResult(source=source, format=f, error=error) for f in formats])
+    try:
+        if executor is not None:
+            futures = {executor.submit(export_post, *task(source)): source for source in todo}
+            for future in as_completed(futures):
+                finish(futures[future], _outcome(futures[future], formats, future))
+        elif isolate and todo:
+            runner = IsolatedRunner(
+                export_post, min(jobs or cpu_count(), len(todo)), Limits(timeout, memory_limit)
             )
-            results.extend(ExportResult(source=source, format=f, error=error) for f in formats)
+            runner.run(
+                [task(source) for source in todo],
+                on_start=(lambda i: on_start(todo[i])) if on_start is not None else None,
+                on_result=lambda i, outcome: finish(todo[i], _outcome(todo[i], formats, outcome)),
+            )
         else:
-            results.extend(done[source])
-    return results
+            for source in todo:
+                if on_start is not None:
+                    on_start(source)
+                finish(source, export_post(*task(source)))
+    finally:
+        manifests.save()  # also after an interruption: what was written stays up to date
+    return [result for source in sources for result in done[source]]
+
+
+def _outcome(
+    source: Path, formats: Sequence[str], outcome: list[ExportResult] | Failure | Future[list[ExportResult]]
+) -> list[ExportResult]:
+    """A post's results, also when its worker failed or its task raised."""
+    if isinstance(outcome, Future):
+        try:
+            return outcome.result()
+        except Exception as err:  # the executor's failure (a lost worker, say), not the post's
+            outcome = Failure(f"{type(err).__name__}: {err}")
+    if isinstance(outcome, Failure):
+        return [ExportResult(source=source, format=f, error=f"{source}: {outcome.reason}") for f in formats]
+    return outcome
 
 
 def _name_clashes(sources: Sequence[Path], out_dir: Path | None) -> dict[Path, Path]:

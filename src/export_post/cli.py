@@ -7,12 +7,13 @@ written), 2 usage error (bad option, unknown format or theme, nothing to convert
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from . import __version__
 from .api import (
@@ -23,13 +24,17 @@ from .api import (
     export_many,
     find_posts,
 )
+from .cluster import dask_executor
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .exporter import option_names
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT
+from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
 from .output import write_atomic
 from .registry import exporter_class, format_names
 from .themes import installed_themes, load_theme
+
+if TYPE_CHECKING:
+    from .progress import ProgressView
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -46,6 +51,8 @@ FLAGS = {
     "slide_level": ("--slide-level", "pptx"),
     "images": ("--no-slide-images", "pptx"),
     "closing": ("--closing-slide", "pptx"),
+    "max_image_px": ("--max-image-px", "epub or pptx"),
+    "embed_fonts": ("--embed-fonts", "epub"),
 }
 
 
@@ -60,6 +67,8 @@ def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, 
         "slide_level": args.slide_level,
         "images": False if args.no_slide_images else None,
         "closing": True if args.closing_slide else None,
+        "max_image_px": args.max_image_px,
+        "embed_fonts": True if args.embed_fonts else None,
     }
     options = {key: value for key, value in given.items() if value is not None}
     known: set[str] = set()
@@ -68,7 +77,8 @@ def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, 
     for key in options:
         if key not in known:
             flag, owner = FLAGS[key]
-            raise UsageError(f"{flag} is a {owner} option, but {owner} is not among the formats (-f)")
+            article = "an" if owner.startswith("e") else "a"
+            raise UsageError(f"{flag} is {article} {owner} option, but {owner} is not among the formats (-f)")
     return options
 
 
@@ -153,7 +163,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="leave images out of the deck (notes keep their alt text)",
     )
     slides.add_argument("--closing-slide", action="store_true", help="end the deck with a thank-you slide")
-    parser.add_argument("-j", "--jobs", type=int, default=1, metavar="N", help="posts converted in parallel")
+    parser.add_argument(
+        "--max-image-px",
+        type=int,
+        metavar="N",
+        help="scale EPUB and slide pictures down to at most N pixels on the longer side "
+        "(default 1600; 0 keeps them as they are; PDF keeps full resolution)",
+    )
+    parser.add_argument(
+        "--embed-fonts",
+        action="store_true",
+        help="embed the theme's fonts in the EPUB (subset to the characters the book uses)",
+    )
+    batch = parser.add_argument_group("batch options")
+    batch.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help=f"posts converted in parallel (default: the CPUs available, here {cpu_count()})",
+    )
+    batch.add_argument("--force", action="store_true", help="rebuild outputs that are up to date")
+    batch.add_argument(
+        "--json", action="store_true", help="print one JSON object per output on stdout, and nothing else"
+    )
+    batch.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run the posts on this Dask cluster (needs export-post[dask] and a shared file system)",
+    )
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
     parser.add_argument("--version", action="version", version=f"export-post {__version__}")
@@ -208,6 +246,7 @@ def main(
     err = stderr or sys.stderr
     parser = build_parser()
     args = parser.parse_args(argv)
+    view: ProgressView | None = None
     try:
         if args.list_formats:
             for name in format_names():
@@ -220,7 +259,7 @@ def main(
             return EXIT_OK
         if not args.inputs:
             raise UsageError("no input given; pass post files or folders (see --help)")
-        if args.jobs < 1:
+        if args.jobs is not None and args.jobs < 1:
             raise UsageError("--jobs must be at least 1")
         if args.timeout < 0 or args.memory_limit < 0:
             raise UsageError("--timeout and --memory-limit must not be negative")
@@ -243,18 +282,71 @@ def main(
             "allow_remote": args.allow_remote,
             "allow_http": args.allow_http,
             "allowed_hosts": args.allow_host,
+            "force": args.force,
             **options,
         }
         if single is not None:
-            results = export_many(sources, formats, output_file=single, **common)
+            common["output_file"] = single
         else:
-            results = export_many(sources, formats, out_dir, **common)
+            common["out_dir"] = out_dir
+        with contextlib.ExitStack() as stack:
+            if args.dask_scheduler:
+                common["executor"] = stack.enter_context(dask_executor(args.dask_scheduler))
+            if err.isatty() and not args.quiet and not (args.json and out.isatty()):
+                from .progress import ProgressView  # rich is imported only for a terminal
+
+                total = len(sources) * len(formats)
+                view = stack.enter_context(
+                    ProgressView(err, total, verbose=args.verbose, diagnostics=not args.json)
+                )
+                common["on_start"] = view.started
+            common["on_result"] = _live_output(out if args.json else None, view)
+            results = export_many(sources, formats, **common)
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
         return EXIT_USAGE
+    except BrokenPipeError:  # stdout was closed early (`--json | head`): stop quietly
+        with contextlib.suppress(OSError, ValueError):  # and keep Python from failing to flush it
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return EXIT_FAILED
+    if view is not None:
+        view.summary(results)
     if args.report:
         write_report(Path(args.report), results)
+    if args.json or view is not None:
+        if not args.json and not out.isatty():  # stdout is captured: it gets the usual lines
+            report(results, out, None, quiet=False, verbose=False)
+        return EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK
     return report(results, out, err, quiet=args.quiet, verbose=args.verbose)
+
+
+def _live_output(json_out: TextIO | None, view: ProgressView | None) -> Callable[[ExportResult], None]:
+    """What happens as each result arrives: a JSON line (``--json``), a step of the bar."""
+
+    def on_result(result: ExportResult) -> None:
+        if json_out is not None:
+            json_out.write(json.dumps(result_record(result), ensure_ascii=False) + "\n")
+            json_out.flush()
+        if view is not None:
+            view.finished(result)
+
+    return on_result
+
+
+def result_record(result: ExportResult) -> dict[str, Any]:
+    """One result as JSON (a ``--json`` line)."""
+    return {
+        "source": str(result.source),
+        "format": result.format,
+        "output": str(result.output) if result.output else None,
+        "status": result.status,
+        "error": result.error,
+        "diagnostics": [
+            {"code": d.code, "severity": d.severity.value, "line": d.line, "message": d.message}
+            for d in result.diagnostics
+        ],
+        "seconds": round(result.seconds, 3),
+    }
 
 
 def write_report(path: Path, results: list[ExportResult]) -> None:
@@ -266,8 +358,10 @@ def write_report(path: Path, results: list[ExportResult]) -> None:
                 "source": str(r.source),
                 "format": r.format,
                 "ok": r.ok,
+                "status": r.status,
                 "output": str(r.output) if r.output else None,
                 "error": r.error,
+                "seconds": round(r.seconds, 3),
                 "diagnostics": [
                     {
                         "code": d.code,
@@ -285,20 +379,29 @@ def write_report(path: Path, results: list[ExportResult]) -> None:
     write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
 
 
-def report(results: list[ExportResult], out: TextIO, err: TextIO, *, quiet: bool, verbose: bool) -> int:
+def report(
+    results: list[ExportResult], out: TextIO, err: TextIO | None, *, quiet: bool, verbose: bool
+) -> int:
+    """The plain output: a line per output on ``out``, diagnostics and errors on ``err``
+    (``None``: already shown)."""
     failed = 0
     for result in results:
         for diagnostic in result.diagnostics:
-            if (diagnostic.severity is Severity.WARNING and not quiet) or verbose:
+            if err is not None and ((diagnostic.severity is Severity.WARNING and not quiet) or verbose):
                 err.write(diagnostic.format() + "\n")
         if result.ok:
             if not quiet:
-                out.write(f"wrote {result.output}\n")
+                out.write(
+                    f"skipped {result.output} (up to date)\n"
+                    if result.skipped
+                    else f"wrote {result.output}\n"
+                )
         else:
             failed += 1
-            err.write(f"export-post: error: {printable(result.error or '')}\n")
-            if verbose and result.detail:
-                err.write(result.detail)
+            if err is not None:
+                err.write(f"export-post: error: {printable(result.error or '')}\n")
+                if verbose and result.detail:
+                    err.write(result.detail)
     return EXIT_FAILED if failed else EXIT_OK
 
 

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -49,8 +50,20 @@ def _limit_memory(memory: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
-def _serve(conn: Connection, memory: int | None) -> None:
+def _watch(lifeline: Connection) -> None:
+    """End this worker as soon as the calling process is gone (even after ``kill -9``).
+
+    A worker is a child of the forkserver, which outlives the caller as long as a worker
+    runs; without this, a worker would finish writing an output nobody asked for any more.
+    Nothing is ever sent on ``lifeline``: it only ends, when its other end is closed."""
+    with contextlib.suppress(EOFError, OSError):
+        lifeline.recv()
+    os._exit(1)
+
+
+def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
     """Worker main loop: run (index, function, arguments) messages until told to stop."""
+    threading.Thread(target=_watch, args=(lifeline,), daemon=True, name="lifeline").start()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     _limit_memory(memory)
     while True:
@@ -76,9 +89,11 @@ def _serve(conn: Connection, memory: int | None) -> None:
 class _Worker:
     def __init__(self, context: Any, memory: int | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, memory), daemon=True)
+        theirs, self.lifeline = context.Pipe(duplex=False)  # closed when this process ends
+        self.process = context.Process(target=_serve, args=(child, theirs, memory), daemon=True)
         self.process.start()
         child.close()
+        theirs.close()
         self.task: int | None = None
         self.deadline = 0.0
 
@@ -87,6 +102,7 @@ class _Worker:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
+        self.lifeline.close()
 
 
 def _context() -> Any:
@@ -103,8 +119,22 @@ class IsolatedRunner(Generic[R]):
         self.jobs = max(1, jobs)
         self.limits = limits
 
-    def run(self, tasks: Sequence[tuple[Any, ...]]) -> list[R | Failure]:
+    def run(
+        self,
+        tasks: Sequence[tuple[Any, ...]],
+        *,
+        on_start: Callable[[int], None] | None = None,
+        on_result: Callable[[int, R | Failure], None] | None = None,
+    ) -> list[R | Failure]:
+        """Every task's outcome, in task order. ``on_start(index)`` is called as a task is
+        handed to a worker and ``on_result(index, outcome)`` as soon as it ends."""
         results: list[R | Failure | None] = [None] * len(tasks)
+
+        def finish(index: int, outcome: R | Failure) -> None:
+            results[index] = outcome
+            if on_result is not None:
+                on_result(index, outcome)
+
         pending = deque(range(len(tasks)))
         context = _context()
         workers: list[_Worker] = []
@@ -120,6 +150,8 @@ class IsolatedRunner(Generic[R]):
                     timeout = self.limits.timeout
                     worker.deadline = time.monotonic() + timeout if timeout else float("inf")
                     worker.conn.send((index, self.function, tasks[index]))
+                    if on_start is not None:
+                        on_start(index)
                 busy = [w for w in workers if w.task is not None]
                 nearest = min(w.deadline for w in busy)
                 ready = wait([w.conn for w in busy], timeout=max(0.0, min(nearest - time.monotonic(), 1.0)))
@@ -130,14 +162,16 @@ class IsolatedRunner(Generic[R]):
                         try:
                             index, (status, value) = worker.conn.recv()
                         except (EOFError, OSError):
-                            results[worker.task] = Failure(_death(worker))
+                            task, failure = worker.task, Failure(_death(worker))
                             self._replace(workers, worker)
+                            finish(task, failure)
                             continue
-                        results[index] = value if status == "ok" else Failure(value)
                         worker.task = None
+                        finish(index, value if status == "ok" else Failure(value))
                     elif now > worker.deadline:
-                        results[worker.task] = Failure(f"timed out after {self.limits.timeout:g} s")
+                        task = worker.task
                         self._replace(workers, worker)
+                        finish(task, Failure(f"timed out after {self.limits.timeout:g} s"))
         finally:
             for worker in workers:
                 with contextlib.suppress(OSError):
