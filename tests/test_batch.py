@@ -98,11 +98,8 @@ def test_parallel_and_sequential_batches_write_the_same_bytes(
     inputs = [SAMPLE_SITE, FIXTURES / "features"]
     formats = ["epub", "pptx", "html"]
     outputs: dict[str, dict[str, bytes]] = {}
-    for name, kwargs in {
-        "one": {"jobs": 1},
-        "two": {"jobs": 2},
-        "inline": {"isolate": False},
-    }.items():
+    runs: dict[str, dict[str, Any]] = {"one": {"jobs": 1}, "two": {"jobs": 2}, "inline": {"isolate": False}}
+    for name, kwargs in runs.items():
         results = export_many(inputs, formats, tmp_path / name, **kwargs)
         assert [r.status for r in results] == ["ok"] * 6, [r.error for r in results]
         outputs[name] = {r.output.name: r.output.read_bytes() for r in results if r.output}

@@ -4,8 +4,9 @@ The book has a cover page (from the front matter image), a title chapter (title 
 epigraph, introduction and the in-text contents where ``{:toc}`` stood), then one chapter
 per top-level section. The navigation document is built from the headings. Images are
 stored under generated names (content hashes), missing ones become visible placeholders,
-the theme's fonts can be embedded (subset), and the archive is normalised (``mimetype`` first and stored, fixed timestamps) so the same
-input and ``SOURCE_DATE_EPOCH`` give the same bytes.
+the theme's fonts can be embedded (subset), and the archive is normalised (``mimetype``
+first and stored, fixed timestamps) so the same input and ``SOURCE_DATE_EPOCH`` give the
+same bytes.
 """
 
 from __future__ import annotations
