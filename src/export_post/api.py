@@ -51,6 +51,9 @@ def find_posts(path: str | Path) -> list[Path]:
     return found
 
 
+EPOCH = "SOURCE_DATE_EPOCH"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything that shapes a conversion apart from the post and the format."""
@@ -62,6 +65,9 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # exempt from the public-address check (tests only)
     site_root: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    # The caller's SOURCE_DATE_EPOCH, applied where the post runs: a worker process keeps the
+    # environment its forkserver started with, which may predate the caller setting it.
+    source_date_epoch: str | None = field(default_factory=lambda: os.environ.get(EPOCH))
 
     def policy(self) -> ResourcePolicy:
         return ResourcePolicy(
@@ -122,7 +128,7 @@ def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
 
 def timestamp_for(document: Document) -> dt.datetime:
     """A fixed time for reproducible output: ``SOURCE_DATE_EPOCH``, else the post's date."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = os.environ.get(EPOCH, "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
     date = document.meta.date
@@ -271,6 +277,11 @@ def export_post(
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
+    if os.environ.get(EPOCH) != settings.source_date_epoch:
+        if settings.source_date_epoch is None:
+            del os.environ[EPOCH]
+        else:
+            os.environ[EPOCH] = settings.source_date_epoch
     classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
     targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
     # Hashed before reading: an edit in between then causes a rebuild, never a wrong skip.
