@@ -21,12 +21,13 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml.ns import qn
 from pptx.shapes.autoshape import Shape
 from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
 from pptx.text.text import TextFrame, _Paragraph
-from pptx.util import Emu, Pt
+from pptx.util import Emu
 
 from export_post.archive import normalise_zip
 from export_post.color import contrast, ink_on, luminance, mix
@@ -35,6 +36,7 @@ from export_post.themes import SlideStyle
 
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableShape, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, Geometry, margin_left
+from .runs import RunFormat, add_run
 
 LAYOUTS = {
     Kind.TITLE: "Title Slide",
@@ -48,7 +50,6 @@ LAYOUTS = {
     Kind.CLOSING: "Title Slide",
 }
 PHOTO_SHADE = "#0B1220"  # the overlay and caption band over photos
-_HLINK_COLOR_NS = "http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor"
 
 
 def emu(points: float) -> Emu:
@@ -317,34 +318,47 @@ class Renderer:
         else:
             etree.SubElement(p_pr, qn("a:buNone"))
         for run_plan in para.runs:
-            run = paragraph.add_run()
-            run.text = run_plan.text
-            font = run.font
-            font.size = Pt(box.size)
             st = run_plan.style
             mono = st.code or box.mono
-            if mono:
-                font.name = self.deck.mono_font
-            elif self.branded:  # under a template, its theme fonts (which we measured with)
-                font.name = self.deck.heading_font if heading else self.deck.font
-            font.bold = st.bold or (heading and box.role == "title" and self.geo.title_bold)
-            font.italic = st.italic or box.role == "quote"
-            if color is not None:
-                font.color.rgb = rgb(color)
-            r_pr = run._r.get_or_add_rPr()
-            r_pr.set("cap", "none")  # layouts may set all-caps titles
-            r_pr.set("lang", self.deck.lang)
+            font = (
+                self.deck.mono_font
+                if mono
+                # under a template, its theme fonts (which we measured with)
+                else (self.deck.heading_font if heading else self.deck.font)
+                if self.branded
+                else None
+            )
+            run_color = color
+            link = in_text_color = None
             if st.link and not heading:
-                run.hyperlink.address = st.link
+                link = self._link(paragraph, st.link)
                 on_fill = self.ink is not None and color == self.ink
                 if on_fill or self.branded:  # links on a fill take its ink, else the accent
-                    font.color.rgb = rgb(color if on_fill and color else self.style.accent)
-                    _link_in_text_color(run._r)
-                font.underline = True
-            if st.strike:
-                run._r.get_or_add_rPr().set("strike", "sngStrike")
-            if st.superscript or st.subscript:
-                run._r.get_or_add_rPr().set("baseline", "30000" if st.superscript else "-25000")
+                    run_color = color if on_fill and color else self.style.accent
+                    in_text_color = True
+            add_run(
+                paragraph._p,
+                run_plan.text,
+                RunFormat(
+                    size=box.size,
+                    font=font,
+                    bold=st.bold or (heading and box.role == "title" and self.geo.title_bold),
+                    italic=st.italic or box.role == "quote",
+                    color=run_color,
+                    lang=self.deck.lang,
+                    cap_none=True,
+                    underline=link is not None,
+                    strike=st.strike,
+                    baseline=30000 if st.superscript else -25000 if st.subscript else None,
+                    link=link,
+                    link_in_text_color=bool(in_text_color),
+                ),
+            )
+
+    @staticmethod
+    def _link(paragraph: _Paragraph, url: str) -> str:
+        """The relationship id of an external hyperlink from the paragraph's slide to ``url``."""
+        return str(paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
 
     def _code(self, frame: TextFrame, box: TextBox) -> None:
         paragraph = frame.paragraphs[0]
@@ -371,13 +385,17 @@ class Renderer:
                     )
                 if not part:
                     continue
-                run = paragraph.add_run()
-                run.text = part
-                run.font.size = Pt(box.size)
-                run.font.name = self.deck.mono_font
-                run.font.bold = bold
-                run.font.italic = italic
-                run.font.color.rgb = rgb(color or self.code_text)
+                add_run(
+                    paragraph._p,
+                    part,
+                    RunFormat(
+                        size=box.size,
+                        font=self.deck.mono_font,
+                        bold=bold,
+                        italic=italic,
+                        color=color or self.code_text,
+                    ),
+                )
 
     # ------------------------------------------------------------------ shapes
 
@@ -490,34 +508,23 @@ class Renderer:
                     content.align if content else "", PP_ALIGN.LEFT
                 )
                 for run_plan in content.runs if content else ():
-                    run = paragraph.add_run()
-                    run.text = run_plan.text
-                    run.font.size = Pt(table.size)
-                    if run_plan.style.code:
-                        run.font.name = self.deck.mono_font
-                    elif self.branded:
-                        run.font.name = self.deck.font
-                    run.font.bold = run_plan.style.bold or header
-                    run.font.italic = run_plan.style.italic
-                    if self.branded:
-                        run.font.color.rgb = rgb(header_ink if header else self.style.text)
-                    if run_plan.style.link:
-                        run.hyperlink.address = run_plan.style.link
-                        run.font.underline = True
-                        if self.branded:
-                            run.font.color.rgb = rgb(header_ink if header else self.style.accent)
-                            _link_in_text_color(run._r)
-
-
-def _link_in_text_color(run: etree._Element) -> None:
-    """Draw a link in its run's colour, not the theme's hyperlink colour (PowerPoint 2019+'s
-    extension, which LibreOffice also reads); without it links on dark slides are unreadable."""
-    click = run.find(f"{qn('a:rPr')}/{qn('a:hlinkClick')}")
-    if click is None:
-        return
-    ext_list = etree.SubElement(click, qn("a:extLst"))
-    ext = etree.SubElement(ext_list, qn("a:ext"), uri="{A12FA001-AC4F-418D-AE19-62706E023703}")
-    etree.SubElement(ext, f"{{{_HLINK_COLOR_NS}}}hlinkClr", val="tx")
+                    st = run_plan.style
+                    link = self._link(paragraph, st.link) if st.link else None
+                    ink = header_ink if header else self.style.accent if link else self.style.text
+                    add_run(
+                        paragraph._p,
+                        run_plan.text,
+                        RunFormat(
+                            size=table.size,
+                            font=self.deck.mono_font if st.code else self.deck.font if self.branded else None,
+                            bold=st.bold or header,
+                            italic=st.italic,
+                            color=ink if self.branded else None,
+                            underline=link is not None,
+                            link=link,
+                            link_in_text_color=link is not None and self.branded,
+                        ),
+                    )
 
 
 def _by_name(layouts: list[SlideLayout], name: str) -> SlideLayout:
