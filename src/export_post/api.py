@@ -525,6 +525,9 @@ def export_many(
         raise OptionError("an output file name needs exactly one post and one format")
     clashes = _name_clashes(sources, folder)
     todo = [s for s in sources if s not in clashes]
+    # In parallel, the longest first (by size, a rough guide): no big post is left to run alone
+    # at the end while the other workers idle.
+    largest_first = sorted(todo, key=_size, reverse=True)
     manifests = Manifests()
     theme_digest = buildcache.theme_digest(resolve_theme(settings.theme))
     extensions = {fmt: exporter_class(fmt).file_extension for fmt in formats}
@@ -557,7 +560,7 @@ def export_many(
         finish(source, [ExportResult(source=source, format=f, error=error) for f in formats])
     try:
         if executor is not None:
-            futures = {executor.submit(export_post, *task(source)): source for source in todo}
+            futures = {executor.submit(export_post, *task(source)): source for source in largest_first}
             for future in as_completed(futures):
                 finish(futures[future], _outcome(futures[future], formats, future))
         elif isolate and todo:
@@ -565,9 +568,11 @@ def export_many(
                 export_post, min(jobs or cpu_count(), len(todo)), Limits(timeout, memory_limit)
             )
             runner.run(
-                [task(source) for source in todo],
-                on_start=(lambda i: on_start(todo[i])) if on_start is not None else None,
-                on_result=lambda i, outcome: finish(todo[i], _outcome(todo[i], formats, outcome)),
+                [task(source) for source in largest_first],
+                on_start=(lambda i: on_start(largest_first[i])) if on_start is not None else None,
+                on_result=lambda i, outcome: finish(
+                    largest_first[i], _outcome(largest_first[i], formats, outcome)
+                ),
             )
         else:
             for source in todo:
@@ -577,6 +582,13 @@ def export_many(
     finally:
         manifests.save()  # also after an interruption: what was written stays up to date
     return [result for source in sources for result in done[source]]
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _outcome(

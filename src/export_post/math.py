@@ -97,6 +97,11 @@ class MathImage:
         )
 
 
+def text_size(display: bool) -> float:
+    """The px size math is set at in running text (display math a little larger)."""
+    return 16.0 if display else 14.0
+
+
 @lru_cache(maxsize=1024)
 def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
     """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or None."""
@@ -119,17 +124,21 @@ def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
 
 @lru_cache(maxsize=256)
 def to_png(tex: str, display: bool, size: float) -> tuple[bytes, float, float] | None:
-    """A PNG of ``tex`` for slides (rendered at 3x for sharpness): bytes, width, height in px."""
-    image = to_svg(tex, display, size * 3)
+    """A PNG of ``tex`` for slides (rendered at 3x for sharpness): bytes, width, height in px.
+
+    The picture is the text-size SVG (typeset once per worker: the PDF of the same post
+    already asked for it) drawn scaled, since typesetting costs far more than drawing."""
+    image = to_svg(tex, display, text_size(display))
     if image is None:
         return None
     import resvg_py
 
+    scale = size / text_size(display)
     try:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8")))
+        png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=scale * 3))
     except Exception:
         return None
-    return png, image.width / 3, image.height / 3
+    return png, image.width * scale, image.height * scale
 
 
 _LINEAR = [

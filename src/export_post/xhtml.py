@@ -19,7 +19,7 @@ from typing import assert_never
 from .diagnostics import Reporter
 from .highlight import highlight_html
 from .labels import label
-from .math import MathImage, to_mathml, to_svg
+from .math import MathImage, text_size, to_mathml, to_svg
 from .model import (
     Attr,
     Block,
@@ -332,7 +332,7 @@ class XhtmlRenderer:
             if markup is not None:
                 return markup
         if self.math_url is not None:
-            image = to_svg(tex, display, 16.0 if display else 14.0)
+            image = to_svg(tex, display, text_size(display))
             if image is not None:
                 style = f"vertical-align: -{image.depth:.2f}px" if not display else ""
                 style_attr = f' style="{style}"' if style else ""
