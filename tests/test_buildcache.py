@@ -137,13 +137,17 @@ def test_source_date_epoch_is_an_input(blog: Path, monkeypatch: pytest.MonkeyPat
 def test_the_manifest_records_each_output(blog: Path) -> None:
     build(blog)
     manifest = json.loads((blog / "out" / MANIFEST_NAME).read_text())
-    assert manifest["format"] == 1
+    assert manifest["format"] == 2
     assert sorted(manifest["outputs"]) == sorted(
         p.name for p in (blog / "out").glob("*.*") if p.name[0] != "."
     )
     entry = manifest["outputs"]["2024-01-01-a.html"]
     assert entry["size"] == (blog / "out/2024-01-01-a.html").stat().st_size
-    assert len(entry["fingerprint"]) == 64
+    assert len(entry["fingerprint"]) == 64 and len(entry["context"]) == 64
+    stamped = {Path(path).name: size for path, size, *_ in entry["inputs"]}
+    assert stamped["2024-01-01-a.md"] == (blog / "site/_posts/2024-01-01-a.md").stat().st_size
+    assert stamped["a.png"] == (blog / "site/assets/a.png").stat().st_size
+    assert stamped["_config.yml"] == -1  # looked for, absent: its appearing would count
 
 
 def test_outputs_next_to_the_posts_or_to_a_named_file_are_always_rebuilt(blog: Path) -> None:
@@ -240,3 +244,95 @@ def test_a_copied_output_folder_is_rebuilt_only_where_files_differ(blog: Path) -
         [blog / "site"], ["html"], blog / "copy", isolate=False, theme=str(blog / "themes/child")
     )
     assert {r.status for r in results} == {"ok"}
+
+
+class CountedPosts:
+    """Counts the posts handed to ``export_post`` (the worker's job) in a run in this process."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.names: list[str] = []
+        real = export_post.api.export_post
+
+        def counted(source: Path, *args: Any, **kwargs: Any) -> list[ExportResult]:
+            self.names.append(source.stem)
+            return real(source, *args, **kwargs)
+
+        monkeypatch.setattr(export_post.api, "export_post", counted)
+
+    def run(self, blog: Path, **kwargs: Any) -> dict[tuple[str, str], str]:
+        self.names.clear()
+        return build(blog, **kwargs)
+
+
+def test_a_rerun_with_nothing_changed_hands_no_post_to_a_worker(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = CountedPosts(monkeypatch)
+    assert statuses(counted.run(blog)) == {"ok"}
+    assert sorted(counted.names) == ["2024-01-01-a", "2024-01-02-b"]
+    assert statuses(counted.run(blog)) == {"skipped"}
+    assert counted.names == []  # decided from the files' stamps alone
+
+
+def test_a_touched_file_is_looked_at_again_and_still_skipped(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted = CountedPosts(monkeypatch)
+    counted.run(blog)
+    image = blog / "site/assets/a.png"
+    image.write_bytes(image.read_bytes())  # same content, new times
+    assert statuses(counted.run(blog)) == {"skipped"}  # the fingerprint says it is the same
+    assert counted.names == ["2024-01-01-a"]
+    assert counted.run(blog) and counted.names == []  # and the new stamps are kept
+
+
+def test_a_missing_image_that_appears_rebuilds_its_post(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = CountedPosts(monkeypatch)
+    image = blog / "site/assets/b.png"
+    saved = image.read_bytes()
+    image.unlink()
+    counted.run(blog, formats=("html",))
+    image.write_bytes(saved)
+    assert counted.run(blog, formats=("html",)) == {
+        ("2024-01-01-a", "html"): "skipped",
+        ("2024-01-02-b", "html"): "ok",
+    }
+
+
+def test_a_new_config_nearer_the_post_rebuilds_it(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ``_config.yml`` appearing in the posts' folder makes that folder the site root."""
+    counted = CountedPosts(monkeypatch)
+    counted.run(blog, formats=("html",))
+    (blog / "site/_posts/_config.yml").write_text("title: Nearer\n")
+    assert statuses(counted.run(blog, formats=("html",))) == {"ok"}
+    assert sorted(counted.names) == ["2024-01-01-a", "2024-01-02-b"]
+
+
+def test_a_symlink_pointed_at_another_picture_rebuilds(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    counted = CountedPosts(monkeypatch)
+    post = blog / "site/_posts/2024-01-01-a.md"
+    post.write_text(post.read_text().replace("/assets/a.png", "/assets/link.png"))
+    link = blog / "site/assets/link.png"
+    link.symlink_to("a.png")
+    counted.run(blog, formats=("html",))
+    link.unlink()
+    link.symlink_to("b.png")
+    assert counted.run(blog, formats=("html",)) == {
+        ("2024-01-01-a", "html"): "ok",
+        ("2024-01-02-b", "html"): "skipped",
+    }
+
+
+def test_a_post_that_points_outside_the_site_is_always_checked_by_content(
+    blog: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing is kept about a file outside the allowed folders, not even its size."""
+    counted = CountedPosts(monkeypatch)
+    (blog / "secret.png").write_bytes(b"not a picture")
+    post = blog / "site/_posts/2024-01-01-a.md"
+    post.write_text(post.read_text() + "\n![x](../../secret.png)\n")
+    counted.run(blog, formats=("html",))
+    entry = json.loads((blog / "out" / MANIFEST_NAME).read_text())["outputs"]["2024-01-01-a.html"]
+    assert entry["inputs"] is None
+    assert statuses(counted.run(blog, formats=("html",))) == {"skipped"}
+    assert counted.names == ["2024-01-01-a"]

@@ -20,14 +20,15 @@ from types import MappingProxyType
 from typing import Any
 
 from . import buildcache
-from .buildcache import BuildState, DigestResolver, Entry, Manifests, PostInputs
+from .buildcache import BuildState, DigestResolver, Entry, Manifests, PostInputs, Record
 from .diagnostics import Diagnostic, Reporter
 from .errors import ExportError, ExportPostError, OptionError, StrictModeError
-from .exporter import ExportContext, option_names
+from .exporter import ExportContext, Exporter, option_names
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
 from .model import Document
 from .output import output_name, write_atomic
 from .reader import load_post
+from .reader.site import config_paths
 from .registry import exporter_class
 from .resources import ResourcePolicy, ResourceResolver
 from .themes import Theme, load_theme
@@ -87,11 +88,17 @@ class ExportResult:
     detail: str = field(default="", repr=False)  # the traceback, for --verbose
     skipped: bool = False  # the output was up to date and left as it was (incremental builds)
     seconds: float = 0.0  # time spent rendering and writing this output
-    fingerprint: str = field(default="", repr=False)  # what the output was built from (buildcache)
+    build: Record | None = field(default=None, repr=False)  # what it was built from (buildcache)
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+    @property
+    def fingerprint(self) -> str:
+        """What the output was built from (see :mod:`export_post.buildcache`); ``""`` when
+        that was not recorded."""
+        return self.build.fingerprint if self.build is not None else ""
 
     @property
     def status(self) -> str:
@@ -284,8 +291,9 @@ def export_post(
             os.environ[EPOCH] = settings.source_date_epoch
     classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
     targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
-    # Hashed before reading: an edit in between then causes a rebuild, never a wrong skip.
-    text_digest = buildcache.file_digest(source) if build is not None else ""
+    # Stamped and hashed before reading: an edit in between causes a rebuild, never a wrong skip.
+    text = (buildcache.stamp(source), buildcache.file_digest(source)) if build is not None else None
+    configs = config_paths(source, settings.site_root) if build is not None else ()
     try:
         document = load_post(source, site_root=settings.site_root)
     except ExportPostError as err:
@@ -298,18 +306,23 @@ def export_post(
     reporter = Reporter(source)
     theme = resolve_theme(settings.theme)
     resolver = resolver_for(document, theme, settings.policy(), reporter)
-    options = {
-        fmt: {k: v for k, v in settings.options.items() if k in option_names(classes[fmt].Options)}
-        for fmt in formats
-    }
-    fingerprints = _Fingerprints(document, text_digest, settings, resolver)
+    options = {fmt: format_options(settings, classes[fmt]) for fmt in formats}
+    records: dict[str, Record | None] = {}
     fresh: dict[str, Entry] = {}
-    if build is not None and build.previous:
-        fresh = {
-            fmt: entry
-            for fmt, entry in build.previous.items()
-            if fmt in targets and entry.matches(targets[fmt], fingerprints.of(fmt, options[fmt], build.theme))
-        }
+    if build is not None and text is not None:
+        # Before rendering reads any image: what is recorded is what the outputs were made from.
+        inputs = PostInputs.of(
+            document, text, configs, DigestResolver.like(resolver), remote_allowed=settings.allow_remote
+        )
+        for fmt in formats:
+            context = buildcache.context_key(
+                source, buildcache.format_context(fmt, options[fmt], build.theme, settings_facts(settings))
+            )
+            records[fmt] = inputs.record(context) if inputs is not None else None
+        for fmt, entry in build.previous.items():
+            record = records.get(fmt)
+            if record is not None and entry.matches(targets[fmt], record.fingerprint):
+                fresh[fmt] = entry
         if settings.strict and any(entry.warned for entry in fresh.values()):
             fresh = {}  # strict mode has to meet those warnings again, and fail
     rendered = _render_formats(
@@ -324,23 +337,12 @@ def export_post(
     shown: set[Diagnostic] = set()  # each diagnostic once per post, with the first format
     for fmt in formats:
         target = targets[fmt]
-        if fmt in fresh:
-            entry = fresh[fmt]
-            replayed = tuple(replace(d, path=source) for d in entry.diagnostics)
-            result = ExportResult(
-                source=source,
-                format=fmt,
-                output=None if strict_error else target,
-                error=strict_error,
-                diagnostics=replayed,
-                skipped=True,
-                fingerprint=entry.fingerprint,
-            )
+        if fmt in fresh:  # with the stamps of now, which may differ from those it was built with
+            result = _skipped(source, fmt, target, fresh[fmt], records.get(fmt), strict_error)
         else:
             result = _write(rendered[fmt], source, target, strict_error)
-            if build is not None and result.output is not None:
-                key = fingerprints.of(fmt, options[fmt], build.theme)
-                result = replace(result, fingerprint=key or "")
+            if result.output is not None:
+                result = replace(result, build=records.get(fmt))
         unseen = tuple(d for d in result.diagnostics if d not in shown)
         shown.update(unseen)
         results.append(replace(result, diagnostics=unseen))
@@ -397,34 +399,36 @@ def _write(rendered: _Rendered, source: Path, target: Path, strict_error: str | 
     )
 
 
-class _Fingerprints:
-    """The fingerprints of one post's outputs (see :mod:`export_post.buildcache`), the post's
-    inputs digested once, on first use."""
+def _skipped(
+    source: Path, format: str, target: Path, entry: Entry, record: Record | None, strict_error: str | None
+) -> ExportResult:
+    """The result of an output left as it is, with the diagnostics of the build that wrote it."""
+    return ExportResult(
+        source=source,
+        format=format,
+        output=None if strict_error else target,
+        error=strict_error,
+        diagnostics=tuple(replace(d, path=source) for d in entry.diagnostics),
+        skipped=True,
+        build=record or Record(entry.fingerprint, entry.context, entry.inputs),
+    )
 
-    def __init__(
-        self, document: Document, text_digest: str, settings: Settings, resolver: ResourceResolver
-    ) -> None:
-        self.document = document
-        self.text_digest = text_digest
-        self.settings = settings
-        self.resolver = resolver
-        self._inputs: PostInputs | None = None
-        self._done = False
 
-    def of(self, format: str, options: Mapping[str, Any], theme_digest: str) -> str | None:
-        """``None`` when the post cannot be cached."""
-        if not self._done:
-            settings = self.settings
-            facts = {
-                "allow_remote": settings.allow_remote,
-                "allow_http": settings.allow_http,
-                "allowed_hosts": settings.allowed_hosts,
-                "site_root": settings.site_root,
-            }
-            lookup = DigestResolver.like(self.resolver).image
-            self._inputs = PostInputs.of(self.document, self.text_digest, lookup, facts)
-            self._done = True
-        return self._inputs.fingerprint(format, options, theme_digest) if self._inputs else None
+def format_options(settings: Settings, exporter: type[Exporter]) -> dict[str, Any]:
+    """The options of ``settings`` that ``exporter`` defines."""
+    names = option_names(exporter.Options)
+    return {k: v for k, v in settings.options.items() if k in names}
+
+
+def settings_facts(settings: Settings) -> dict[str, Any]:
+    """The settings that shape every output, as the build cache records them."""
+    return {
+        "allow_remote": settings.allow_remote,
+        "allow_http": settings.allow_http,
+        "allowed_hosts": settings.allowed_hosts,
+        "site_root": settings.site_root,
+        "source_date_epoch": settings.source_date_epoch,
+    }
 
 
 def expand_formats(names: Iterable[str]) -> list[str]:
@@ -530,34 +534,68 @@ def export_many(
     largest_first = sorted(todo, key=_size, reverse=True)
     manifests = Manifests()
     theme_digest = buildcache.theme_digest(resolve_theme(settings.theme))
-    extensions = {fmt: exporter_class(fmt).file_extension for fmt in formats}
+    classes = {fmt: exporter_class(fmt) for fmt in formats}
+    contexts = {
+        fmt: buildcache.format_context(
+            fmt, format_options(settings, classes[fmt]), theme_digest, settings_facts(settings)
+        )
+        for fmt in formats
+    }
 
     # Only an output folder keeps a manifest: never the posts' own folders, nor beside one named file.
     incremental = folder is not None and target is None
 
-    def task(source: Path) -> tuple[Any, ...]:
-        if not incremental:
-            return (source, formats, folder, settings, target, None)
-        previous: dict[str, Entry] = {}
-        for fmt in formats if not force else ():
-            entry = manifests.entry(output_path(source, extensions[fmt], folder, target))
+    def previous(source: Path) -> dict[str, Entry]:
+        found: dict[str, Entry] = {}
+        for fmt in formats if incremental and not force else ():
+            entry = manifests.entry(output_path(source, classes[fmt].file_extension, folder, target))
             if entry is not None:
-                previous[fmt] = entry
-        return (source, formats, folder, settings, target, BuildState(theme_digest, previous))
+                found[fmt] = entry
+        return found
+
+    def task(source: Path) -> tuple[Any, ...]:
+        build = BuildState(theme_digest, previous(source)) if incremental else None
+        return (source, formats, folder, settings, target, build)
 
     done: dict[Path, list[ExportResult]] = {}
 
-    def finish(source: Path, results: list[ExportResult]) -> None:
+    def finish(source: Path, results: list[ExportResult], *, record: bool = True) -> None:
+        """Report the post's results; ``record`` what its worker built or checked."""
         done[source] = results
         for result in results:
-            if result.output is not None and result.fingerprint and not result.skipped:
-                manifests.record(result.output, result.fingerprint, result.diagnostics)
+            if record and result.output is not None and result.build is not None:
+                manifests.record(result.output, result.build, result.diagnostics)
             if on_result is not None:
                 on_result(result)
+
+    def up_to_date(source: Path) -> list[ExportResult] | None:
+        """Every output of ``source``, if each is up to date by its files alone (no worker)."""
+        entries = previous(source)
+        if len(entries) < len(formats) or (settings.strict and any(e.warned for e in entries.values())):
+            return None
+        results = []
+        for fmt, entry in entries.items():
+            output = output_path(source, classes[fmt].file_extension, folder, target)
+            if not entry.unchanged(output, buildcache.context_key(source, contexts[fmt])):
+                return None
+            results.append(_skipped(source, fmt, output, entry, None, None))
+        shown: set[Diagnostic] = set()  # each diagnostic once per post, as export_post reports them
+        for index, result in enumerate(results):
+            unseen = tuple(d for d in result.diagnostics if d not in shown)
+            shown.update(unseen)
+            results[index] = replace(result, diagnostics=unseen)
+        return results
 
     for source, first in clashes.items():
         error = f"{source}: output name clashes with {first} (same file name, same output folder)"
         finish(source, [ExportResult(source=source, format=f, error=error) for f in formats])
+    if incremental and not force:
+        current = {source: up_to_date(source) for source in todo}
+        for source, skipped in current.items():
+            if skipped is not None:
+                finish(source, skipped, record=False)  # the manifest already says all of it
+        todo = [source for source in todo if current[source] is None]
+        largest_first = [source for source in largest_first if current[source] is None]
     try:
         if executor is not None:
             futures = {executor.submit(export_post, *task(source)): source for source in largest_first}

@@ -12,6 +12,14 @@ diagnostics of that build. An output is up to date when its file still has that 
 time and its fingerprint is unchanged. Worker processes only read entries handed to them;
 the calling process alone writes manifests.
 
+A fingerprint needs the post parsed and its images hashed. So that a run where nothing
+changed costs no more than looking at files, an entry also keeps the *stamps* (size,
+times, inode) of every file the fingerprint read, taken before reading them, and a
+*context* digest of everything else (version, format, options, theme, policy). When the
+context is the same and every stamp still matches, the calling process skips the output
+without handing the post to a worker; any difference falls back to the fingerprint, which
+looks at the content, so touching a file costs a check, never a wrong skip.
+
 With remote images allowed, a post that references one is always rebuilt: what a URL
 serves can change at any time, and nothing here fetches it just to compare.
 """
@@ -21,8 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -36,9 +43,34 @@ from .resources import Resource, ResourceResolver
 from .themes import Theme
 
 MANIFEST_NAME = ".export-post-cache.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
 _SKIP = frozenset({"__pycache__", ".git"})
+
+
+Stamp = tuple[str, int, int, int, int, int]  # path, size (-1: absent), mtime_ns, ctime_ns, inode, device
+
+
+def stamp(path: Path) -> Stamp:
+    """What ``path`` looks like now, without reading it (following symlinks)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return (str(path), -1, 0, 0, 0, 0)
+    return (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
+
+
+def unchanged(stamps: Iterable[Stamp]) -> bool:
+    return all(stamp(Path(recorded[0])) == recorded for recorded in stamps)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a worker reports about an output it wrote, for the caller to keep."""
+
+    fingerprint: str
+    context: str  # context_key() of the output
+    inputs: tuple[Stamp, ...] | None  # None: the post cannot be judged by its files alone
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,22 +81,42 @@ class Entry:
     size: int
     mtime_ns: int
     diagnostics: tuple[Diagnostic, ...] = ()
+    context: str = ""
+    inputs: tuple[Stamp, ...] | None = None
 
     @classmethod
-    def of(cls, path: Path, fingerprint: str, diagnostics: tuple[Diagnostic, ...]) -> Entry | None:
+    def of(cls, path: Path, record: Record, diagnostics: tuple[Diagnostic, ...]) -> Entry | None:
         """The entry for ``path`` as it is now on disk (None if it cannot be read)."""
         try:
             info = path.stat()
         except OSError:
             return None
         return cls(
-            fingerprint=fingerprint, size=info.st_size, mtime_ns=info.st_mtime_ns, diagnostics=diagnostics
+            fingerprint=record.fingerprint,
+            size=info.st_size,
+            mtime_ns=info.st_mtime_ns,
+            diagnostics=diagnostics,
+            context=record.context,
+            inputs=record.inputs,
         )
 
     def matches(self, path: Path, fingerprint: str | None) -> bool:
         """``path`` is this very file and was built from ``fingerprint`` (``None``: uncacheable)."""
         if fingerprint is None or fingerprint != self.fingerprint:
             return False
+        return self._is_output(path)
+
+    def unchanged(self, path: Path, context: str) -> bool:
+        """``path`` is this very file, made in the same context from files that all look as
+        they did then: up to date, without reading any of them."""
+        return (
+            self.inputs is not None
+            and context == self.context
+            and self._is_output(path)
+            and unchanged(self.inputs)
+        )
+
+    def _is_output(self, path: Path) -> bool:
         try:
             info = path.stat()
         except OSError:
@@ -85,56 +137,69 @@ class BuildState:
 
 
 class PostInputs:
-    """The inputs one parsed post shares among its outputs, reduced to one digest."""
+    """The inputs one parsed post shares among its outputs, reduced to one digest, and the
+    stamps of the files that digest read."""
 
-    def __init__(self, digest: str) -> None:
+    def __init__(self, digest: str, stamps: tuple[Stamp, ...] | None) -> None:
         self.digest = digest
+        self.stamps = stamps
 
     @classmethod
     def of(
         cls,
         document: Document,
-        text_digest: str,
-        lookup: Callable[[str], Resource | None],
-        facts: Mapping[str, Any],
+        text: tuple[Stamp, str],
+        configs: Iterable[Path],
+        resolver: DigestResolver,
+        remote_allowed: bool,
     ) -> PostInputs | None:
         """``None`` when the post cannot be cached (a remote image, with remote images allowed).
 
-        ``lookup`` resolves an image reference as the exporters would; ``facts`` are the
-        settings that shape every output (the resource policy, for one)."""
+        ``text`` is the post file's stamp and digest, both taken before it was parsed;
+        ``configs`` the ``_config.yml`` files whose presence or content decide its site
+        (:func:`export_post.reader.site.config_paths`); ``resolver`` finds images as the
+        exporters do."""
         refs = image_refs(document)
-        if facts.get("allow_remote") and any(_is_remote(ref) for ref in refs):
+        if remote_allowed and any(_is_remote(ref) for ref in refs):
             return None
+        stamps = [text[0]]
+        digests = {}
+        for config in configs:
+            stamps.append(stamp(config))  # before reading, as every stamp
+            digests[str(config)] = file_digest(config)
         images = {}
         for ref in refs:
-            found = lookup(ref)
+            found = resolver.image(ref)
             images[ref] = found.digest if found is not None else None
-        meta = document.meta
-        config = meta.site_root / "_config.yml" if meta.site_root else None
+        looked_at = resolver.looked_at
         return cls(
-            _digest(
-                {
-                    "version": _version(),
-                    "post": str(meta.source_path.resolve()) if meta.source_path else "",
-                    "text": text_digest,
-                    "config": file_digest(config) if config else "",
-                    "images": images,
-                    "facts": {k: repr(v) for k, v in sorted(facts.items())},
-                    "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH", ""),
-                }
-            )
+            _digest({"text": text[1], "configs": digests, "images": images}),
+            (*stamps, *looked_at) if looked_at is not None else None,
         )
 
-    def fingerprint(self, format: str, options: Mapping[str, Any], theme: str) -> str:
-        """The fingerprint of this post's ``format`` output."""
-        return _digest(
-            {
-                "post": self.digest,
-                "format": format,
-                "theme": theme,
-                "options": {k: _option_value(v) for k, v in sorted(options.items())},
-            }
-        )
+    def record(self, context: str) -> Record:
+        """What to keep about this post's output made in ``context`` (see :func:`context_key`)."""
+        return Record(_digest({"post": self.digest, "context": context}), context, self.stamps)
+
+
+def format_context(format: str, options: Mapping[str, Any], theme: str, facts: Mapping[str, Any]) -> str:
+    """A digest of what shapes every output of ``format`` in a run apart from the post: the
+    version, the options (and the content of any file one names), the theme digest and the
+    settings ``facts`` (the resource policy, ``SOURCE_DATE_EPOCH``...)."""
+    return _digest(
+        {
+            "version": _version(),
+            "format": format,
+            "theme": theme,
+            "options": {k: _option_value(v) for k, v in sorted(options.items())},
+            "facts": {k: repr(v) for k, v in sorted(facts.items())},
+        }
+    )
+
+
+def context_key(source: Path, format_context: str) -> str:
+    """The context of one post's output: its format's context and the post's own path."""
+    return _digest({"post": str(source.resolve()), "format": format_context})
 
 
 def image_refs(document: Document) -> list[str]:
@@ -180,11 +245,17 @@ class DigestResolver(ResourceResolver):
 
     A fingerprint needs to know which bytes a reference names, not whether they make a good
     picture, which follows from the bytes. And looking is not using: a deck without
-    pictures must not warn about them."""
+    pictures must not warn about them.
+
+    It stamps each local file it looks for before reading it (``looked_at``). A reference
+    that leads outside the allowed folders is not stamped (nothing is kept about such a
+    file): ``looked_at`` becomes None, and the post is always judged by its fingerprint."""
+
+    looked_at: list[Stamp] | None
 
     @classmethod
     def like(cls, resolver: ResourceResolver) -> DigestResolver:
-        return cls(
+        found = cls(
             post_dir=resolver.post_dir,
             site_root=resolver.site_root,
             site_url=resolver.site_url,
@@ -192,6 +263,15 @@ class DigestResolver(ResourceResolver):
             policy=resolver.policy,
             reporter=_Silent(),
         )
+        found.looked_at = []
+        return found
+
+    def consider(self, candidate: Path, inside: bool) -> None:
+        if self.looked_at is not None:
+            if inside:
+                self.looked_at.append(stamp(candidate))
+            else:
+                self.looked_at = None
 
     def inspect(self, ref: str, data: bytes, line: int | None) -> Resource | None:
         digest = hashlib.sha256(data).hexdigest()
@@ -235,8 +315,8 @@ class Manifests:
     def entry(self, target: Path) -> Entry | None:
         return self._manifest(target).get(target.name)
 
-    def record(self, target: Path, fingerprint: str, diagnostics: tuple[Diagnostic, ...]) -> None:
-        entry = Entry.of(target, fingerprint, diagnostics)
+    def record(self, target: Path, record: Record, diagnostics: tuple[Diagnostic, ...]) -> None:
+        entry = Entry.of(target, record, diagnostics)
         if entry is not None:
             self._manifest(target).record(target.name, entry)
 
@@ -293,6 +373,8 @@ def _dump(entry: Entry) -> dict[str, Any]:
         "fingerprint": entry.fingerprint,
         "size": entry.size,
         "mtime_ns": entry.mtime_ns,
+        "context": entry.context,
+        "inputs": [list(s) for s in entry.inputs] if entry.inputs is not None else None,
         "diagnostics": [
             {"code": d.code, "severity": d.severity.value, "message": d.message, "line": d.line}
             for d in entry.diagnostics
@@ -323,7 +405,30 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         )
         for d in raw["diagnostics"]
     )
-    fingerprint, size, mtime_ns = raw["fingerprint"], raw["size"], raw["mtime_ns"]
-    if not (isinstance(fingerprint, str) and isinstance(size, int) and isinstance(mtime_ns, int)):
+    fingerprint, size, mtime_ns, context = raw["fingerprint"], raw["size"], raw["mtime_ns"], raw["context"]
+    if not (
+        isinstance(fingerprint, str)
+        and isinstance(size, int)
+        and isinstance(mtime_ns, int)
+        and isinstance(context, str)
+    ):
         raise TypeError("malformed manifest entry")
-    return Entry(fingerprint=fingerprint, size=size, mtime_ns=mtime_ns, diagnostics=diagnostics)
+    inputs = None
+    if raw["inputs"] is not None:
+        inputs = tuple(_stamp(s) for s in raw["inputs"])
+    return Entry(
+        fingerprint=fingerprint,
+        size=size,
+        mtime_ns=mtime_ns,
+        diagnostics=diagnostics,
+        context=context,
+        inputs=inputs,
+    )
+
+
+def _stamp(raw: Any) -> Stamp:
+    path, *numbers = raw
+    if not (isinstance(path, str) and len(numbers) == 5 and all(type(n) is int for n in numbers)):
+        raise TypeError("malformed stamp")
+    size, mtime_ns, ctime_ns, inode, device = numbers
+    return (path, size, mtime_ns, ctime_ns, inode, device)

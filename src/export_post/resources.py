@@ -119,6 +119,10 @@ class ResourceResolver:
             self._cache[ref] = self._resolve(ref, line)
         return self._cache[ref]
 
+    def consider(self, candidate: Path, inside: bool) -> None:
+        """Called with each local file a reference leads to, before it is looked at; ``inside``
+        says whether it lies in the allowed folders (for subclasses that keep track)."""
+
     @property
     def resources(self) -> tuple[Resource, ...]:
         """Every resource handed out so far (the manifest a renderer may read)."""
@@ -182,7 +186,9 @@ class ResourceResolver:
         else:
             candidate = self.post_dir / path
         real = candidate.resolve()  # follows every symlink, so an escaping link is caught below
-        if not any(real == root or root in real.parents for root in self.roots):
+        inside = any(real == root or root in real.parents for root in self.roots)
+        self.consider(candidate, inside)
+        if not inside:
             self._refuse("image-outside-root", f"image {ref!r} resolves outside the site; refused", line)
             return None
         try:

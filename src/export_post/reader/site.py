@@ -40,13 +40,29 @@ def find_site_root(post: Path) -> Path:
     The nearest folder that has a ``_config.yml`` or that holds the ``_posts/`` folder the
     post is in; the post's own folder when neither is found.
     """
+    return _walk(post)[-1].parent
+
+
+def config_paths(post: Path, site_root: Path | None = None) -> tuple[Path, ...]:
+    """Every ``_config.yml`` whose presence or content decides the post's site: those the
+    walk up from the post looks for (one appearing there would change the site root), and
+    the one it reads, last."""
+    if site_root is not None:
+        return (site_root.resolve() / CONFIG_NAME,)
+    return _walk(post)
+
+
+def _walk(post: Path) -> tuple[Path, ...]:
+    """The ``_config.yml`` paths looked for on the way up; the last is the site's."""
     folder = post.resolve().parent
+    looked = []
     for candidate in (folder, *folder.parents):
-        if (candidate / CONFIG_NAME).is_file():
-            return candidate
+        looked.append(candidate / CONFIG_NAME)
+        if looked[-1].is_file():
+            return tuple(looked)
         if candidate.name == "_posts":
-            return candidate.parent
-    return folder
+            return (*looked, candidate.parent / CONFIG_NAME)
+    return (*looked, folder / CONFIG_NAME)
 
 
 def load_site(post: Path, site_root: Path | None, reporter: Reporter) -> SiteContext:
