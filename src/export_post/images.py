@@ -20,7 +20,7 @@ from .resources import Resource, ResourceResolver
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
 JPEG_QUALITY = 88
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
-_CACHE_BYTES = 48 * 2**20  # scaled pictures kept for the post's next format, or the next post
+_CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or the next post
 _CACHE_ENTRIES = 256
 _cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
 

@@ -102,7 +102,7 @@ def text_size(display: bool) -> float:
     return 16.0 if display else 14.0
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
     """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or None."""
     clean = normalise(tex)
