@@ -110,6 +110,22 @@ def test_parallel_and_sequential_batches_write_the_same_bytes(
     assert outputs["one"] == outputs["two"] == outputs["inline"]
 
 
+def test_a_build_script_needs_no_main_guard(tmp_path: Path) -> None:
+    """Workers never import the caller's script: one without ``if __name__ == "__main__":``
+    (as build scripts are written) runs once, not once more in every worker."""
+    script = tmp_path / "build.py"
+    script.write_text(
+        "from export_post import export_many\n"
+        "print('script ran')\n"
+        f"results = export_many([{str(SAMPLE_SITE)!r}], ['html'], {str(tmp_path / 'out')!r}, jobs=2)\n"
+        "print([r.status for r in results])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "script ran\n['ok']\n", "")
+
+
 def test_any_executor_runs_the_batch(posts: Path) -> None:
     arrived: list[ExportResult] = []
     with ThreadPoolExecutor(max_workers=2) as pool:

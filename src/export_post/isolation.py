@@ -17,8 +17,10 @@ import signal
 import sys
 import threading
 import time
+import types
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
@@ -106,7 +108,8 @@ class _Worker:
         self.conn, child = context.Pipe()
         theirs, self.lifeline = context.Pipe(duplex=False)  # closed when this process ends
         self.process = context.Process(target=_serve, args=(child, theirs, memory), daemon=True)
-        self.process.start()
+        with _main_not_inherited():
+            self.process.start()
         child.close()
         theirs.close()
         self.task: int | None = None
@@ -118,6 +121,25 @@ class _Worker:
         self.process.join(5)
         self.conn.close()
         self.lifeline.close()
+
+
+@contextmanager
+def _main_not_inherited() -> Iterator[None]:
+    """Start a worker without it importing the caller's main module.
+
+    multiprocessing (forkserver and spawn) has each new process, and the forkserver itself,
+    import the main script again, so that it could unpickle objects defined there. A worker
+    needs nothing from it (it runs export-post's own functions), and a build script that
+    calls ``export_many`` without an ``if __name__ == "__main__":`` guard would run again in
+    every worker and fail there. With a bare ``__main__`` in place while a process starts,
+    there is nothing to import."""
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _context() -> Any:
