@@ -12,16 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import logging
-import shutil
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from fontTools import subset
-from fontTools.ttLib import TTFont
+
+from export_post.fontconfig import coverage, fc_match
 
 STYLES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
 _ALWAYS = " 0123456789.,;:!?'\"()[]-\u2013\u2014\u2026\u2018\u2019\u201c\u201d"  # punctuation the CSS adds
@@ -53,7 +51,7 @@ def embedded_fonts(stacks: Mapping[str, Sequence[str]], text: str) -> list[FontF
             source = _file(family, 400, "normal")
             if source is None:
                 continue
-            covered = {c for c in remaining if ord(c) in _cmap(*source)}
+            covered = {c for c in remaining if ord(c) in coverage(*source)}
             if covered:
                 wanted.setdefault(family, set()).update(covered)
                 remaining -= covered
@@ -83,19 +81,12 @@ def font_face_css(fonts: Iterable[FontFile]) -> str:
 @lru_cache(maxsize=128)
 def _file(family: str, weight: int, style: str) -> tuple[Path, int] | None:
     """The font file (and index in a collection) for exactly ``family`` in that style."""
-    if family in ("serif", "sans-serif", "monospace") or not shutil.which("fc-match"):
+    if family in ("serif", "sans-serif", "monospace"):
         return None
     bold, italic = weight >= 700, style == "italic"
     pattern = f"{family}:weight={'bold' if bold else 'regular'}:slant={'italic' if italic else 'roman'}"
-    try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{family}\t%{file}\t%{index}\t%{weight}\t%{slant}", pattern],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
+    out = fc_match(pattern, "%{family}\t%{file}\t%{index}\t%{weight}\t%{slant}")
+    if out is None:
         return None
     parts = out.split("\t")
     if len(parts) != 5 or family.lower() not in (f.strip().lower() for f in parts[0].split(",")):
@@ -106,13 +97,6 @@ def _file(family: str, weight: int, style: str) -> tuple[Path, int] | None:
         return None  # only the regular exists in that style
     path = Path(parts[1])
     return (path, int(parts[2] or 0)) if path.is_file() else None
-
-
-@lru_cache(maxsize=64)
-def _cmap(path: Path, index: int) -> frozenset[int]:
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    with TTFont(str(path), fontNumber=index, lazy=True) as font:
-        return frozenset(font.getBestCmap() or {})
 
 
 @lru_cache(maxsize=64)

@@ -9,13 +9,10 @@ wider than all of them, so text measured with it never overflows when drawn narr
 
 from __future__ import annotations
 
-import logging
-import shutil
-import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
+from export_post.fontconfig import coverage, fc_match
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _CLONES = {
@@ -42,19 +39,9 @@ def font_file(family: str, bold: bool = False, italic: bool = False, mono: bool 
     """The file the renderer would use for ``family`` in that style, or a wider fallback."""
     style = ":".join(s for s in ("bold" if bold else "", "italic" if italic else "") if s)
     pattern = f"{family}:{style}" if style else family
-    if shutil.which("fc-match"):
-        try:
-            out = subprocess.run(
-                ["fc-match", "-f", "%{file}", pattern],
-                capture_output=True,
-                text=True,
-                timeout=10,
-                check=False,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            out = ""
-        if out and Path(out).is_file() and Path(out).suffix.lower() in (".ttf", ".otf", ".ttc"):
-            return Path(out)
+    out = (fc_match(pattern) or "").strip()
+    if out and Path(out).is_file() and Path(out).suffix.lower() in (".ttf", ".otf", ".ttc"):
+        return Path(out)
     clone = _CLONES.get(family.lower(), family).replace(" ", "")
     suffix = {
         (False, False): "Regular",
@@ -89,33 +76,9 @@ _FOUND: dict[tuple[str, bool, bool], list[Path]] = {}  # fallbacks met so far, p
 
 @lru_cache(maxsize=4096)
 def _query(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
-    if not shutil.which("fc-match"):
-        return None
     style = "".join(s for s in (":bold" if bold else "", ":italic" if italic else ""))
-    try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}", f"{family}{style}:charset={codepoint:x}"],
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
+    out = (fc_match(f"{family}{style}:charset={codepoint:x}") or "").strip()
     return Path(out) if out and Path(out).is_file() else None
-
-
-@lru_cache(maxsize=128)
-def coverage(path: Path | None) -> frozenset[int]:
-    """The code points a font file has glyphs for."""
-    if path is None:
-        return frozenset()
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    font = TTFont(str(path), fontNumber=0, lazy=True)
-    try:
-        return frozenset(font.getBestCmap() or {})
-    finally:
-        font.close()
 
 
 @lru_cache(maxsize=64)

@@ -21,7 +21,9 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
-from .fonts import coverage, fallback_file, font_file
+from export_post.fontconfig import coverage
+
+from .fonts import fallback_file, font_file
 
 _UNITS = 1000  # fonts are loaded at 1000 px/em and scaled to the point size
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
