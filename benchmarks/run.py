@@ -342,6 +342,17 @@ def main() -> None:
     print(text)
 
 
+def _limits(one: Batch, reference: float) -> list[str]:
+    """Where a sequential run's time goes, as shares of pandoc's time."""
+    pdf, pptx = one.seconds.get("pdf", 0.0), one.seconds.get("pptx", 0.0)
+    return [
+        f"Where the `--jobs 1` time goes, as shares of pandoc's: the PDF step alone is "
+        f"{pdf / reference:.2f}x, and it runs at the speed of WeasyPrint itself on the same page "
+        f"(below); EPUB, PPTX and start-up add {(one.wall - pdf) / reference:.2f}x, the PPTX step "
+        f"most ({pptx / reference:.2f}x; python-pptx's object model, see the profile).",
+    ]
+
+
 def _fresh(folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
@@ -437,6 +448,8 @@ def report(
         "The per-format columns of export-post are the time spent rendering each output, summed (in",
         "parallel runs they overlap); its total is the wall time of the whole command, start-up",
         "included. pandoc's columns are wall times, one process per post and format.",
+        "",
+        *_limits(one, reference),
         "",
         "## PDF: our step against bare WeasyPrint",
         "",
