@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import unquote
 
 from ..diagnostics import Reporter
 from ..model import PostMeta
@@ -84,7 +85,7 @@ def build_meta(
         lang=lang.replace("_", "-"),
         tags=fields.words("tags"),
         categories=fields.words("categories") or fields.words("category"),
-        image=_cover(data, fields),
+        image=_site_path(_cover(data, fields), path, site),
         slug=slug,
         source_path=path,
         site_root=site.root,
@@ -120,6 +121,19 @@ def _author_name(value: Any) -> str | None:
 def _site_authors(site: SiteContext) -> tuple[str, ...]:
     name = _author_name(site.config.get("author"))
     return (name,) if name else ()
+
+
+def _site_path(ref: str | None, post: Path, site: SiteContext) -> str | None:
+    """Themes print the cover through ``relative_url``, so ``assets/x.jpg`` in the front
+    matter means the site's ``/assets/x.jpg``. A relative path is read that way when the
+    site has that file and the post's folder does not (a cover kept beside the post stays
+    the post's)."""
+    if ref is None or ref.startswith(("/", "#")) or ":" in ref.split("/", 1)[0]:
+        return ref  # already site-absolute, a fragment, or a URL (scheme:)
+    relative = unquote(ref.split("?", 1)[0].split("#", 1)[0])
+    if ".." in Path(relative).parts or (post.parent / relative).exists():
+        return ref
+    return "/" + ref if (site.root / relative).is_file() else ref
 
 
 def _cover(data: dict[str, Any], fields: FieldReader) -> str | None:
