@@ -280,7 +280,7 @@ def export_post(
 
     With ``build`` (see :mod:`export_post.buildcache`), an output whose manifest entry still
     matches is not rendered: its result is ``skipped`` and carries the diagnostics of the
-    build that wrote it. The other results carry the ``fingerprint`` to record.
+    build that wrote it. Every result written or skipped carries the ``build`` record to keep.
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
@@ -292,8 +292,8 @@ def export_post(
     classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
     targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
     # Stamped and hashed before reading: an edit in between causes a rebuild, never a wrong skip.
-    text = (buildcache.stamp(source), buildcache.file_digest(source)) if build is not None else None
-    configs = config_paths(source, settings.site_root) if build is not None else ()
+    files = [source.absolute(), *config_paths(source, settings.site_root)] if build is not None else []
+    read = [(buildcache.stamp(f), buildcache.file_digest(f)) for f in files]
     try:
         document = load_post(source, site_root=settings.site_root)
     except ExportPostError as err:
@@ -309,10 +309,10 @@ def export_post(
     options = {fmt: format_options(settings, classes[fmt]) for fmt in formats}
     records: dict[str, Record | None] = {}
     fresh: dict[str, Entry] = {}
-    if build is not None and text is not None:
+    if build is not None:
         # Before rendering reads any image: what is recorded is what the outputs were made from.
         inputs = PostInputs.of(
-            document, text, configs, DigestResolver.like(resolver), remote_allowed=settings.allow_remote
+            document, read, DigestResolver.like(resolver), remote_allowed=settings.allow_remote
         )
         for fmt in formats:
             context = buildcache.context_key(

@@ -29,7 +29,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -148,32 +148,27 @@ class PostInputs:
     def of(
         cls,
         document: Document,
-        text: tuple[Stamp, str],
-        configs: Iterable[Path],
+        read: Sequence[tuple[Stamp, str]],
         resolver: DigestResolver,
         remote_allowed: bool,
     ) -> PostInputs | None:
         """``None`` when the post cannot be cached (a remote image, with remote images allowed).
 
-        ``text`` is the post file's stamp and digest, both taken before it was parsed;
-        ``configs`` the ``_config.yml`` files whose presence or content decide its site
-        (:func:`export_post.reader.site.config_paths`); ``resolver`` finds images as the
-        exporters do."""
+        ``read`` is the stamp and digest of the post file, then of each ``_config.yml``
+        whose presence or content decides its site
+        (:func:`export_post.reader.site.config_paths`), all taken before it was parsed;
+        ``resolver`` finds images as the exporters do."""
         refs = image_refs(document)
         if remote_allowed and any(_is_remote(ref) for ref in refs):
             return None
-        stamps = [text[0]]
-        digests = {}
-        for config in configs:
-            stamps.append(stamp(config))  # before reading, as every stamp
-            digests[str(config)] = file_digest(config)
+        stamps = [found for found, _ in read]
         images = {}
         for ref in refs:
             found = resolver.image(ref)
             images[ref] = found.digest if found is not None else None
         looked_at = resolver.looked_at
         return cls(
-            _digest({"text": text[1], "configs": digests, "images": images}),
+            _digest({"files": {found[0]: digest for found, digest in read}, "images": images}),
             (*stamps, *looked_at) if looked_at is not None else None,
         )
 
