@@ -334,7 +334,6 @@ def export_post(
         else None
     )
     results = []
-    shown: set[Diagnostic] = set()  # each diagnostic once per post, with the first format
     for fmt in formats:
         target = targets[fmt]
         if fmt in fresh:  # with the stamps of now, which may differ from those it was built with
@@ -343,10 +342,19 @@ def export_post(
             result = _write(rendered[fmt], source, target, strict_error)
             if result.output is not None:
                 result = replace(result, build=records.get(fmt))
+        results.append(result)
+    return _each_diagnostic_once(results)
+
+
+def _each_diagnostic_once(results: list[ExportResult]) -> list[ExportResult]:
+    """A post's results with each diagnostic kept by the first format that reports it."""
+    shown: set[Diagnostic] = set()
+    kept = []
+    for result in results:
         unseen = tuple(d for d in result.diagnostics if d not in shown)
         shown.update(unseen)
-        results.append(replace(result, diagnostics=unseen))
-    return results
+        kept.append(replace(result, diagnostics=unseen))
+    return kept
 
 
 def _render_formats(
@@ -579,12 +587,7 @@ def export_many(
             if not entry.unchanged(output, buildcache.context_key(source, contexts[fmt])):
                 return None
             results.append(_skipped(source, fmt, output, entry, None, None))
-        shown: set[Diagnostic] = set()  # each diagnostic once per post, as export_post reports them
-        for index, result in enumerate(results):
-            unseen = tuple(d for d in result.diagnostics if d not in shown)
-            shown.update(unseen)
-            results[index] = replace(result, diagnostics=unseen)
-        return results
+        return _each_diagnostic_once(results)
 
     for source, first in clashes.items():
         error = f"{source}: output name clashes with {first} (same file name, same output folder)"
