@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 from importlib import metadata
 
+from . import plugins
 from .errors import PluginError, UnknownFormatError
 from .exporter import Exporter
 
@@ -32,13 +33,10 @@ def unregister_exporter(name: str) -> None:
 
 
 def _entry_points() -> dict[str, metadata.EntryPoint]:
-    found: dict[str, metadata.EntryPoint] = {}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        other = found.get(ep.name)
-        if other is not None and other.value != ep.value:
-            raise PluginError(f"format {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
-        found[ep.name] = ep
-    return found
+    try:
+        return plugins.entry_points(ENTRY_POINT_GROUP)
+    except ValueError as err:
+        raise PluginError(f"format {err}") from None
 
 
 def format_names() -> list[str]:

@@ -35,6 +35,7 @@ from typing import Any
 
 import yaml
 
+from . import plugins
 from .errors import ThemeError
 
 ENTRY_POINT_GROUP = "export_post.themes"
@@ -94,13 +95,10 @@ _GENERIC = frozenset({"serif", "sans-serif", "monospace", "cursive", "fantasy", 
 
 
 def installed_themes() -> dict[str, metadata.EntryPoint]:
-    found: dict[str, metadata.EntryPoint] = {}
-    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        other = found.get(ep.name)
-        if other is not None and other.value != ep.value:
-            raise ThemeError(f"theme {ep.name!r} is registered twice: by {other.value} and by {ep.value}")
-        found[ep.name] = ep
-    return found
+    try:
+        return plugins.entry_points(ENTRY_POINT_GROUP)
+    except ValueError as err:
+        raise ThemeError(f"theme {err}") from None
 
 
 def list_themes() -> list[Theme]:
