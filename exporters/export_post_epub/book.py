@@ -177,6 +177,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
             math_url=lambda image: images.add(image.resource(), "formula"),  # alt: the TeX
             epub=True,
             reporter=context.reporter,
+            code_style=context.theme.code_style,
         )
         body = renderer.header(None) if chapter.with_header else ""
         body += renderer.blocks(chapter.blocks) + renderer.endnotes()

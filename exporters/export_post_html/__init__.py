@@ -39,6 +39,7 @@ class HtmlExporter:
             image_url=image_url,
             math_url=lambda image: data_uri(image.resource()),
             reporter=context.reporter,
+            code_style=context.theme.code_style,
         )
         body = renderer.header(data_uri(cover) if cover else None) + renderer.blocks(document.blocks)
         body += renderer.endnotes()

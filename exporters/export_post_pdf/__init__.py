@@ -86,6 +86,7 @@ class PdfExporter:
             math_url=math_url,
             notes="footnotes",
             reporter=context.reporter,
+            code_style=context.theme.code_style,
         )
         body = renderer.header(url_for(cover) if cover else None) + renderer.blocks(document.blocks)
         size = PAGE_SIZES[options.page_size.upper()]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from html import escape
 
-from pygments import highlight, lex
+from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
@@ -27,10 +28,55 @@ def lexer_for(language: str) -> Lexer:
     return plain
 
 
-def highlight_html(code: str, language: str) -> str:
-    """Highlighted code as ``<span class>`` markup (no wrapper), valid inside XHTML ``<pre>``."""
-    formatter = HtmlFormatter(nowrap=True, cssclass=CSS_CLASS)
-    return highlight(code, lexer_for(language), formatter)
+def highlight_html(code: str, language: str, style: str = "default") -> str:
+    """Highlighted code as ``<span class>`` markup (no wrapper), valid inside XHTML ``<pre>``,
+    for the CSS of :func:`highlight_css` with the same ``style``.
+
+    Unlike Pygments' own HTML formatter, it spans only what ``style`` draws differently from
+    plain text, and one span covers a run of tokens that look the same, spaces included: the
+    same colours with far fewer inline boxes, which a PDF renderer pays for line by line."""
+    classes, looks = _style_classes(style)
+    out: list[str] = []
+    current: tuple[object, ...] = ()  # the look of the open span, if any
+    for token, text in lex(code, lexer_for(language)):
+        if not text:
+            continue
+        while token not in looks and token.parent is not None:
+            token = token.parent
+        look = looks.get(token, ())
+        blank = text.isspace()
+        if blank and not any(look[3:]):
+            look = ()  # blank space shows no colour
+        if current and (look == current or (blank and not look and not any(current[3:]))):
+            out.append(escape(text, quote=False))
+            continue
+        if current:
+            out.append("</span>")
+        if look:
+            out.append(f'<span class="{classes[token]}">')
+        current = look
+        out.append(escape(text, quote=False))
+    if current:
+        out.append("</span>")
+    return "".join(out)
+
+
+@lru_cache(maxsize=16)
+def _style_classes(style: str) -> tuple[dict[_TokenType, str], dict[_TokenType, tuple[object, ...]]]:
+    """Each token type's CSS class, and its look as (colour, bold, italic, underline,
+    background, border), the properties ``get_style_defs`` writes: ``()`` for plain text."""
+    try:
+        style_cls = get_style_by_name(style)
+    except ClassNotFound:
+        style_cls = get_style_by_name("default")
+    formatter = HtmlFormatter(style=style_cls)
+    classes: dict[_TokenType, str] = formatter.ttype2class  # type: ignore[attr-defined]
+    looks: dict[_TokenType, tuple[object, ...]] = {}
+    for token, spec in style_cls:
+        drawn = (spec["color"], spec["bold"], spec["italic"], spec["underline"])
+        look = tuple(value or None for value in (*drawn, spec["bgcolor"], spec["border"]))
+        looks[token] = look if classes.get(token) and any(look) else ()  # no class: the <pre>'s own
+    return classes, looks
 
 
 @lru_cache(maxsize=16)

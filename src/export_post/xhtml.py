@@ -131,6 +131,7 @@ class XhtmlRenderer:
         notes: str = "endnotes",
         epub: bool = False,
         reporter: Reporter | None = None,
+        code_style: str = "default",
     ) -> None:
         self.doc = doc
         self.image_url = image_url
@@ -140,6 +141,7 @@ class XhtmlRenderer:
         self.notes = notes
         self.epub = epub
         self.reporter = reporter or Reporter()
+        self.code_style = code_style  # the Pygments style whose CSS the page carries
         self._endnotes: dict[str, Note] = {}
         self._note_refs: dict[str, int] = {}
         self.lang = doc.meta.lang
@@ -182,7 +184,7 @@ class XhtmlRenderer:
                 return f"<blockquote{self._attrs(attr, *extra)}>\n{self.blocks(kids)}</blockquote>\n"
             case CodeBlock(text=text, language=language, attr=attr):
                 lang = f' data-lang="{esc(language)}"' if language else ""
-                body = highlight_html(text, language)
+                body = highlight_html(text, language, self.code_style)
                 # Code reads left to right even inside a right-to-left post.
                 return f'<pre{self._attrs(attr, "highlight")}{lang} dir="ltr"><code>{body}</code></pre>\n'
             case Figure():
