@@ -112,6 +112,9 @@ def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
     return roots
 
 
+LONG_LISTING_LINES = 16  # a listing this long may break across pages (print CSS: .listing-long)
+
+
 class XhtmlRenderer:
     """Renders blocks and inlines of one document to XHTML fragments.
 
@@ -186,7 +189,10 @@ class XhtmlRenderer:
                 lang = f' data-lang="{esc(language)}"' if language else ""
                 body = highlight_html(text, language, self.code_style)
                 # Code reads left to right even inside a right-to-left post.
-                return f'<pre{self._attrs(attr, "highlight")}{lang} dir="ltr"><code>{body}</code></pre>\n'
+                # Paged CSS keeps short listings whole and lets long ones break.
+                long = text.count("\n") >= LONG_LISTING_LINES
+                classes = ("highlight", "listing-long") if long else ("highlight",)
+                return f'<pre{self._attrs(attr, *classes)}{lang} dir="ltr"><code>{body}</code></pre>\n'
             case Figure():
                 return self.figure(block)
             case Table():

@@ -227,3 +227,28 @@ def test_pdf_variants_are_passed_through(sample_doc: Document) -> None:
     assert re.search(r"pdfuaid:part[^0-9]*1", xmp(render(sample_doc, "pdf", pdf_variant="pdf/ua-1")))
     with pytest.raises(OptionError, match="pdf_variant must be one of"):
         render(sample_doc, "pdf", pdf_variant="pdf/z-9")
+
+
+def test_short_listings_stay_whole_and_long_ones_fill_the_page(tmp_path: Path) -> None:
+    def filler(name: str) -> str:
+        return "\n\n".join(f"{name} {n} " + "words that fill the page " * 12 for n in range(9))
+
+    short = "\n".join(f"short_{n} = {n}" for n in range(8))
+    long = "\n".join(f"long_{n} = {n}" for n in range(70))
+    post = tmp_path / "code.md"
+    post.write_text(
+        f"---\ntitle: Listings\n---\n\n{filler('Intro')}\n\n```python\n{short}\n```\n\n"
+        f"{filler('Middle')}\n\n```python\n{long}\n```\n",
+        encoding="utf-8",
+    )
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(render(load_post(post), "pdf"))).pages]
+
+    def page_of(text: str) -> int:
+        return next(i for i, page in enumerate(pages) if text in page)
+
+    assert page_of("short_0") == page_of("short_7")  # kept together
+    # The long one starts right after the text before it instead of leaving that page part blank.
+    assert page_of("long_0") == page_of("Middle 8 words")
+    assert page_of("long_0") < page_of("long_69")
+    words = " ".join(pages)
+    assert all(f"long_{n} = {n}" in words for n in range(70))
