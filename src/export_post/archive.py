@@ -1,6 +1,7 @@
 """Rewrite a zip (EPUB, PPTX) so its bytes depend only on its content and one timestamp.
 
-A ``mimetype`` member, which EPUB requires, is put first and stored uncompressed.
+A ``mimetype`` member, which EPUB requires, is put first and stored uncompressed; so is
+any member its writer could not compress.
 """
 
 from __future__ import annotations
@@ -10,19 +11,27 @@ import io
 import zipfile
 
 _DOS_EPOCH = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+_INCOMPRESSIBLE = 0.97  # compressed/original size of a member as the writer deflated it
 
 
 def normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
     when = max(timestamp.astimezone(dt.UTC), _DOS_EPOCH)
     date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    ordered = (["mimetype"] if "mimetype" in names else []) + [n for n in names if n != "mimetype"]
+    members = sorted(source.infolist(), key=lambda member: member.filename != "mimetype")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
-        for name in ordered:
-            info = zipfile.ZipInfo(name, date_time=date_time)
+        for member in members:
+            info = zipfile.ZipInfo(member.filename, date_time=date_time)
             info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(name), compresslevel=9 if name != "mimetype" else None)
+            stored = member.filename == "mimetype" or _incompressible(member)
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            target.writestr(info, source.read(member), compresslevel=None if stored else 9)
     return out.getvalue()
+
+
+def _incompressible(member: zipfile.ZipInfo) -> bool:
+    """Deflated by its writer to no gain (a JPEG photo, a compressed font): storing it saves
+    the time of compressing it again, for nothing, at the highest level."""
+    deflated = member.compress_type == zipfile.ZIP_DEFLATED
+    return deflated and member.compress_size >= _INCOMPRESSIBLE * member.file_size

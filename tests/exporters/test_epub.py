@@ -33,6 +33,12 @@ def test_package_metadata(sample_outputs: dict[str, Path], sample_doc: Document)
     # 5 figures + the cover, each stored once under a generated name
     images = [n for n in names if n.startswith("EPUB/images/")]
     assert len(images) == 6
+    with zipfile.ZipFile(sample_outputs["epub"]) as z:
+        # Photos are stored as they are (deflate cannot shrink a JPEG); text is compressed.
+        assert {z.getinfo(n).compress_type for n in images} == {zipfile.ZIP_STORED}
+        texts = [info for info in z.infolist() if info.filename.endswith((".xhtml", ".css", ".opf"))]
+        assert all(info.compress_type == zipfile.ZIP_DEFLATED for info in texts)
+        assert sum(info.compress_size for info in texts) < 0.5 * sum(info.file_size for info in texts)
     assert all(re.fullmatch(r"EPUB/images/[0-9a-f]{20}\.jpg", n) for n in images)
 
 
