@@ -21,6 +21,7 @@ from export_post.exporter import ExportContext
 from export_post.resources import Resource
 
 from .fetcher import MANIFEST_SCHEME, make_fetcher
+from .loading import import_weasyprint
 
 STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.page writes it
 _CACHED_STYLESHEETS = 8  # per thread: a theme and page size each
@@ -63,6 +64,7 @@ def _stylesheet(text: str) -> _Stylesheet:
     cache: dict[str, _Stylesheet] = _local.__dict__.setdefault("stylesheets", {})
     found = cache.get(text)
     if found is None:
+        import_weasyprint()
         from weasyprint import CSS
         from weasyprint.css.counters import CounterStyle
         from weasyprint.text.fonts import FontConfiguration
@@ -85,6 +87,7 @@ def _stylesheet(text: str) -> _Stylesheet:
 def render_pdf(
     html: str, manifest: Mapping[str, Resource], context: ExportContext, *, variant: str | None = None
 ) -> bytes:
+    import_weasyprint()
     from weasyprint import HTML
 
     head, found, rest = html.partition(STYLE_OPEN)
