@@ -17,8 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fontTools import subset
-
 from export_post.fontconfig import coverage, fc_match
 
 STYLES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
@@ -101,6 +99,8 @@ def _file(family: str, weight: int, style: str) -> tuple[Path, int] | None:
 
 @lru_cache(maxsize=64)
 def _subset(source: tuple[Path, int], chars: frozenset[str]) -> tuple[bytes, str]:
+    from fontTools import subset  # a quarter second to import, for books that embed fonts only
+
     path, index = source
     options = subset.Options()
     options.layout_features = ["*"]  # keep ligatures, kerning and script shaping
