@@ -190,3 +190,17 @@ def test_odd_file_names_and_line_endings(tmp_path: Path) -> None:
     assert names == ["2024-1-5-it's a post 楽しい.epub", "2024-1-5-it's a post 楽しい.html"]
     html = (tmp_path / "out" / names[1]).read_text()
     assert "No final newline" in html and "\r" not in html and '<time datetime="2024-01-05">' in html
+
+
+@pytest.mark.parametrize("theme", ["default", "serif", "contrast"])
+def test_quiet_means_nothing_on_stderr_in_every_theme(theme: str, tmp_path: Path) -> None:
+    # A fresh process: a code style's plugin once set up logging as it was imported, and
+    # every library's progress messages then went to stderr.
+    import subprocess
+    import sys
+
+    post = tmp_path / "p.md"
+    post.write_text("---\ntitle: Quiet\n---\n\nText.\n\n```python\nprint(1)\n```\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf,pptx", "--theme", theme, "-q"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")

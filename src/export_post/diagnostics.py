@@ -10,13 +10,29 @@ warnings after all of them were collected. Every diagnostic is also logged to th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
 LOGGER = logging.getLogger("export_post")
 LOGGER.addHandler(logging.NullHandler())
+
+
+@contextmanager
+def root_logging_untouched() -> Iterator[None]:
+    """Run library code that configures the root logger on its own: ziamath/ziafont log
+    through it, whose first call runs ``logging.basicConfig``, and accessible-pygments calls
+    ``basicConfig(level=INFO)`` on import, which then prints every library's progress
+    messages. ``basicConfig`` does nothing while the root has a handler, so it gets one."""
+    root = logging.getLogger()
+    guard = logging.NullHandler()
+    root.addHandler(guard)
+    try:
+        yield
+    finally:
+        root.removeHandler(guard)
 
 
 class Severity(Enum):

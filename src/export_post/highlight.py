@@ -9,9 +9,12 @@ from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.style import Style
 from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
 from pygments.util import ClassNotFound
+
+from .diagnostics import root_logging_untouched
 
 CSS_CLASS = "highlight"
 
@@ -62,13 +65,21 @@ def highlight_html(code: str, language: str, style: str = "default") -> str:
 
 
 @lru_cache(maxsize=16)
+def style_named(name: str) -> type[Style]:
+    """The Pygments style ``name``, or ``default`` when there is none by that name. A style
+    from a plugin may set up logging as it is imported (accessible-pygments does): not ours."""
+    with root_logging_untouched():
+        try:
+            return get_style_by_name(name)
+        except ClassNotFound:
+            return get_style_by_name("default")
+
+
+@lru_cache(maxsize=16)
 def _style_classes(style: str) -> tuple[dict[_TokenType, str], dict[_TokenType, tuple[object, ...]]]:
     """Each token type's CSS class, and its look as (colour, bold, italic, underline,
     background, border), the properties ``get_style_defs`` writes: ``()`` for plain text."""
-    try:
-        style_cls = get_style_by_name(style)
-    except ClassNotFound:
-        style_cls = get_style_by_name("default")
+    style_cls = style_named(style)
     formatter = HtmlFormatter(style=style_cls)
     classes: dict[_TokenType, str] = formatter.ttype2class  # type: ignore[attr-defined]
     looks: dict[_TokenType, tuple[object, ...]] = {}
@@ -82,21 +93,14 @@ def _style_classes(style: str) -> tuple[dict[_TokenType, str], dict[_TokenType, 
 @lru_cache(maxsize=16)
 def highlight_css(style: str) -> str:
     """The CSS for ``style`` scoped to ``pre.highlight`` (unknown styles fall back to default)."""
-    try:
-        get_style_by_name(style)
-    except ClassNotFound:
-        style = "default"
-    formatter = HtmlFormatter(style=style, cssclass=CSS_CLASS)
+    formatter = HtmlFormatter(style=style_named(style), cssclass=CSS_CLASS)
     css = formatter.get_style_defs(f"pre.{CSS_CLASS}")  # type: ignore[no-untyped-call]
     return str(css)
 
 
 def token_colors(code: str, language: str, style: str) -> list[tuple[str, str | None, bool, bool]]:
     """``(text, hex colour or None, bold, italic)`` runs for slide code (native coloured text)."""
-    try:
-        style_cls = get_style_by_name(style)
-    except ClassNotFound:
-        style_cls = get_style_by_name("default")
+    style_cls = style_named(style)
     out: list[tuple[str, str | None, bool, bool]] = []
     for token, text in lex(code, lexer_for(language)):
         spec = _style_for(style_cls, token)

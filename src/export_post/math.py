@@ -8,14 +8,12 @@ commands that carry links or raw markup, since post content is untrusted.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from xml.etree import ElementTree
 
+from .diagnostics import root_logging_untouched
 from .resources import Resource
 
 MAX_TEX = 4000
@@ -64,20 +62,6 @@ def to_mathml(tex: str, display: bool) -> str | None:
     return str(markup)
 
 
-@contextmanager
-def _root_logger_guard() -> Iterator[None]:
-    """ziamath/ziafont log through the root logger; the first such call would run
-    ``logging.basicConfig`` and so reconfigure the host program's logging. A handler on
-    the root for the duration of the call prevents that."""
-    root = logging.getLogger()
-    guard = logging.NullHandler()
-    root.addHandler(guard)
-    try:
-        yield
-    finally:
-        root.removeHandler(guard)
-
-
 @dataclass(frozen=True, slots=True)
 class MathImage:
     svg: bytes
@@ -111,7 +95,7 @@ def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
     from ziamath.zmath import Latex
 
     try:
-        with _root_logger_guard():
+        with root_logging_untouched():
             svg = Latex(clean, size=size, inline=not display).svg()
     except Exception:  # any failure of the typesetter means "cannot render"
         return None
