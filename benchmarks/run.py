@@ -489,10 +489,8 @@ def report(
         "",
     ]
     for fmt, (total, rows) in results["profile"].items():
-        lines += [f"### {fmt} ({total:.2f} s under the profiler)", ""]
-        lines += ["| function | calls | cumulative s | share |", "|-|-:|-:|-:|"]
-        lines += [f"| `{name}` | {calls} | {cum:.3f} | {cum / total:.0%} |" for name, calls, cum in rows]
-        lines.append("")
+        heading = f"### {fmt} ({total:.2f} s under the profiler)"
+        lines += _profile_table(heading, "cumulative s", 3, total, rows)
     lines += [
         "### Across every post",
         "",
@@ -501,11 +499,18 @@ def report(
         "",
     ]
     for fmt, (total, rows) in results["hotspots"].items():
-        lines += [f"**{fmt}**, {total:.1f} s under the profiler:", ""]
-        lines += ["| function | calls | own s | share |", "|-|-:|-:|-:|"]
-        lines += [f"| `{name}` | {calls} | {own:.2f} | {own / total:.0%} |" for name, calls, own in rows]
-        lines.append("")
+        lines += _profile_table(f"**{fmt}**, {total:.1f} s under the profiler:", "own s", 2, total, rows)
     return "\n".join(lines)
+
+
+def _profile_table(
+    heading: str, column: str, digits: int, total: float, rows: Sequence[tuple[str, int, float]]
+) -> list[str]:
+    """A heading and a table of (function, calls, seconds) rows, each with its share of ``total``."""
+    lines = [heading, "", f"| function | calls | {column} | share |", "|-|-:|-:|-:|"]
+    for name, calls, value in rows:
+        lines.append(f"| `{name}` | {calls} | {value:.{digits}f} | {value / total:.0%} |")
+    return [*lines, ""]
 
 
 def _row(name: str, seconds: Mapping[str, float], wall: float) -> str:
