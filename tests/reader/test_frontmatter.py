@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,7 @@ def test_missing_title_falls_back_to_the_slug_with_a_warning(tmp_path: Path) -> 
     [
         ("title: ok\ndate: 2024-13-45\n", "front matter 'date': '2024-13-45' is not a valid date", 3),
         ("title: [a, b]\n", "front matter 'title': expected text, got a list", 2),
-        ("a: &x [1]\ntitle: *x\n", "YAML aliases are not allowed", 3),
+        ("a: &x [1]\ntitle: *x\n", "front matter 'title': expected text, got a list", 3),
         ("title: x\nx: !!python/object/apply:os.system ['true']\n", "front matter:", 3),
         ("- a\n- b\n", "must be a mapping", 2),
         ("title: 'unclosed\n", "front matter:", None),
@@ -132,3 +133,56 @@ def test_parse_post_accepts_text(tmp_path: Path) -> None:
     doc = parse_post("---\ntitle: From text\n---\n# Hi\n", tmp_path / "x.md")
     assert doc.meta.title == "From text"
     assert doc.headings[0].id == "hi"
+
+
+def test_anchors_aliases_and_merge_keys_of_real_themes(tmp_path: Path) -> None:
+    front = (
+        "title: Anchors\n"
+        "header: &hdr\n  image: /assets/cover.jpg\n  teaser: /assets/teaser.jpg\n"
+        "og_image: *hdr\n"
+        "defaults: &d {lang: de, show: true}\n"
+        "page: {<<: *d, extra: 1}\n"
+        "tags: &t [a, b]\n"
+        "keywords: *t\n"
+    )
+    doc = load_post(post(tmp_path, f"---\n{front}---\nBody\n"))
+    assert doc.meta.image == "/assets/cover.jpg"
+    assert doc.meta.tags == ("a", "b")
+    assert doc.meta.extra["og_image"] == {"image": "/assets/cover.jpg", "teaser": "/assets/teaser.jpg"}
+    assert doc.meta.extra["page"] == {"lang": "de", "show": True, "extra": 1}
+    assert doc.meta.extra["keywords"] == ["a", "b"]
+
+
+def _laughs(levels: int) -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    names = "abcdefghijklmnop"[: levels + 1]
+    lines += [f"{b}: &{b} [" + ",".join([f"*{a}"] * 9) + "]" for a, b in itertools.pairwise(names)]
+    return "\n".join([*lines, f"title: *{names[-1]}"]) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("front", "problem", "line"),
+    [
+        (_laughs(8), "once aliases are expanded", 6),  # billion laughs: stops at *d
+        ("title: x\nbig: &b '" + "y" * 100_000 + "'\nmore: [*b, *b, *b]\n", "once aliases are expanded", 4),
+        ("title: x\nloop: &l [1, *l]\n", "alias *l refers to itself", 3),
+        ("title: x\nd: &d " + "[" * 15 + "]" * 15 + "\nuse: [[[[[[[[*d]]]]]]]]\n", "nests deeper than 20", 4),
+        ("title: *nowhere\n", "found undefined alias", 2),
+    ],
+)
+def test_alias_expansion_is_bounded_while_loading(
+    tmp_path: Path, front: str, problem: str, line: int
+) -> None:
+    path = post(tmp_path, f"---\n{front}---\nBody\n")
+    with pytest.raises(FrontMatterError) as info:
+        load_post(path)
+    text = str(info.value)
+    assert problem in text and text.startswith(str(path)) and "\n" not in text
+    assert info.value.line == line
+
+
+def test_aliases_expanding_within_the_bound_load(tmp_path: Path) -> None:
+    front = _laughs(3).replace("title: *d", "title: Laughs\nlaughs: *d")  # 9**4 = 6,561 values
+    doc = load_post(post(tmp_path, f"---\n{front}---\nBody\n"))
+    laughs = doc.meta.extra["laughs"]
+    assert isinstance(laughs, list) and len(laughs) == 9 and laughs[0][0][0][0] == "lol"

@@ -1,7 +1,7 @@
 """YAML front matter: split it off, load it safely, and validate it into :class:`PostMeta` fields.
 
-Loading refuses YAML aliases (billion-laughs), Python tags, over-deep nesting and oversized
-blocks; values keep YAML's types except timestamps, which are read as text so that a bad
+Loading bounds what YAML aliases expand to (billion-laughs), refuses Python tags, over-deep
+nesting and oversized blocks; values keep YAML's types except timestamps, which are read as text so that a bad
 date is reported by name rather than by a constructor traceback.
 """
 
@@ -22,6 +22,7 @@ from .source import clean_text
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 MAX_DEPTH = 20
+MAX_EXPANDED_NODES = 20_000  # values, with every alias counted as what it expands to
 
 _FENCE = re.compile(r"^---[ \t]*$", re.M)
 _END_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
@@ -55,22 +56,64 @@ def split_front_matter(text: str, path: Path, reporter: Reporter) -> SplitPost:
 
 
 class _SafeLoader(yaml.SafeLoader):
-    """SafeLoader without aliases, timestamps or deep nesting, warning on duplicate keys."""
+    """SafeLoader with bounded aliases, no timestamps or deep nesting, warning on duplicate keys.
+
+    Aliases are fine (themes reuse a header mapping for ``og_image``); what they expand to is
+    not: every node is counted with what it would expand to, while composing, so an alias
+    bomb stops at the first alias that crosses the bound instead of after the expansion.
+    """
 
     duplicate_keys: list[tuple[str, int]]
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._expanded = _Expansion()
+        self._sizes: dict[int, _Expansion] = {}  # id(node) -> what composing it added
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
         if self.check_event(yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(problem="YAML aliases are not allowed", problem_mark=mark)
-        depth = getattr(self, "_depth", 0)
-        if depth > MAX_DEPTH:
+            return self._alias(mark, parent, index)
+        if self._depth > MAX_DEPTH:
             raise yaml.MarkedYAMLError(problem=f"nesting deeper than {MAX_DEPTH} levels", problem_mark=mark)
+        depth, before = self._depth, self._expanded
         self._depth = depth + 1
         try:
-            return super().compose_node(parent, index)
+            node = super().compose_node(parent, index)
         finally:
             self._depth = depth
+        scalar = len(node.value.encode()) if isinstance(node, yaml.ScalarNode) else 0
+        self._grow(_Expansion(nodes=1, chars=scalar, height=0), mark)
+        added = self._expanded - before
+        height = 1 + max((self._sizes[id(child)].height for child in _children(node)), default=-1)
+        self._sizes[id(node)] = _Expansion(added.nodes, added.chars, height)
+        return node
+
+    def _alias(self, mark: Any, parent: Any, index: Any) -> Any:
+        anchor = self.peek_event().anchor  # type: ignore[no-untyped-call]
+        target = self.anchors.get(anchor)
+        size = self._sizes.get(id(target)) if target is not None else None
+        if target is not None and size is None:  # the anchored node is still being composed
+            raise yaml.MarkedYAMLError(problem=f"alias *{anchor} refers to itself", problem_mark=mark)
+        node = super().compose_node(parent, index)  # an unknown anchor raises here
+        assert size is not None
+        if self._depth + size.height > MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                problem=f"alias *{anchor} nests deeper than {MAX_DEPTH} levels", problem_mark=mark
+            )
+        self._grow(_Expansion(size.nodes, size.chars, 0), mark, anchor)
+        return node
+
+    def _grow(self, added: _Expansion, mark: Any, anchor: str | None = None) -> None:
+        self._expanded += added
+        if self._expanded.nodes > MAX_EXPANDED_NODES or self._expanded.chars > MAX_FRONT_MATTER_BYTES:
+            what = f"alias *{anchor} makes the front matter" if anchor else "front matter is"
+            raise yaml.MarkedYAMLError(
+                problem=f"{what} larger than {MAX_EXPANDED_NODES} values or "
+                f"{MAX_FRONT_MATTER_BYTES} bytes once aliases are expanded",
+                problem_mark=mark,
+            )
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -80,6 +123,27 @@ class _SafeLoader(yaml.SafeLoader):
                 self.duplicate_keys.append((str(key), key_node.start_mark.line + 1))
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
+
+
+@dataclass(frozen=True, slots=True)
+class _Expansion:
+    nodes: int = 0
+    chars: int = 0  # bytes of scalar text
+    height: int = 0  # levels of nesting below the node
+
+    def __add__(self, other: _Expansion) -> _Expansion:
+        return _Expansion(self.nodes + other.nodes, self.chars + other.chars, self.height)
+
+    def __sub__(self, other: _Expansion) -> _Expansion:
+        return _Expansion(self.nodes - other.nodes, self.chars - other.chars, self.height)
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 # Timestamps stay strings: we parse dates ourselves and name the field when one is wrong.
