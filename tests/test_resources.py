@@ -237,3 +237,66 @@ def test_inline_svg_becomes_a_checked_figure(tmp_path: Path) -> None:
 
     deck = Presentation(io.BytesIO(render(doc, "pptx")))
     assert any(sh.shape_type == 13 for slide in deck.slides for sh in slide.shapes)  # rasterised
+
+
+@pytest.mark.parametrize(
+    "ref",
+    [
+        "\\assets\\ok.png",  # backslashes are slashes in http(s) URLs
+        "/assets\\ok.png",
+        " /assets/ok.png\t",  # leading and trailing spaces and controls are dropped
+        "/as\nsets/o\tk.png",  # tabs and newlines anywhere vanish
+        "/assets/./sub/../ok.png",
+        "/assets/%2e/ok.png",
+        "/assets/%6Fk.png",
+        "/assets/ok.png?v=3",  # query and fragment never name the file
+        "/assets/ok.png#top",
+        "/../../assets/ok.png",  # ".." stops at the site root, as it stops at a host's root
+        "..\\assets\\ok.png",
+        "../assets/./ok.png?x#y",
+        "https://blog.example/base/assets/ok.png",  # the site's own address
+        "HTTPS://BLOG.EXAMPLE/base/assets/ok.png",
+        "http://blog.example/base/assets/ok.png",
+        "/base/assets/ok.png",
+    ],
+)
+def test_references_resolve_as_a_browser_resolves_them(layout: tuple[Path, Path, Path], ref: str) -> None:
+    site, posts, _ = layout
+    reporter = Reporter()
+    r = ResourceResolver(
+        post_dir=posts, site_root=site, site_url="https://blog.example/base", reporter=reporter
+    )
+    found = r.image(ref)
+    assert reporter.diagnostics == ()
+    assert found is not None and found.digest == r.image("/assets/ok.png").digest  # type: ignore[union-attr]
+
+
+def test_file_names_with_spaces_and_other_scripts(layout: tuple[Path, Path, Path]) -> None:
+    site, posts, _ = layout
+    png(site / "assets" / "a b.png", (5, 5))
+    png(site / "assets" / "日本 語.png", (6, 6))
+    r, rep = resolver(site, posts)
+    for ref in ("/assets/a b.png", "/assets/a%20b.png", "\\assets\\a b.png"):
+        assert getattr(r.image(ref), "width", None) == 5, ref
+    for ref in ("/assets/日本 語.png", "/assets/%E6%97%A5%E6%9C%AC%20%E8%AA%9E.png"):
+        assert getattr(r.image(ref), "width", None) == 6, ref
+    assert rep.diagnostics == ()
+
+
+def test_backslash_paths_in_front_matter_and_raw_html(tmp_path: Path) -> None:
+    from export_post import load_post, render
+
+    png(tmp_path / "assets" / "fig" / "a.png", (7, 5))
+    png(tmp_path / "assets" / "cover.png", (40, 20))
+    post = tmp_path / "_posts" / "2024-01-02-paths.md"
+    post.parent.mkdir()
+    post.write_text(
+        "---\ntitle: Paths\nimage: \\assets\\cover.png\n---\n"
+        'Text.\n\n<p align="center"><img src="\\assets\\fig\\a.png" alt="A figure"></p>\n',
+        encoding="utf-8",
+    )
+    doc = load_post(post)
+    reporter = Reporter()
+    html = render(doc, "html", reporter=reporter).decode()
+    assert [d.code for d in (*doc.diagnostics, *reporter.diagnostics)] == []
+    assert html.count("data:image/png;base64,") == 2  # the cover and the figure, both embedded

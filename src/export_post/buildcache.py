@@ -34,13 +34,13 @@ from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from .diagnostics import Diagnostic, Reporter, Severity
 from .model import Document, iter_images
 from .output import write_atomic
 from .resources import Resource, ResourceResolver
 from .themes import Theme
+from .weburl import RefKind, parse_reference
 
 MANIFEST_NAME = ".export-post-cache.json"
 MANIFEST_FORMAT = 2
@@ -349,8 +349,7 @@ def _option_value(value: object) -> list[str]:
 
 
 def _is_remote(ref: str) -> bool:
-    ref = ref.strip()
-    return ref.startswith("//") or urlsplit(ref).scheme.lower() in ("http", "https")
+    return parse_reference(ref).kind is RefKind.REMOTE
 
 
 def _files(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:

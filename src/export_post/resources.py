@@ -26,6 +26,7 @@ import stat
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import assert_never
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from PIL import Image as PILImage
@@ -33,6 +34,7 @@ from PIL import UnidentifiedImageError, features
 
 from .diagnostics import Reporter
 from .svgcheck import svg_problem
+from .weburl import RefKind, parse_reference
 
 EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -134,34 +136,30 @@ class ResourceResolver:
         self.reporter.warn(code, message, line=line)
 
     def _resolve(self, ref: str, line: int | None) -> Resource | None:
-        ref = ref.strip()
-        if not ref:
+        if not ref.strip():
             self._refuse("image-no-source", "image with an empty source", line)
             return None
-        target = ref
-        if self.site_url and target.startswith(self.site_url + "/"):
-            target = target[len(self.site_url) :]  # the site's own absolute URL: a local file
-        if target.startswith("//"):
-            target = "https:" + target
-        if "\\" in target or _DRIVE.match(target):
-            self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
-            return None
-        try:
-            parts = urlsplit(target)
-        except ValueError as err:  # e.g. an unclosed IPv6 bracket: "http://[x/a.png"
-            self._refuse("image-refused", f"image {ref!r} is not a valid address ({err}); refused", line)
-            return None
-        scheme = parts.scheme.lower()
-        if scheme in ("http", "https"):
-            return self._remote(ref, target, scheme, line)
-        if scheme == "data":
-            return self._data(ref, target, line)
-        if scheme:
-            self._refuse("image-refused", f"image {ref!r} uses the '{scheme}:' scheme; refused", line)
-            return None
-        return self._local(ref, parts.path, line)
+        where = parse_reference(ref, site_url=self.site_url)
+        match where.kind:
+            case RefKind.REMOTE:
+                return self._remote(ref, where.url, where.url.split(":", 1)[0], line)
+            case RefKind.DATA:
+                return self._data(ref, where.url, line)
+            case RefKind.LOCAL:
+                return self._local(ref, where.path, where.site_absolute, line)
+            case RefKind.WINDOWS:
+                self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
+            case RefKind.OTHER_SCHEME:
+                self._refuse("image-refused", f"image {ref!r} uses the '{where.url}:' scheme; refused", line)
+            case RefKind.INVALID:
+                self._refuse(
+                    "image-refused", f"image {ref!r} is not a valid address ({where.url}); refused", line
+                )
+            case _:
+                assert_never(where.kind)
+        return None
 
-    def _local(self, ref: str, raw_path: str, line: int | None) -> Resource | None:
+    def _local(self, ref: str, raw_path: str, site_absolute: bool, line: int | None) -> Resource | None:
         path = raw_path
         for _ in range(4):
             decoded = unquote(path)
@@ -177,12 +175,11 @@ class ResourceResolver:
         if "\\" in path or _DRIVE.match(path):  # a Windows path hidden by percent-encoding
             self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
             return None
-        if path.startswith("/"):
-            base = self.site_root
+        if site_absolute:
             baseurl = urlsplit(self.site_url).path.rstrip("/")
             if baseurl and (path == baseurl or path.startswith(baseurl + "/")):
                 path = path[len(baseurl) :]
-            candidate = base / path.lstrip("/")
+            candidate = self.site_root / path.lstrip("/")
         else:
             candidate = self.post_dir / path
         real = candidate.resolve()  # follows every symlink, so an escaping link is caught below

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import Reporter
 from ..model import PostMeta
+from ..weburl import RefKind, parse_reference
 from .frontmatter import FieldReader
 from .site import SiteContext
 
@@ -128,12 +129,15 @@ def _site_path(ref: str | None, post: Path, site: SiteContext) -> str | None:
     matter means the site's ``/assets/x.jpg``. A relative path is read that way when the
     site has that file and the post's folder does not (a cover kept beside the post stays
     the post's)."""
-    if ref is None or ref.startswith(("/", "#")) or ":" in ref.split("/", 1)[0]:
-        return ref  # already site-absolute, a fragment, or a URL (scheme:)
-    relative = unquote(ref.split("?", 1)[0].split("#", 1)[0])
-    if ".." in Path(relative).parts or (post.parent / relative).exists():
+    if ref is None:
+        return None
+    where = parse_reference(ref)
+    if where.kind is not RefKind.LOCAL or where.site_absolute or where.path.startswith("../"):
+        return ref  # a URL, already site-absolute, or climbing out of the post's folder
+    relative = unquote(where.path)
+    if not relative or (post.parent / relative).exists():
         return ref
-    return "/" + ref if (site.root / relative).is_file() else ref
+    return "/" + where.path if (site.root / relative).is_file() else ref
 
 
 def _cover(data: dict[str, Any], fields: FieldReader) -> str | None:
