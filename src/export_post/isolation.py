@@ -63,9 +63,10 @@ def _release_memory() -> None:
     gc.collect()
     gc.freeze()
     if sys.platform == "linux":
-        import ctypes
+        # ImportError, MemoryError: under a tight --memory-limit even this import can fail
+        with contextlib.suppress(OSError, AttributeError, ImportError, MemoryError):
+            import ctypes
 
-        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
