@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import io
 import logging
@@ -146,7 +147,7 @@ def test_the_scaled_picture_cache_under_eight_threads(monkeypatch: pytest.Monkey
 
     expected = sizes(calls)
     chunks = [calls[k::THREADS] for k in range(THREADS)]
-    threaded = at_once([lambda chunk=chunk: sizes(chunk) for chunk in chunks])
+    threaded = at_once([functools.partial(sizes, chunk) for chunk in chunks])
     assert [row for k in range(THREADS) for row in threaded[k]] == [
         row for k in range(THREADS) for row in expected[k::THREADS]
     ]
@@ -166,7 +167,7 @@ def test_weasyprint_messages_go_to_the_thread_that_renders() -> None:
                 logging.getLogger("weasyprint.progress").warning("thread %d progress", index)
         return messages
 
-    collected = at_once([lambda i=i: job(i) for i in range(THREADS)])
+    collected = at_once([functools.partial(job, i) for i in range(THREADS)])
     for index, messages in enumerate(collected):
         assert {m.split(" message ")[0].split(" progress")[0] for m in messages} == {f"thread {index}"}
         assert len(messages) == 400
@@ -232,7 +233,7 @@ def test_slide_text_measures_the_same_in_any_order_and_thread() -> None:
         measure._width_em.cache_clear()
         fonts._preference.cache_clear()
         shuffled = [random.sample(words, len(words)) for _ in range(THREADS)]
-        assert all(found == expected for found in at_once([lambda o=o: widths(o) for o in shuffled]))
+        assert all(found == expected for found in at_once([functools.partial(widths, o) for o in shuffled]))
 
 
 def test_lexers_are_not_shared_and_highlighting_is_the_same_in_threads() -> None:
