@@ -320,3 +320,19 @@ def test_math_caches_in_threads_give_the_sequential_answers() -> None:
     for cached in (math.to_mathml, math.to_svg, math.to_png, math.to_linear):
         cached.cache_clear()
     assert all(run == expected for run in at_once([everything] * THREADS))
+
+
+def test_batches_started_from_threads_leave_the_main_module_in_place(tmp_path: Path) -> None:
+    """Starting worker processes swaps ``sys.modules["__main__"]`` for a moment; batches
+    started from several threads at once must not leave the stand-in behind."""
+    main = sys.modules["__main__"]
+    posts = []
+    for index in range(4):
+        post = tmp_path / f"post{index}.md"
+        post.write_text(f"---\ntitle: Post {index}\n---\n\nText {index}.\n")
+        posts.append(post)
+    batches = at_once(
+        [functools.partial(export_many, [post], ["html"], tmp_path / post.stem, jobs=1) for post in posts]
+    )
+    assert all(result.ok for batch in batches for result in batch)
+    assert sys.modules["__main__"] is main
