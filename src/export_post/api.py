@@ -208,7 +208,7 @@ def render(
     checks.flag(allow_remote, "allow_remote")
     _check_instance(resources, ResourceResolver | None, "resources")
     _check_instance(reporter, Reporter | None, "reporter")
-    epoch = checks.epoch(source_date_epoch, "source_date_epoch") if source_date_epoch is not None else None
+    epoch = checks.epoch(source_date_epoch, "source_date_epoch")
     check_options([format], options)
     chosen = resolve_theme(theme)
     if epoch is None:
@@ -217,9 +217,8 @@ def render(
     resolver = resources or resolver_for(
         document, chosen, ResourcePolicy(allow_remote=allow_remote), reporter
     )
-    return _render(
-        document, cls, chosen, resolver, reporter, timestamp_for(document, epoch), options, strict=strict
-    )
+    timestamp = timestamp_for(document, epoch)
+    return _render(document, format, cls, chosen, resolver, reporter, timestamp, options, strict=strict)
 
 
 def _check_instance(value: object, kind: Any, name: str) -> None:
@@ -236,6 +235,7 @@ def _article(kind: Any) -> str:
 
 def _render(
     document: Document,
+    format: str,
     cls: type[Exporter],
     theme: Theme,
     resolver: ResourceResolver,
@@ -246,7 +246,6 @@ def _render(
     strict: bool = False,
 ) -> bytes:
     """``render`` once its arguments are checked: every value travels explicitly."""
-    format = cls.name
     reporter.extend(document.diagnostics)
     context = ExportContext(
         theme=theme,
@@ -450,8 +449,9 @@ def _render_formats(
         error: str | None = None
         detail = ""
         try:
-            cls = exporter_class(fmt)
-            data = _render(document, cls, theme, resolver, reporter, timestamp, options[fmt])
+            data = _render(
+                document, fmt, exporter_class(fmt), theme, resolver, reporter, timestamp, options[fmt]
+            )
         except ExportPostError as err:
             error, detail = str(err), traceback.format_exc()
         except Exception as err:
