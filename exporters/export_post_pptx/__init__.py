@@ -44,7 +44,7 @@ class PptxOptions:
             if not deck.is_file():
                 raise OptionError(f"reference deck {self.reference_pptx} is not a file")
             if not zipfile.is_zipfile(deck):  # checked now, not when each post's deck is built
-                raise OptionError(f"reference deck {self.reference_pptx} is not a .pptx file")
+                raise OptionError(f"{self.reference_pptx}: not a usable PowerPoint deck (not a zip archive)")
 
 
 class PptxExporter:
