@@ -38,6 +38,7 @@ def book_identifier(document: Document) -> str:
     meta = document.meta
     stem = meta.source_path.stem if meta.source_path else meta.slug or meta.title
     key = f"export-post:{meta.site_url or meta.site_title}/{stem}"
+    key = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")  # names not UTF-8
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
 
 

@@ -27,26 +27,48 @@ STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.pa
 _CACHED_STYLESHEETS = 8  # per thread: a theme and page size each
 
 
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
+class _ThreadCollector(logging.Filter):
+    """Takes WeasyPrint's log records in the threads that are rendering a PDF of ours: each
+    thread gets its own document's messages (ours to report, escaped, not raw), and other
+    threads' WeasyPrint logging (the caller's own use of it) goes on as configured.
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+    A filter on the loggers, installed once, rather than a handler added and
+    ``propagate`` switched off for each document: that was shared by every thread, so one
+    document's messages landed in another's diagnostics and ``propagate`` could stay off."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.local = threading.local()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        messages: list[str] | None = getattr(self.local, "messages", None)
+        if messages is None:
+            return True
+        if record.levelno >= logging.WARNING:
+            messages.append(record.getMessage())
+        return False  # neither handled nor propagated
+
+
+_COLLECTOR = _ThreadCollector()
+_install_lock = threading.Lock()
+_WEASYPRINT_LOGGERS = ("weasyprint", "weasyprint.progress")  # a child's records skip the parent's filters
 
 
 @contextmanager
 def _weasyprint_log() -> Iterator[list[str]]:
-    logger = logging.getLogger("weasyprint")
-    handler = _Collect()
-    logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False  # ours to report, escaped, not raw
+    """What WeasyPrint logs in this thread meanwhile: the messages of warnings and errors."""
+    with _install_lock:
+        for name in _WEASYPRINT_LOGGERS:
+            logger = logging.getLogger(name)
+            if _COLLECTOR not in logger.filters:
+                logger.addFilter(_COLLECTOR)
+    outer = getattr(_COLLECTOR.local, "messages", None)
+    messages: list[str] = []
+    _COLLECTOR.local.messages = messages
     try:
-        yield handler.messages
+        yield messages
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
+        _COLLECTOR.local.messages = outer
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ reads a reference deck's geometry and fonts first, so the plan fits the user's d
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -22,7 +23,7 @@ TEXT_MODES = ("summary", "full")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PptxOptions:
-    reference_pptx: str | None = None  # a .pptx whose masters and layouts the deck uses
+    reference_pptx: str | Path | None = None  # a .pptx whose masters and layouts the deck uses
     text_mode: str = "summary"  # summary: lead sentences, full text in the notes; full: all text
     slide_level: int | None = None  # headings deeper than this stay inside their parent's slides
     images: bool = True  # one slide per image
@@ -36,8 +37,14 @@ class PptxOptions:
             raise OptionError(f"text_mode must be summary or full (got {self.text_mode!r})")
         if self.slide_level is not None and not 1 <= self.slide_level <= 6:
             raise OptionError(f"slide_level must be 1 to 6 (got {self.slide_level})")
-        if self.reference_pptx is not None and not Path(self.reference_pptx).is_file():
-            raise OptionError(f"reference deck {self.reference_pptx} does not exist")
+        if self.reference_pptx is not None:
+            deck = Path(self.reference_pptx)
+            if not deck.exists():
+                raise OptionError(f"reference deck {self.reference_pptx} does not exist")
+            if not deck.is_file():
+                raise OptionError(f"reference deck {self.reference_pptx} is not a file")
+            if not zipfile.is_zipfile(deck):  # checked now, not when each post's deck is built
+                raise OptionError(f"{self.reference_pptx}: not a usable PowerPoint deck (not a zip archive)")
 
 
 class PptxExporter:

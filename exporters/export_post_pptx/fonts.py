@@ -9,10 +9,11 @@ wider than all of them, so text measured with it never overflows when drawn narr
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from pathlib import Path
 
-from export_post.fontconfig import coverage, fc_match
+from export_post.fontconfig import fc_match
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _CLONES = {
@@ -58,27 +59,40 @@ def font_file(family: str, bold: bool = False, italic: bool = False, mono: bool 
 
 def fallback_file(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
     """The font fontconfig substitutes for a character ``family`` lacks (``None`` without
-    fontconfig). Asking fontconfig costs a process, so a fallback already found for this
-    style that has the character is used first (CJK alone spans 80 blocks of 256, all in
-    one font); only a character none of them has is asked about."""
-    found = _FOUND.setdefault((family, bold, italic), [])
-    for known in found:
-        if codepoint in coverage(known):
-            return known
-    path = _query(family, bold, italic, codepoint)
-    if path is not None and path not in found and codepoint in coverage(path):
-        found.append(path)
-    return path
+    fontconfig, or when no font has it): the first font in fontconfig's order of preference
+    for that style that has the character, which is the font ``fc-match`` picks for it.
+
+    A function of its arguments alone (no memory of the characters measured before, in this
+    deck, another deck or another thread), so a deck measures the same in any batch; and
+    cheap: one ``fc-match --sort`` per style lists the fonts with their characters."""
+    for path, starts, ends in _preference(family, bold, italic):
+        index = bisect.bisect_right(starts, codepoint) - 1
+        if index >= 0 and codepoint <= ends[index]:
+            return path
+    return None
 
 
-_FOUND: dict[tuple[str, bool, bool], list[Path]] = {}  # fallbacks met so far, per style
-
-
-@lru_cache(maxsize=4096)
-def _query(family: str, bold: bool, italic: bool, codepoint: int) -> Path | None:
+@lru_cache(maxsize=64)
+def _preference(
+    family: str, bold: bool, italic: bool
+) -> tuple[tuple[Path, tuple[int, ...], tuple[int, ...]], ...]:
+    """Fontconfig's fonts for ``family`` in that style, best first, each with its characters
+    as sorted ranges (starts, ends)."""
     style = "".join(s for s in (":bold" if bold else "", ":italic" if italic else ""))
-    out = (fc_match(f"{family}{style}:charset={codepoint:x}") or "").strip()
-    return Path(out) if out and Path(out).is_file() else None
+    out = fc_match(f"{family}{style}", "%{file}\t%{charset}\n", sort=True) or ""
+    fonts = []
+    for line in out.splitlines():
+        name, _, charset = line.partition("\t")
+        path = Path(name)
+        if path.suffix.lower() not in (".ttf", ".otf", ".ttc") or not path.is_file():
+            continue  # bitmap fonts: neither measurable here nor drawn in a deck
+        starts, ends = [], []
+        for part in charset.split():
+            low, _, high = part.partition("-")
+            starts.append(int(low, 16))
+            ends.append(int(high or low, 16))
+        fonts.append((path, tuple(starts), tuple(ends)))
+    return tuple(fonts)
 
 
 @lru_cache(maxsize=64)

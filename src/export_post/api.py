@@ -19,11 +19,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import buildcache
+from . import buildcache, checks
 from .buildcache import BuildState, DigestResolver, Entry, Manifests, PostInputs, Record
 from .diagnostics import Diagnostic, Reporter
 from .errors import ExportError, ExportPostError, OptionError, StrictModeError
-from .exporter import ExportContext, Exporter, option_names
+from .exporter import ExportContext, Exporter, check_option_types, option_names
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
 from .model import Document
 from .output import output_name, write_atomic
@@ -55,6 +55,13 @@ def find_posts(path: str | Path) -> list[Path]:
 EPOCH = "SOURCE_DATE_EPOCH"
 
 
+def environment_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` from the environment (``None`` when unset or empty): the build
+    timestamp used when the caller passes none. Only read, never written; a malformed value
+    raises :class:`OptionError`, as the reproducible-builds specification asks."""
+    return checks.epoch(os.environ.get(EPOCH, "").strip() or None, EPOCH)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Settings:
     """Everything that shapes a conversion apart from the post and the format."""
@@ -66,9 +73,10 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()  # exempt from the public-address check (tests only)
     site_root: Path | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    # The caller's SOURCE_DATE_EPOCH, applied where the post runs: a worker process keeps the
-    # environment its forkserver started with, which may predate the caller setting it.
-    source_date_epoch: str | None = field(default_factory=lambda: os.environ.get(EPOCH))
+    # The build timestamp (seconds since 1970), travelling with the settings to wherever the
+    # post runs: a worker process keeps the environment its forkserver started with, and
+    # threads share one environment. None: each post's date.
+    source_date_epoch: int | None = field(default_factory=environment_epoch)
 
     def policy(self) -> ResourcePolicy:
         return ResourcePolicy(
@@ -113,7 +121,13 @@ def _theme(spec: str | Path) -> Theme:
 
 def resolve_theme(theme: str | Path | Theme) -> Theme:
     """A loaded theme (cached per process); a ``Path`` always means a folder."""
-    return theme if isinstance(theme, Theme) else _theme(theme)
+    if isinstance(theme, Theme):
+        return theme
+    if isinstance(theme, str):
+        return _theme(checks.text(theme, "theme"))
+    if not isinstance(theme, os.PathLike):
+        raise OptionError(f"theme must be a theme name, a folder or a Theme, not {type(theme).__name__}")
+    return _theme(checks.path(theme, "theme"))
 
 
 def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
@@ -130,14 +144,20 @@ def check_options(formats: Iterable[str], options: dict[str, Any]) -> None:
         cls = exporter_class(name).Options
         names = option_names(cls)
         if names:
-            cls(**{key: value for key, value in options.items() if key in names})
+            given = {key: value for key, value in options.items() if key in names}
+            check_option_types(cls, given)
+            try:
+                cls(**given)
+            except OptionError:
+                raise
+            except (TypeError, ValueError) as err:  # a plugin's own checks
+                raise OptionError(f"{name} options: {err}") from err
 
 
-def timestamp_for(document: Document) -> dt.datetime:
-    """A fixed time for reproducible output: ``SOURCE_DATE_EPOCH``, else the post's date."""
-    epoch = os.environ.get(EPOCH, "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+def timestamp_for(document: Document, source_date_epoch: int | None) -> dt.datetime:
+    """A fixed time for reproducible output: ``source_date_epoch``, else the post's date."""
+    if source_date_epoch is not None:
+        return dt.datetime.fromtimestamp(source_date_epoch, tz=dt.UTC)
     date = document.meta.date
     if isinstance(date, dt.datetime):
         return date if date.tzinfo else date.replace(tzinfo=dt.UTC)
@@ -171,27 +191,67 @@ def render(
     allow_remote: bool = False,
     resources: ResourceResolver | None = None,
     reporter: Reporter | None = None,
+    source_date_epoch: int | None = None,
     **options: Any,
 ) -> bytes:
-    """``document`` as ``format`` bytes. Raises :class:`ExportPostError` subclasses.
+    """``document`` as ``format`` bytes. Raises :class:`ExportPostError` subclasses, and
+    :class:`OptionError` (a ``ValueError``) for an argument that is not valid, before any work.
 
     With ``strict``, any warning (from reading or exporting) raises :class:`StrictModeError`.
     Pass one ``resources`` resolver (and ``reporter``) for several formats of the same post so
-    images are read, and problems reported, once.
+    images are read, and problems reported, once. ``source_date_epoch`` (seconds since 1970)
+    is the timestamp the output carries; default ``SOURCE_DATE_EPOCH``, else the post's date.
     """
-    cls = exporter_class(format)
+    _check_instance(document, Document, "document")
+    cls = exporter_class(checks.text(format, "format"))
+    checks.flag(strict, "strict")
+    checks.flag(allow_remote, "allow_remote")
+    _check_instance(resources, ResourceResolver | None, "resources")
+    _check_instance(reporter, Reporter | None, "reporter")
+    epoch = checks.epoch(source_date_epoch, "source_date_epoch")
     check_options([format], options)
     chosen = resolve_theme(theme)
+    if epoch is None:
+        epoch = environment_epoch()
     reporter = reporter or Reporter(document.meta.source_path)
-    reporter.extend(document.diagnostics)
     resolver = resources or resolver_for(
         document, chosen, ResourcePolicy(allow_remote=allow_remote), reporter
     )
+    timestamp = timestamp_for(document, epoch)
+    return _render(document, format, cls, chosen, resolver, reporter, timestamp, options, strict=strict)
+
+
+def _check_instance(value: object, kind: Any, name: str) -> None:
+    if not isinstance(value, kind):
+        raise OptionError(f"{name} must be {_article(kind)}, not {type(value).__name__}")
+
+
+def _article(kind: Any) -> str:
+    names = [k.__name__ for k in getattr(kind, "__args__", (kind,)) if k is not type(None)]
+    return " or ".join(f"a {n}" for n in names) + (
+        " or None" if type(None) in getattr(kind, "__args__", ()) else ""
+    )
+
+
+def _render(
+    document: Document,
+    format: str,
+    cls: type[Exporter],
+    theme: Theme,
+    resolver: ResourceResolver,
+    reporter: Reporter,
+    timestamp: dt.datetime,
+    options: Mapping[str, Any],
+    *,
+    strict: bool = False,
+) -> bytes:
+    """``render`` once its arguments are checked: every value travels explicitly."""
+    reporter.extend(document.diagnostics)
     context = ExportContext(
-        theme=chosen,
+        theme=theme,
         resources=resolver,
         reporter=reporter,
-        timestamp=timestamp_for(document),
+        timestamp=timestamp,
         options=MappingProxyType(dict(options)),
     )
     try:
@@ -231,15 +291,32 @@ def export(
     strict: bool = False,
     allow_remote: bool = False,
     reporter: Reporter | None = None,
+    source_date_epoch: int | None = None,
     **options: Any,
 ) -> Path:
     """Render ``document`` as ``format`` and write it atomically; returns the written path.
 
-    Pass a ``reporter`` to collect the diagnostics (they also go to the ``export_post`` logger)."""
+    Pass a ``reporter`` to collect the diagnostics (they also go to the ``export_post`` logger).
+    An ``output`` that cannot be written (a file where a folder is meant, a device, a folder
+    that cannot be created) raises :class:`OptionError` before anything is rendered."""
+    _check_instance(document, Document, "document")
+    checks.text(format, "format")
+    target = default_output(document, format, None if output is None else checks.path(output, "output"))
+    if output is not None and target != Path(output):
+        checks.output_folder(target.parent, "output")
+    else:
+        checks.output_file(target, "output")
     data = render(
-        document, format, theme=theme, strict=strict, allow_remote=allow_remote, reporter=reporter, **options
+        document,
+        format,
+        theme=theme,
+        strict=strict,
+        allow_remote=allow_remote,
+        reporter=reporter,
+        source_date_epoch=source_date_epoch,
+        **options,
     )
-    return write_atomic(default_output(document, format, output), data)
+    return write_atomic(target, data)
 
 
 def output_path(source: Path, extension: str, out_dir: Path | None, output_file: Path | None = None) -> Path:
@@ -284,11 +361,6 @@ def export_post(
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
-    if os.environ.get(EPOCH) != settings.source_date_epoch:
-        if settings.source_date_epoch is None:
-            del os.environ[EPOCH]
-        else:
-            os.environ[EPOCH] = settings.source_date_epoch
     classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
     targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
     # Stamped and hashed before reading: an edit in between causes a rebuild, never a wrong skip.
@@ -325,8 +397,9 @@ def export_post(
                 fresh[fmt] = entry
         if settings.strict and any(entry.warned for entry in fresh.values()):
             fresh = {}  # strict mode has to meet those warnings again, and fail
+    timestamp = timestamp_for(document, settings.source_date_epoch)
     rendered = _render_formats(
-        document, [f for f in formats if f not in fresh], options, theme, resolver, reporter
+        document, [f for f in formats if f not in fresh], options, theme, resolver, reporter, timestamp
     )
     strict_error = (
         str(StrictModeError(reporter.warnings, path=source))
@@ -364,6 +437,7 @@ def _render_formats(
     theme: Theme,
     resolver: ResourceResolver,
     reporter: Reporter,
+    timestamp: dt.datetime,
 ) -> dict[str, _Rendered]:
     """Each format's bytes (or error), with the diagnostics it added to ``reporter``."""
     source = document.meta.source_path
@@ -375,7 +449,9 @@ def _render_formats(
         error: str | None = None
         detail = ""
         try:
-            data = render(document, fmt, theme=theme, resources=resolver, reporter=reporter, **options[fmt])
+            data = _render(
+                document, fmt, exporter_class(fmt), theme, resolver, reporter, timestamp, options[fmt]
+            )
         except ExportPostError as err:
             error, detail = str(err), traceback.format_exc()
         except Exception as err:
@@ -435,7 +511,8 @@ def settings_facts(settings: Settings) -> dict[str, Any]:
         "allow_http": settings.allow_http,
         "allowed_hosts": settings.allowed_hosts,
         "site_root": settings.site_root,
-        "source_date_epoch": settings.source_date_epoch,
+        # as the text of the environment variable it was before: recorded outputs stay valid
+        "source_date_epoch": None if settings.source_date_epoch is None else str(settings.source_date_epoch),
     }
 
 
@@ -456,22 +533,32 @@ def make_settings(
     allow_http: bool = False,
     allowed_hosts: Sequence[str] = (),
     options: dict[str, Any] | None = None,
+    source_date_epoch: int | None = None,
 ) -> Settings:
-    """Validate formats, theme and options once, up front (not once per post)."""
-    for fmt in formats:
+    """Validate formats, theme, options and every setting once, up front (not once per post).
+
+    ``source_date_epoch`` (seconds since 1970) is the build timestamp; default
+    ``SOURCE_DATE_EPOCH`` from the environment (read here, once), else each post's date."""
+    for fmt in checks.texts(formats, "formats"):
         exporter_class(fmt)
+    for name, value in (("strict", strict), ("allow_remote", allow_remote), ("allow_http", allow_http)):
+        checks.flag(value, name)
+    hosts = checks.texts(allowed_hosts, "allowed_hosts")
+    if options is not None and not isinstance(options, dict):
+        raise OptionError(f"options must be a dict, not {type(options).__name__}")
     check_options(formats, options or {})
     resolve_theme(theme)
-    if site_root is not None and not Path(site_root).is_dir():
-        raise OptionError(f"site root {site_root} is not a folder")
+    root = checks.folder(site_root, "site root") if site_root is not None else None
+    epoch = checks.epoch(source_date_epoch, "source_date_epoch")
     return Settings(
         theme=theme,
         strict=strict,
         allow_remote=allow_remote or allow_http,
         allow_http=allow_http,
-        allowed_hosts=tuple(allowed_hosts),
-        site_root=Path(site_root) if site_root else None,
+        allowed_hosts=hosts,
+        site_root=root,
         options=dict(options or {}),
+        source_date_epoch=epoch if epoch is not None else environment_epoch(),
     )
 
 
@@ -495,6 +582,7 @@ def export_many(
     allow_remote: bool = False,
     allow_http: bool = False,
     allowed_hosts: Sequence[str] = (),
+    source_date_epoch: int | None = None,
     **options: Any,
 ) -> list[ExportResult]:
     """Convert every post to every format; one result per (post, format), in input order.
@@ -518,8 +606,25 @@ def export_many(
     ``timeout`` (seconds, all formats of the post) and ``memory_limit`` (bytes of address
     space): a post that exceeds either fails alone, cleanly. An explicit ``executor`` runs
     tasks as it likes (no limits); ``isolate=False`` runs them in this process.
+
+    Every argument is checked before any post is read: one that is not valid raises
+    :class:`OptionError` (a ``ValueError``) naming it.
     """
-    formats = expand_formats(formats)
+    paths = checks.paths(paths, "paths")
+    formats = expand_formats(checks.texts(formats, "formats"))
+    if not formats:
+        raise OptionError("formats must name at least one format")
+    jobs = checks.count(jobs, "jobs")
+    timeout = checks.seconds(timeout, "timeout")
+    memory_limit = checks.memory(memory_limit, "memory_limit")
+    for name, value in (("isolate", isolate), ("force", force)):
+        checks.flag(value, name)
+    checks.callback(on_start, "on_start")
+    checks.callback(on_result, "on_result")
+    if executor is not None and not callable(getattr(executor, "submit", None)):
+        raise OptionError(f"executor must be a concurrent.futures.Executor, not {type(executor).__name__}")
+    folder = checks.output_folder(out_dir, "out_dir") if out_dir is not None else None
+    target = checks.output_file(output_file, "output_file") if output_file is not None else None
     settings = make_settings(
         formats,
         theme=theme,
@@ -529,10 +634,9 @@ def export_many(
         allow_http=allow_http,
         allowed_hosts=allowed_hosts,
         options=options,
+        source_date_epoch=source_date_epoch,
     )
-    sources = [post for path in paths for post in find_posts(path)]
-    folder = Path(out_dir) if out_dir is not None else None
-    target = Path(output_file) if output_file is not None else None
+    sources = distinct_posts(post for path in paths for post in find_posts(path))
     if target is not None and (len(sources) != 1 or len(formats) != 1):
         raise OptionError("an output file name needs exactly one post and one format")
     clashes = _name_clashes(sources, folder)
@@ -657,3 +761,21 @@ def _name_clashes(sources: Sequence[Path], out_dir: Path | None) -> dict[Path, P
         else:
             first.setdefault(key, source)
     return clashes
+
+
+def distinct_posts(sources: Iterable[Path]) -> list[Path]:
+    """``sources`` in order without repeats: one file named several times, however it is
+    spelled (relative or absolute, with ``./``, through a symbolic link), counts once, under
+    the first spelling. Converting it again would only race to write the same outputs."""
+    seen: set[object] = set()
+    kept: list[Path] = []
+    for source in sources:
+        try:
+            info = source.stat()
+            key: object = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):  # missing: it fails once, by its resolved name
+            key = os.path.realpath(source)
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept

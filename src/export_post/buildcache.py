@@ -209,7 +209,7 @@ def theme_digest(theme: Theme) -> str:
     hasher = hashlib.sha256(theme.name.encode("utf-8"))
     for index, folder in enumerate(theme.folders):
         for name, node in sorted(_files(folder, "")):
-            hasher.update(f"\0{index}/{name}\0".encode())
+            hasher.update(f"\0{index}/{name}\0".encode("utf-8", "surrogateescape"))  # names not UTF-8
             hasher.update(node.read_bytes())
     template = theme.slides.template
     if template is not None:
@@ -297,7 +297,8 @@ class Manifest:
         folder = self.path.parent
         kept = {name: e for name, e in sorted(entries.items()) if (folder / name).is_file()}
         document = {"format": MANIFEST_FORMAT, "outputs": {name: _dump(e) for name, e in kept.items()}}
-        write_atomic(self.path, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        write_atomic(self.path, text.encode("utf-8", "backslashreplace"))  # names not UTF-8: \\udcXX
         self._recorded.clear()
 
 
@@ -337,7 +338,8 @@ def _version() -> str:
 
 
 def _digest(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # paths not UTF-8 too
 
 
 def _option_value(value: object) -> list[str]:

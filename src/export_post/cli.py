@@ -1,7 +1,8 @@
 """``export-post``: convert posts from the command line.
 
 Exit codes: 0 every conversion succeeded, 1 at least one failed (the others were still
-written), 2 usage error (bad option, unknown format or theme, nothing to convert).
+written), 2 usage error (bad option, unknown format or theme, nothing to convert). Every
+option is checked before any post is read; a usage error is one line.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import __version__
+from . import __version__, checks
 from .api import (
     ALL_FORMATS,
     POST_SUFFIXES,
     ExportResult,
+    check_options,
+    distinct_posts,
+    environment_epoch,
     expand_formats,
     export_many,
     find_posts,
@@ -41,6 +45,12 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 class UsageError(Exception):
     pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """A usage error as one line (argparse would print the whole usage first)."""
+        raise UsageError(f"{message} (see --help)")
 
 
 FLAGS = {
@@ -83,7 +93,7 @@ def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="export-post",
         description="Convert Markdown (Jekyll/kramdown) posts to EPUB, PDF, PPTX slides and HTML.",
     )
@@ -206,9 +216,32 @@ def parse_formats(values: Sequence[str] | None) -> list[str]:
     for value in values or ["pdf"]:
         names.extend(part.strip().lower() for part in value.split(",") if part.strip())
     formats = expand_formats(names)
+    if not formats:
+        raise UsageError("-f/--format names no format")
     for name in formats:
         exporter_class(name)  # UnknownFormatError → usage error
     return formats
+
+
+def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """Every setting the options give, checked (each rule is :mod:`export_post.checks`'s,
+    shown under the option's name): a bad one is a usage error before any post is read."""
+    for value in args.inputs:
+        checks.path(value, "INPUT")
+    if args.report is not None:
+        checks.output_file(args.report, "--report")
+    if args.site_root is not None:
+        checks.folder(args.site_root, "--site-root")
+    checks.text(args.theme, "--theme")
+    if args.dask_scheduler is not None:
+        checks.text(args.dask_scheduler, "--dask-scheduler")
+    environment_epoch()  # a malformed SOURCE_DATE_EPOCH
+    return {
+        "jobs": checks.count(args.jobs, "--jobs"),
+        "timeout": checks.seconds(args.timeout, "--timeout"),
+        "memory_limit": checks.memory(args.memory_limit, "--memory-limit", unit=2**20),
+        "allowed_hosts": [checks.text(host, "--allow-host") for host in args.allow_host],
+    }
 
 
 def plan_outputs(
@@ -221,22 +254,24 @@ def plan_outputs(
     output extension with several outputs is refused rather than made into a folder."""
     if output is None:
         return None, None
-    target = Path(output)
+    target = checks.path(output, "-o")
     if target.is_dir() or output.endswith(("/", os.sep)):
-        return target, None
-    if len(sources) == 1 and len(formats) == 1:
+        return checks.output_folder(target, "-o"), None
+    outputs = len(sources) * len(formats)
+    if outputs == 1:
         expected = exporter_class(formats[0]).file_extension
         if target.suffix.lower() != expected:
             raise UsageError(
                 f"output {output} should end in {expected} for {formats[0]} (or end in / for a folder)"
             )
-        return None, target
+        return None, checks.output_file(target, "-o")
     if target.suffix.lower() in {exporter_class(f).file_extension for f in format_names()}:
+        raise UsageError(f"output {output} names a file, but there are {outputs} outputs; give a folder")
+    if target.exists():
         raise UsageError(
-            f"output {output} names a file, but there are {len(sources) * len(formats)} outputs; "
-            "give a folder"
+            f"output {output} is an existing file, but there are {outputs} outputs; give a folder"
         )
-    return target, None
+    return checks.output_folder(target, "-o"), None
 
 
 def main(
@@ -245,9 +280,9 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     parser = build_parser()
-    args = parser.parse_args(argv)
     view: ProgressView | None = None
     try:
+        args = parser.parse_args(argv)
         if args.list_formats:
             for name in format_names():
                 out.write(f"{name}\t{exporter_class(name).description}\n")
@@ -259,29 +294,25 @@ def main(
             return EXIT_OK
         if not args.inputs:
             raise UsageError("no input given; pass post files or folders (see --help)")
-        if args.jobs is not None and args.jobs < 1:
-            raise UsageError("--jobs must be at least 1")
-        if args.timeout < 0 or args.memory_limit < 0:
-            raise UsageError("--timeout and --memory-limit must not be negative")
+        checked = check_arguments(args)
         formats = parse_formats(args.format)
         options = exporter_options(args, formats)
+        check_options(formats, options)
         sources: list[Path] = []
         for path in map(Path, args.inputs):
             posts = find_posts(path)
             if path.is_dir() and not posts:
                 raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
             sources.extend(posts)
+        sources = distinct_posts(sources)
         out_dir, single = plan_outputs(sources, formats, args.output)
         common: dict[str, Any] = {
-            "jobs": args.jobs,
-            "timeout": args.timeout or None,
-            "memory_limit": args.memory_limit * 2**20 or None,
+            **checked,
             "theme": args.theme,
             "site_root": args.site_root,
             "strict": args.strict,
             "allow_remote": args.allow_remote,
             "allow_http": args.allow_http,
-            "allowed_hosts": args.allow_host,
             "force": args.force,
             **options,
         }
@@ -311,13 +342,19 @@ def main(
         return EXIT_FAILED
     if view is not None:
         view.summary(results)
-    if args.report:
-        write_report(Path(args.report), results)
     if args.json or view is not None:
         if not args.json and not out.isatty():  # stdout is captured: it gets the usual lines
             report(results, out, None, quiet=False, verbose=False)
-        return EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK
-    return report(results, out, err, quiet=args.quiet, verbose=args.verbose)
+        code = EXIT_FAILED if any(not r.ok for r in results) else EXIT_OK
+    else:
+        code = report(results, out, err, quiet=args.quiet, verbose=args.verbose)
+    if args.report:  # after the lines above: a report that cannot be written loses none of them
+        try:
+            write_report(Path(args.report), results)
+        except OSError as error:
+            err.write(f"export-post: error: cannot write report {printable(args.report)}: {error.strerror}\n")
+            code = EXIT_FAILED
+    return code
 
 
 def _live_output(json_out: TextIO | None, view: ProgressView | None) -> Callable[[ExportResult], None]:
@@ -325,7 +362,7 @@ def _live_output(json_out: TextIO | None, view: ProgressView | None) -> Callable
 
     def on_result(result: ExportResult) -> None:
         if json_out is not None:
-            json_out.write(json.dumps(result_record(result), ensure_ascii=False) + "\n")
+            json_out.write(json_text(result_record(result)) + "\n")
             json_out.flush()
         if view is not None:
             view.finished(result)
@@ -376,7 +413,14 @@ def write_report(path: Path, results: list[ExportResult]) -> None:
             for r in results
         ],
     }
-    write_atomic(path, (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_atomic(path, (json_text(document, indent=2) + "\n").encode("utf-8"))
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON that any UTF-8 stream takes: a path with bytes that are not UTF-8
+    (held as lone surrogates) gets ``\\udcXX`` escapes, which JSON readers decode again."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def report(
@@ -385,20 +429,19 @@ def report(
     """The plain output: a line per output on ``out``, diagnostics and errors on ``err``
     (``None``: already shown)."""
     failed = 0
+    shown: set[tuple[Path, str]] = set()  # a post's error shared by its formats is shown once
     for result in results:
         for diagnostic in result.diagnostics:
             if err is not None and ((diagnostic.severity is Severity.WARNING and not quiet) or verbose):
                 err.write(diagnostic.format() + "\n")
         if result.ok:
             if not quiet:
-                out.write(
-                    f"skipped {result.output} (up to date)\n"
-                    if result.skipped
-                    else f"wrote {result.output}\n"
-                )
+                output = printable(str(result.output))
+                out.write(f"skipped {output} (up to date)\n" if result.skipped else f"wrote {output}\n")
         else:
             failed += 1
-            if err is not None:
+            if err is not None and (result.source, result.error or "") not in shown:
+                shown.add((result.source, result.error or ""))
                 err.write(f"export-post: error: {printable(result.error or '')}\n")
                 if verbose and result.detail:
                     err.write(result.detail)

@@ -3,10 +3,10 @@
 * ExportPostError – base of everything below; ``str(err)`` is one line naming the file.
     * ReadError – the post cannot be read or decoded.
         * FrontMatterError – the YAML front matter is malformed or has a bad field.
-    * UnknownFormatError – no exporter registered under that name.
+    * UnknownFormatError – no exporter registered under that name (also a ``ValueError``).
     * PluginError – an exporter plugin cannot be loaded, is malformed or clashes with another.
-    * ThemeError – a theme cannot be found or is malformed.
-    * OptionError – an option name or value is not valid.
+    * ThemeError – a theme cannot be found or is malformed (also a ``ValueError``).
+    * OptionError – an option name or value is not valid (also a ``ValueError``).
     * ExportError – an exporter failed on this document (wraps the library's exception).
     * StrictModeError – ``strict=True`` and the conversion produced warnings.
 
@@ -44,20 +44,20 @@ class FrontMatterError(ReadError):
     pass
 
 
-class UnknownFormatError(ExportPostError):
-    pass
+class UnknownFormatError(ExportPostError, ValueError):
+    """No exporter by that name (also a ``ValueError``: a bad argument)."""
 
 
 class PluginError(ExportPostError):
     pass
 
 
-class ThemeError(ExportPostError):
-    pass
+class ThemeError(ExportPostError, ValueError):
+    """The theme asked for cannot be found or is malformed (also a ``ValueError``)."""
 
 
-class OptionError(ExportPostError):
-    pass
+class OptionError(ExportPostError, ValueError):
+    """An option's name or value is not valid (also a ``ValueError``)."""
 
 
 class ExportError(ExportPostError):

@@ -20,8 +20,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
+import os
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
@@ -70,3 +75,41 @@ class ExportContext:
 
 def option_names(cls: type[Any]) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
+
+
+def check_option_types(cls: type[Any], options: Mapping[str, Any]) -> None:
+    """Refuse an option whose value is not of the type its field declares (``int``, ``float``,
+    ``str``, ``bool``, ``Path``, ``None`` and unions of them; other types are left to the
+    class), with a one-line :class:`OptionError`: a ``True`` where a number is wanted, a
+    ``"10"`` for ``10``, ``nan`` for a size. Exporters then check ranges in ``__post_init__``."""
+    if not dataclasses.is_dataclass(cls):
+        return
+    hints = typing.get_type_hints(cls)
+    for name, value in options.items():
+        hint = hints.get(name)
+        allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+        if not all(kind in _SIMPLE for kind in allowed):
+            continue
+        if not any(_is(value, kind) for kind in allowed):
+            wanted = " or ".join(_SIMPLE[kind] for kind in allowed)
+            raise OptionError(f"{name} must be {wanted}, not {type(value).__name__} {value!r:.40}")
+
+
+_SIMPLE: dict[Any, str] = {
+    int: "a whole number",
+    float: "a finite number",
+    str: "text",
+    bool: "True or False",
+    type(None): "None",
+    Path: "a path",
+}
+
+
+def _is(value: object, kind: Any) -> bool:
+    if kind is bool or isinstance(value, bool):
+        return kind is bool and isinstance(value, bool)
+    if kind is float:
+        return isinstance(value, int | float) and math.isfinite(value)
+    if kind is Path:
+        return isinstance(value, str | os.PathLike)
+    return isinstance(value, kind)

@@ -14,14 +14,15 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 
-def fc_match(pattern: str, fields: str = "%{file}") -> str | None:
-    """What ``fc-match -f FIELDS PATTERN`` prints; ``None`` without fontconfig or when it fails."""
+def fc_match(pattern: str, fields: str = "%{file}", *, sort: bool = False) -> str | None:
+    """What ``fc-match -f FIELDS PATTERN`` prints (with ``sort``, ``fc-match --sort``: every
+    font that adds characters, best first, ``FIELDS`` once per font); ``None`` without
+    fontconfig or when it fails."""
     if not shutil.which("fc-match"):
         return None
+    argv = ["fc-match", *(["--sort"] if sort else []), "-f", fields, pattern]
     try:
-        return subprocess.run(
-            ["fc-match", "-f", fields, pattern], capture_output=True, text=True, timeout=10, check=False
-        ).stdout
+        return subprocess.run(argv, capture_output=True, text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None
 

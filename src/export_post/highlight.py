@@ -8,7 +8,7 @@ from html import escape
 from pygments import lex
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
+from pygments.lexers import TextLexer, find_lexer_class_by_name
 from pygments.style import Style
 from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
@@ -19,15 +19,22 @@ from .diagnostics import root_logging_untouched
 CSS_CLASS = "highlight"
 
 
-@lru_cache(maxsize=64)
 def lexer_for(language: str) -> Lexer:
-    """The lexer for a fence's language name; plain text when unknown or empty."""
+    """A new lexer for a fence's language name; plain text when unknown or empty. New on
+    each call: a lexer object is not meant to be shared by threads (some keep state)."""
+    lexer: Lexer = _lexer_class(language.lower())(stripnl=False, ensurenl=False)
+    return lexer
+
+
+@lru_cache(maxsize=64)
+def _lexer_class(language: str) -> type[Lexer]:
     if language:
         try:
-            return get_lexer_by_name(language.lower(), stripnl=False, ensurenl=False)
+            found: type[Lexer] = find_lexer_class_by_name(language)
+            return found
         except ClassNotFound:
             pass
-    plain: Lexer = TextLexer(stripnl=False, ensurenl=False)
+    plain: type[Lexer] = TextLexer
     return plain
 
 

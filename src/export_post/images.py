@@ -1,15 +1,16 @@
 """Downscaling large pictures for formats read on screens (EPUB, slides); PDF keeps every pixel.
 
 A picture whose longer side is over the limit is scaled down once per process (cached by
-content hash and limit), never up, in its own format: a JPEG stays a JPEG (quality 88, its
-EXIF and colour profile kept), a PNG a PNG. SVG and animated pictures are returned as they
-are, and so is any picture Pillow cannot re-encode.
+content hash and limit, safe to share between threads), never up, in its own format: a JPEG
+stays a JPEG (quality 88, its EXIF and colour profile kept), a PNG a PNG. SVG and animated
+pictures are returned as they are, and so is any picture Pillow cannot re-encode.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import threading
 from collections import OrderedDict
 from dataclasses import replace
 
@@ -23,6 +24,7 @@ _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "ima
 _CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or the next post
 _CACHE_ENTRIES = 256
 _cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
+_lock = threading.Lock()  # guards _cache: export() may run in many threads at once
 
 
 def downscale(resource: Resource, max_px: int) -> Resource:
@@ -33,19 +35,25 @@ def downscale(resource: Resource, max_px: int) -> Resource:
     if kind is None:
         return resource  # SVG: vector, nothing to scale
     key = (resource.digest, max_px)
-    if key in _cache:
-        _cache.move_to_end(key)
-        scaled = _cache[key]
-    else:
-        scaled = _cache[key] = _scaled(resource, kind, max_px)
-        while len(_cache) > 1 and (len(_cache) > _CACHE_ENTRIES or _cached_bytes() > _CACHE_BYTES):
-            _cache.popitem(last=False)
+    with _lock:
+        cached = key in _cache
+        if cached:
+            _cache.move_to_end(key)
+            scaled = _cache[key]
+    if not cached:
+        fresh = _scaled(resource, kind, max_px)  # outside the lock: threads scale in parallel
+        with _lock:
+            scaled = _cache.setdefault(key, fresh)  # one object per key, whoever scaled it first
+            _cache.move_to_end(key)
+            while len(_cache) > 1 and (len(_cache) > _CACHE_ENTRIES or _cached_bytes() > _CACHE_BYTES):
+                _cache.popitem(last=False)
     if scaled is None:
         return resource
     return scaled if scaled.ref == resource.ref else replace(scaled, ref=resource.ref)
 
 
 def _cached_bytes() -> int:
+    """The bytes ``_cache`` holds; call with ``_lock`` held."""
     return sum(len(r.data) for r in _cache.values() if r is not None)
 
 

@@ -63,9 +63,10 @@ def _release_memory() -> None:
     gc.collect()
     gc.freeze()
     if sys.platform == "linux":
-        import ctypes
+        # ImportError, MemoryError: under a tight --memory-limit even this import can fail
+        with contextlib.suppress(OSError, AttributeError, ImportError, MemoryError):
+            import ctypes
 
-        with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
@@ -137,13 +138,17 @@ def _main_not_inherited() -> Iterator[None]:
     calls ``export_many`` without an ``if __name__ == "__main__":`` guard would run again in
     every worker and fail there. With a bare ``__main__`` in place while a process starts,
     there is nothing to import."""
-    main = sys.modules.get("__main__")
-    sys.modules["__main__"] = types.ModuleType("__main__")
-    try:
-        yield
-    finally:
-        if main is not None:
-            sys.modules["__main__"] = main
+    with _MAIN_SWAP:  # batches started from several threads at once: one swap at a time
+        main = sys.modules.get("__main__")
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+
+
+_MAIN_SWAP = threading.Lock()
 
 
 def _context() -> Any:

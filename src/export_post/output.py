@@ -4,22 +4,55 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import os
 import re
 import tempfile
 import time
 from pathlib import Path
 
+import regex
+
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+_GRAPHEME = regex.compile(r"\X")  # a user-perceived character (UAX #29 extended grapheme cluster)
+
+TMP_SUFFIX = ".tmp"
+TMP_RANDOM = 8  # characters tempfile.mkstemp puts between our prefix and suffix
+NAME_MAX = 255  # bytes in a file name, on the file systems we write to
+# An output's name, such that our temporary file next to it (``.NAME.XXXXXXXX.tmp``) fits too.
+MAX_NAME_BYTES = NAME_MAX - len(f"..{TMP_SUFFIX}") - TMP_RANDOM
+EXTENSION_BYTES = 16  # kept free for the extension, so that every format of a post shares a stem
+_TAG_BYTES = 9  # "-" and 8 hex digits of the full name's hash, after a shortened name
 
 
 def output_name(source: Path, extension: str) -> str:
-    """``2024-06-10-post.md`` → ``2024-06-10-post.pdf``; characters unsafe in file names replaced."""
+    """``2024-06-10-post.md`` → ``2024-06-10-post.pdf``; characters unsafe in file names replaced.
+
+    A stem too long for :data:`MAX_NAME_BYTES` (with room for any extension up to
+    :data:`EXTENSION_BYTES`) is cut at a character boundary (never inside a UTF-8 sequence
+    or a grapheme cluster) and tagged with a hash of the whole stem, so that two posts whose
+    names begin alike still get different names."""
     stem = _UNSAFE.sub("-", source.stem).strip(" .-") or "post"
-    return stem[:200] + extension
+    budget = MAX_NAME_BYTES - max(len(os.fsencode(extension)), EXTENSION_BYTES)
+    if len(os.fsencode(stem)) > budget:
+        tag = "-" + hashlib.sha256(os.fsencode(stem)).hexdigest()[: _TAG_BYTES - 1]
+        stem = _cut(stem, budget - _TAG_BYTES).rstrip(" .-") + tag
+    return stem + extension
 
 
-TMP_SUFFIX = ".tmp"
+def _cut(text: str, limit: int) -> str:
+    """The longest start of ``text`` of whole grapheme clusters that is at most ``limit`` bytes
+    (as the file system sees them: undecodable bytes of the original name count one each)."""
+    used = 0
+    end = 0
+    for cluster in _GRAPHEME.finditer(text):
+        used += len(os.fsencode(cluster.group()))
+        if used > limit:
+            break
+        end = cluster.end()
+    return text[:end]
+
+
 STALE_AFTER = 60.0  # seconds: older temporaries of ours are leftovers of a killed writer
 
 

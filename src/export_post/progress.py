@@ -38,6 +38,7 @@ class ProgressView:
         self.diagnostics = diagnostics  # print warnings and errors above the bar
         self.started_at = time.monotonic()
         self.running: list[Path] = []
+        self.shown: set[tuple[Path, str]] = set()
         self.progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -69,7 +70,8 @@ class ProgressView:
             for diagnostic in result.diagnostics:
                 if diagnostic.severity is Severity.WARNING or self.verbose:
                     self._print(diagnostic.format())
-            if result.error is not None:
+            if result.error is not None and (result.source, result.error) not in self.shown:
+                self.shown.add((result.source, result.error))  # a post's error, once for its formats
                 self._print(f"export-post: error: {printable(result.error)}")
                 if self.verbose and result.detail:
                     self._print(result.detail.rstrip("\n"))

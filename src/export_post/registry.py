@@ -44,8 +44,9 @@ def format_names() -> list[str]:
 
 
 def exporter_class(name: str) -> type[Exporter]:
-    if name in _registered:
-        return _registered[name]
+    registered = _registered.get(name)  # one lookup: another thread may unregister it meanwhile
+    if registered is not None:
+        return registered
     ep = _entry_points().get(name)
     if ep is None:
         close = difflib.get_close_matches(name, format_names(), n=3)

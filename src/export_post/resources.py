@@ -23,6 +23,7 @@ import hashlib
 import io
 import re
 import stat
+import threading
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +53,10 @@ _CONVERT_PHOTO = frozenset({"AVIF"} if features.check("avif") else ())
 _DECODERS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PPM", "TGA", *_CONVERT_PHOTO)
 MAX_IMAGES = 1000  # distinct image references per post
 _DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+# ``warnings.catch_warnings`` swaps the process-wide filters: two threads inside it at once
+# would restore each other's filters (leaving the bomb warning an error for the whole
+# program, or not one for the other thread's image). Our threads take turns.
+_WARNINGS = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -284,7 +289,7 @@ class ResourceResolver:
         if _looks_like_svg(data):
             return self._svg(ref, data, digest, line)
         try:
-            with warnings.catch_warnings():
+            with _WARNINGS, warnings.catch_warnings():
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
                 with PILImage.open(io.BytesIO(data), formats=_DECODERS) as img:
                     width, height = img.size
