@@ -29,7 +29,7 @@ def test_fields_in_their_jekyll_shapes(tmp_path: Path) -> None:
     meta = doc.meta
     assert meta.title == "Hello"
     assert meta.description == "A folded description"
-    assert meta.authors == ("Ada",)
+    assert meta.author_names == ("Ada",)
     assert meta.tags == ("one", "two")
     assert meta.categories == ("a", "b")
     assert meta.lang == "de"
@@ -122,7 +122,7 @@ def test_site_config_supplies_liquid_and_defaults(tmp_path: Path) -> None:
         post(tmp_path, '---\ntitle: T\n---\n[home]({{ "/" | absolute_url }}) {{ site.baseurl }}\n')
     )
     assert doc.meta.lang == "fr"
-    assert doc.meta.authors == ("Zoé",)
+    assert doc.meta.author_names == ("Zoé",)
     assert doc.meta.site_url == "https://blog.example/b"
     from export_post.model.dump import dump
 

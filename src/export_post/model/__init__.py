@@ -1,6 +1,6 @@
 """The document model: one immutable, typed tree every exporter reads."""
 
-from .document import Document, PostMeta, Section, build_sections
+from .document import Author, Document, PostMeta, Section, build_sections
 from .nodes import (
     NO_ATTR,
     Align,
@@ -45,6 +45,7 @@ __all__ = [
     "NO_ATTR",
     "Align",
     "Attr",
+    "Author",
     "Block",
     "BlockQuote",
     "BulletList",

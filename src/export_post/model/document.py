@@ -15,6 +15,20 @@ RTL_LANGUAGES = frozenset({"ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Author:
+    """One of the post's authors, as the front matter names them (see ``reader/authors.py``).
+
+    ``role`` is the role as written (``"editor"``), empty for an author; ``url`` and
+    ``affiliation`` are empty when not given.
+    """
+
+    name: str
+    url: str = ""
+    affiliation: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PostMeta:
     """What the front matter (and the file name) says about the post.
 
@@ -25,7 +39,7 @@ class PostMeta:
     title: str
     description: str = ""
     date: dt.date | dt.datetime | None = None
-    authors: tuple[str, ...] = ()
+    authors: tuple[Author, ...] = ()  # in the order the front matter gives them
     lang: str = "en"
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
@@ -45,8 +59,13 @@ class PostMeta:
         return "rtl" if self.lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
     @property
+    def author_names(self) -> tuple[str, ...]:
+        return tuple(a.name for a in self.authors)
+
+    @property
     def author(self) -> str:
-        return ", ".join(self.authors)
+        """The authors' names joined with ``", "`` (empty when there are none)."""
+        return ", ".join(self.author_names)
 
     @property
     def date_text(self) -> str:

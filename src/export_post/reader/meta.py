@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import unquote
 
+import mistune
+
 from ..diagnostics import Reporter
+from ..metatext import clean_line
 from ..model import PostMeta
 from ..weburl import RefKind, parse_reference
+from .authors import read_authors, site_authors
 from .frontmatter import FieldReader
 from .site import SiteContext
 
@@ -55,21 +60,18 @@ def build_meta(
     data: dict[str, Any], fields: FieldReader, path: Path, site: SiteContext, reporter: Reporter
 ) -> PostMeta:
     file_date, slug = filename_parts(path)
-    title = fields.text("title")
+    title = clean_line(fields.text("title") or "")
     if not title:
         title = slug.replace("-", " ").replace("_", " ").strip().capitalize() or path.stem
         reporter.warn("title-missing", f"front matter has no 'title'; using {title!r} from the file name")
-    description = (
-        fields.text("description")
-        or fields.text("excerpt")
-        or fields.text("summary")
-        or fields.text("subtitle")
-        or ""
+    description = plain_text_of_markdown(
+        next(
+            filter(None, (_text(fields, key) for key in ("description", "excerpt", "summary", "subtitle"))),
+            "",
+        )
     )
     lang = (
-        fields.text("lang")
-        or fields.text("language")
-        or fields.text("locale")
+        next(filter(None, (_text(fields, key) for key in ("lang", "language", "locale"))), "")
         or site.setting("lang")
         or "en"
     )
@@ -78,14 +80,18 @@ def build_meta(
             "lang-invalid", f"'lang: {lang}' is not a language tag like 'en' or 'pt-BR'; using 'en'"
         )
         lang = "en"
+
+    def warn(key: str, code: str, message: str) -> None:
+        reporter.warn(code, message, line=fields.lines.get(key))
+
     return PostMeta(
         title=title,
-        description=" ".join(description.split()),
+        description=description,
         date=fields.date("date") or file_date,
-        authors=_authors(data, fields) or _site_authors(site),
+        authors=read_authors(data, warn) or site_authors(site.config),
         lang=lang.replace("_", "-"),
-        tags=fields.words("tags"),
-        categories=fields.words("categories") or fields.words("category"),
+        tags=_words(fields, "tags"),
+        categories=_words(fields, "categories") or _words(fields, "category"),
         image=_site_path(_cover(data, fields), path, site),
         slug=slug,
         source_path=path,
@@ -96,32 +102,60 @@ def build_meta(
     )
 
 
-def _authors(data: dict[str, Any], fields: FieldReader) -> tuple[str, ...]:
-    for key in ("author", "authors"):
-        value = data.get(key)
-        if value is None:
-            continue
-        if isinstance(value, list):
-            return tuple(n for n in (_author_name(v) for v in value) if n)
-        name = _author_name(value)
-        if name is None:
-            raise fields.fail(key, "expected a name or a mapping with 'name'")
-        return (name,) if name else ()
-    return ()
+_SKIPPED = re.compile(r"(?is)<(script|style)\b.*?</\1\s*>|<!--.*?-->")
+_BLOCK_TAG = re.compile(
+    r"(?i)</?(?:p|div|li|ul|ol|dl|dt|dd|h[1-6]|br|hr|tr|td|th|table|blockquote|pre)\b[^>]*>"
+)
+_TAG = re.compile(r"<[^>]*>")
 
 
-def _author_name(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, dict):
-        name = value.get("name") or value.get("display_name")
-        return str(name).strip() if name else ""
-    return None
+def plain_text_of_markdown(text: str) -> str:
+    """What jekyll-seo-tag makes of a description (``markdownify | strip_html``, whitespace
+    normalised): ``[Hinge](http://hinge.co/) is <i>new</i>`` is ``Hinge is new``."""
+    if not text or not re.search(r"[<>&*_`\[\]\\#~|]|^\s*(?:[-+]|\d+[.)])\s", text):
+        return text  # nothing Markdown or HTML would change
+    rendered = str(mistune.html(text))
+    rendered = _TAG.sub("", _BLOCK_TAG.sub(" ", _SKIPPED.sub("", rendered)))
+    return clean_line(html.unescape(rendered))
 
 
-def _site_authors(site: SiteContext) -> tuple[str, ...]:
-    name = _author_name(site.config.get("author"))
-    return (name,) if name else ()
+def _text(fields: FieldReader, key: str) -> str:
+    """A descriptive text field as one clean line. Such a field is not worth failing the post
+    for: a list of texts is joined, and a mapping or ``true`` is left out, with a warning;
+    ``false`` (``excerpt: false``) means none."""
+    value = fields.data.get(key)
+    line = fields.lines.get(key)
+    if isinstance(value, bool):
+        if value:
+            fields.reporter.warn(
+                "front-matter-ignored", f"front matter '{key}' is true; ignoring it", line=line
+            )
+        return ""
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        fields.reporter.warn(
+            "front-matter-coerced", f"front matter '{key}' is a list; joining its items as text", line=line
+        )
+        return clean_line(" ".join(str(v) for v in value))
+    if isinstance(value, list | dict):
+        kind = "list" if isinstance(value, list) else "mapping"
+        fields.reporter.warn(
+            "front-matter-ignored", f"front matter '{key}' is a {kind}, not text; ignoring it", line=line
+        )
+        return ""
+    return clean_line(fields.text(key) or "")
+
+
+def _words(fields: FieldReader, key: str) -> tuple[str, ...]:
+    """Tags and categories: a list or one space-separated text; a mapping is left out with a
+    warning. Each word is one clean line; empty ones are dropped."""
+    if isinstance(fields.data.get(key), dict):
+        fields.reporter.warn(
+            "front-matter-ignored",
+            f"front matter '{key}' is a mapping, not a list; ignoring it",
+            line=fields.lines.get(key),
+        )
+        return ()
+    return tuple(word for word in (clean_line(w) for w in fields.words(key)) if word)
 
 
 def _site_path(ref: str | None, post: Path, site: SiteContext) -> str | None:

@@ -53,9 +53,11 @@ def read_post_text(path: Path, *, max_bytes: int = MAX_POST_BYTES) -> str:
 
 def clean_text(text: str) -> str:
     """Normalise line ends and drop characters XML cannot represent."""
-    # Unicode line and paragraph separators become spaces: as line breaks (YAML 1.1 reads them
-    # so) they would split a front-matter value in two; in Markdown a break is a space anyway.
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", " ").replace("\u2029", " ")
+    # NEL and the Unicode line and paragraph separators become spaces: as line breaks (YAML 1.1
+    # reads them so) they would split a front-matter value in two; in Markdown a break is a
+    # space anyway; and the slide text measurer (raqm) refuses NEL inside a line.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\x85", " ").replace("\u2028", " ").replace("\u2029", " ")
     return _XML_INVALID.sub("", text)
 
 
