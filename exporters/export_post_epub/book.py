@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from ebooklib import epub
 
-from export_post import __version__
 from export_post.archive import normalise_zip
 from export_post.exporter import ExportContext
 from export_post.highlight import highlight_css
@@ -20,6 +19,7 @@ from export_post.xhtml import XhtmlRenderer, esc, page
 from .accessibility import Content, is_animated, is_real_alt
 from .accessibility import metadata as accessibility_metadata
 from .fonts import embedded_fonts, font_face_css
+from .opf import add_metadata
 
 STYLE_NAME = "style.css"
 
@@ -119,20 +119,7 @@ class _Images:
 def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool = False) -> bytes:
     meta = document.meta
     book = epub.EpubBook()
-    book.set_identifier(book_identifier(document))
-    book.set_title(meta.title)
-    book.set_language(meta.lang)
-    if meta.direction == "rtl":
-        book.set_direction("rtl")
-    for author in meta.authors:
-        book.add_author(author)
-    if meta.description:
-        book.add_metadata("DC", "description", meta.description)
-    if meta.date_text:
-        book.add_metadata("DC", "date", meta.date_text)
-    for tag in meta.tags:
-        book.add_metadata("DC", "subject", tag)
-    book.add_metadata(None, "meta", "", {"name": "generator", "content": f"export-post {__version__}"})
+    add_metadata(book, meta, book_identifier(document))
 
     css = epub.EpubItem(
         uid="style",

@@ -11,6 +11,7 @@ from typing import ClassVar
 from export_post import __version__
 from export_post.exporter import ExportContext, NoOptions
 from export_post.highlight import highlight_css
+from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, meta_tags, page
@@ -46,7 +47,7 @@ class HtmlExporter:
         css = context.theme.css("html") + highlight_css(context.theme.code_style)
         html = page(
             body,
-            title=meta.title,
+            title=field_text(meta.title),
             lang=meta.lang,
             direction=meta.direction,
             css=css,

@@ -16,11 +16,16 @@ from export_post.errors import OptionError
 from export_post.exporter import ExportContext
 from export_post.highlight import highlight_css
 from export_post.math import MathImage
+from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, meta_tags, page
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
+
+# A PDF string holds at most 32767 bytes (ISO 32000-1 Annex C; PDF/A-2 and -3 make it a
+# rule). WeasyPrint writes non-ASCII Info strings as UTF-16BE with a 2-byte BOM.
+INFO_STRING_UNITS = (32767 - 2) // 2
 
 
 # The archival (PDF/A) and accessibility (PDF/UA) profiles WeasyPrint can write. Every PDF
@@ -98,11 +103,11 @@ class PdfExporter:
         )
         html = page(
             body,
-            title=meta.title,
+            title=field_text(meta.title, INFO_STRING_UNITS),
             lang=meta.lang,
             direction=meta.direction,
             css=css,
-            head_extra=meta_tags(meta, f"export-post {__version__}"),
+            head_extra=meta_tags(meta, f"export-post {__version__}", limit=INFO_STRING_UNITS),
         )
         from .render import render_pdf
 

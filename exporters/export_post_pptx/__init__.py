@@ -58,6 +58,7 @@ class PptxExporter:
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .audit import audit
+        from .coreprops import core_properties
         from .pictures import slide_picture
         from .plan import Planner
         from .render import Renderer
@@ -100,20 +101,12 @@ class PptxExporter:
                 "math-unrendered",
                 f"{deck.stats['math_as_tex']} formula(s) shown as TeX on slides (too complex for slide text)",
             )
-        meta = document.meta
-        properties = {
-            "title": meta.title,
-            "author": meta.author,
-            "subject": meta.description,
-            "keywords": ", ".join(meta.tags),
-            "language": meta.lang,
-        }
         renderer = Renderer(
             deck,
             template.style,
             context.reporter,
             context.theme.colors,
-            properties,
+            core_properties(document.meta),
             context.timestamp,
             geometry=template.geometry,
             template=reference,

@@ -32,8 +32,10 @@ from pptx.util import Emu
 from export_post.archive import normalise_zip
 from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
+from export_post.metatext import field_text
 from export_post.themes import SlideStyle
 
+from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableShape, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, Geometry, margin_left
 from .runs import RunFormat, add_run
@@ -105,12 +107,8 @@ class Renderer:
             slide = prs.slides.add_slide(layout)
             self.slide(slide, plan, number)
         core = prs.core_properties
-        core.title = self.properties.get("title", "")
-        core.author = core.last_modified_by = self.properties.get("author", "")
-        core.subject = self.properties.get("subject", "")
-        core.keywords = self.properties.get("keywords", "")
-        core.comments = self.properties.get("subject", "")  # dc:description
-        core.language = self.properties.get("language", "")
+        for name in CORE_TEXT_PROPERTIES:  # each within Office's limit (see .coreprops)
+            setattr(core, name, field_text(self.properties.get(name, ""), CORE_PROPERTY_UNITS))
         core.revision = 1
         if self.timestamp is not None:
             naive = self.timestamp.astimezone(dt.UTC).replace(tzinfo=None)

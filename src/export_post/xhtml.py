@@ -20,6 +20,7 @@ from .diagnostics import Reporter
 from .highlight import highlight_html
 from .labels import label
 from .math import MathImage, text_size, to_mathml, to_svg
+from .metatext import ELLIPSIS, field_list, field_text
 from .model import (
     Attr,
     Block,
@@ -423,18 +424,24 @@ class XhtmlRenderer:
         return "".join(parts)
 
 
-def meta_tags(meta: PostMeta, generator: str) -> str:
-    """``<meta>`` elements for the document info (WeasyPrint copies them into the PDF)."""
+def meta_tags(meta: PostMeta, generator: str, *, limit: int | None = None) -> str:
+    """``<meta>`` elements for the document info (WeasyPrint copies them into the PDF's Info
+    dictionary and XMP), one per author, each value one clean line and, when ``limit`` is
+    given, shortened so that what the PDF joins (the authors, the keywords) fits it too."""
     tags = [("generator", generator)]
-    if meta.author:
-        tags.append(("author", meta.author))
-    if meta.description:
-        tags.append(("description", meta.description))
-    if meta.tags:
-        tags.append(("keywords", ", ".join(meta.tags)))
+    tags += [("author", name) for name in field_list(meta.author_names, limit, overflow=ELLIPSIS)]
+    if description := field_text(meta.description, limit):
+        tags.append(("description", description))
+    if keywords := field_list(meta.tags, limit):
+        tags.append(("keywords", ", ".join(keywords)))
     if meta.date_text:
         tags.append(("dcterms.created", meta.date_text))
-    return "".join(f'<meta name="{name}" content="{esc(value)}"/>\n' for name, value in tags)
+    links = "".join(
+        f'<link rel="author" href="{esc(a.url)}"/>\n'
+        for a in meta.authors
+        if a.url.startswith(("https://", "http://"))
+    )
+    return "".join(f'<meta name="{name}" content="{esc(value)}"/>\n' for name, value in tags) + links
 
 
 def human_date(meta: PostMeta) -> str:
