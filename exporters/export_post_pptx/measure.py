@@ -27,7 +27,10 @@ from .fonts import fallback_file, font_file
 
 _UNITS = 1000  # fonts are loaded at 1000 px/em and scaled to the point size
 _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
-_TOKEN = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+# A line breaks at white space, but not at a no-break space (U+00A0, U+2007, U+202F):
+# those belong to the word around them, as renderers draw it.
+_BREAK_SPACE = "[^\\S\u00a0\u2007\u202f]"
+_TOKEN = re.compile(rf"{_BREAK_SPACE}+|[{_CJK}]|(?:(?!{_BREAK_SPACE})[^{_CJK}])+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
 # LibreOffice puts a quarter em between Chinese/Japanese/Korean and other letters or digits
 # ("2016年2月" is 3 such gaps wider); PowerPoint does not, so counting it is the safe side.
@@ -129,7 +132,7 @@ def count_lines(pieces: list[Piece], size: float, width: float) -> int:
     previous_cjk: bool | None = None  # the script of the token just before, if no space came between
     for piece in pieces:
         for token in _TOKEN.findall(piece.text):
-            if token.isspace():
+            if token[0].isspace() and token[0] not in "\u00a0\u2007\u202f":
                 if "\n" in token:
                     lines += token.count("\n")
                     used, pending_space = 0.0, 0.0

@@ -204,12 +204,17 @@ class Planner:
     def _shorten(
         self, runs: tuple[Run, ...], size: float, rect: Rect, *, heading: bool = True
     ) -> tuple[Run, ...]:
-        words = "".join(r.text for r in runs).split()
-        while words and not self._fits_text(
-            (Run(text=" ".join(words) + "\u2026"),), size, rect, heading=heading
-        ):
-            words.pop()
-        return (Run(text=" ".join(words) + "\u2026"),)
+        text = " ".join("".join(r.text for r in runs).split())
+
+        def fits(head: str) -> bool:
+            return self._fits_text((Run(text=head + "\u2026"),), size, rect, heading=heading)
+
+        words = text.split(" ")
+        count = _most(len(words), lambda n: fits(" ".join(words[:n])))
+        if count:
+            return (Run(text=" ".join(words[:count]) + "\u2026"),)
+        # Not even the first word fits (a long URL, a run of CJK text): cut inside it.
+        return (Run(text=words[0][: _most(len(words[0]), lambda n: fits(words[0][:n]))] + "\u2026"),)
 
     def line_box(self, text: str, rect: Rect, sizes: Sequence[float], *, role: str, align: str) -> TextBox:
         """A subtitle or byline at the largest size that fits, else shortened (the notes keep it all)."""
@@ -220,6 +225,26 @@ class Planner:
             runs = self._shorten(runs, size, rect, heading=False)
             self.stats.add("lines_shortened")
         return TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role=role, align=align)
+
+    def names_box(
+        self, names: Sequence[str], rest: str, rect: Rect, sizes: Sequence[float], *, role: str, align: str
+    ) -> TextBox:
+        """The authors' names, then ``rest`` (the date, the title), at the largest size that
+        holds them all, wrapping over the lines the box has. Too many names for the smallest
+        size: as many as fit, then "et al." (the notes keep them all)."""
+
+        names = [name.replace(" ", "\u00a0") for name in names]  # lines break between names
+
+        def line(count: int) -> str:
+            shown = ", ".join(names[:count]) + (
+                "" if count == len(names) else f" {label('others', self.lang)}"
+            )
+            return " \u00b7 ".join(x for x in (shown if count else "", rest) if x)
+
+        if not names or self.fit_size((Run(text=line(len(names))),), rect, sizes) is not None:
+            return self.line_box(line(len(names)), rect, sizes, role=role, align=align)
+        count = _most(len(names) - 1, lambda n: self.fit_size((Run(text=line(n)),), rect, sizes) is not None)
+        return self.line_box(line(max(count, 1)), rect, sizes, role=role, align=align)  # 0: shortened
 
     def title_slide(self) -> Slide:
         meta = self.doc.meta
@@ -242,8 +267,19 @@ class Planner:
             )
         byline = " \u00b7 ".join(x for x in (meta.author, human_date(meta)) if x)
         if byline:
+            rect = geo.cover_meta
+            if rect.y >= geo.cover_title.bottom:  # below the title: room down to the slide's edge
+                rect = replace(rect, h=max(rect.h, geo.height - 16.0 - rect.y))
+            sizes = (16.0, 14.0, 12.0)
             boxes.append(
-                self.line_box(byline, geo.cover_meta, (16.0, 14.0, 12.0), role="meta", align=geo.cover_align)
+                self.names_box(
+                    meta.author_names,
+                    human_date(meta).replace(" ", "\u00a0"),
+                    rect,
+                    sizes,
+                    role="meta",
+                    align=geo.cover_align,
+                )
             )
         notes = "\n".join(x for x in (meta.title, meta.description, byline) if x)
         return Slide(
@@ -306,7 +342,14 @@ class Planner:
             geo = self.geo
             sizes = (22.0, 20.0, 18.0, 16.0)
             boxes = (
-                self.line_box(byline, geo.cover_subtitle, sizes, role="subtitle", align=geo.cover_align),
+                self.names_box(
+                    meta.author_names,
+                    meta.title,
+                    geo.cover_subtitle,
+                    sizes,
+                    role="subtitle",
+                    align=geo.cover_align,
+                ),
             )
         return Slide(kind=Kind.CLOSING, title=title, boxes=boxes, notes=byline)
 
@@ -1021,3 +1064,16 @@ def _is_figure_slide(slide: Slide) -> bool:
 
 def _line_em(pieces: list[Piece]) -> float:
     return pieces_line_height_em(pieces)
+
+
+def _most(limit: int, fits: Callable[[int], bool]) -> int:
+    """The largest ``n`` in ``0..limit`` with ``fits(n)`` (0 when none does), for a ``fits``
+    that holds up to some ``n`` and fails beyond it: a binary search, ``log2(limit)`` tries."""
+    low, high = 0, limit
+    while low < high:
+        middle = (low + high + 1) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle - 1
+    return low
