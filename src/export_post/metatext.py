@@ -11,12 +11,13 @@ list that the format joins) with its own limit, if it has one. The limits are ta
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
+
+import regex
 
 ELLIPSIS = "\u2026"
 
-Measure = Callable[[str], int]
+Measure = Callable[[str], int]  # additive: the measure of a text is the sum of its parts
 
 
 def utf16_units(text: str) -> int:
@@ -44,6 +45,7 @@ _SPACES = re.compile("[^\\S\u00a0\u2007\u202f]+")
 _EMBEDDINGS = frozenset("\u202a\u202b\u202d\u202e")  # LRE RLE LRO RLO, closed by PDF
 _ISOLATES = frozenset("\u2066\u2067\u2068")  # LRI RLI FSI, closed by PDI
 _PDF, _PDI = "\u202c", "\u2069"
+_GRAPHEME = regex.compile(r"\X")  # a user-perceived character (UAX #29 extended grapheme cluster)
 
 
 def clean_line(text: str) -> str:
@@ -79,49 +81,34 @@ def balance_bidi(text: str) -> str:
     return "".join(out)
 
 
-def _joins_previous(text: str, at: int) -> bool:
-    """Whether the character at ``at`` belongs to the grapheme cluster before it (a cut there
-    would separate a letter from its accent, or split an emoji sequence or a flag)."""
-    ch = text[at]
-    if unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch == "\u200d":
-        return True
-    if "\ufe00" <= ch <= "\ufe0f" or "\U000e0000" <= ch <= "\U000e01ef" or "\U0001f3fb" <= ch <= "\U0001f3ff":
-        return True  # variation selectors, tags, skin tones
-    if text[at - 1] == "\u200d":
-        return True
-    if "\U0001f1e6" <= ch <= "\U0001f1ff":  # regional indicators pair up into flags
-        run = 0
-        while at - run - 1 >= 0 and "\U0001f1e6" <= text[at - run - 1] <= "\U0001f1ff":
-            run += 1
-        return run % 2 == 1
-    return False
-
-
 def shorten(text: str, limit: int, *, measure: Measure = utf16_units) -> str:
     """``text`` if it measures at most ``limit``; else its beginning, cut after the last whole
     word that fits (mid-word only when that word is over half the room, as a long URL or
-    a run of CJK text is), and never inside a grapheme cluster, then an ellipsis."""
+    a run of CJK text is), and never inside a grapheme cluster (a letter and its accents,
+    an emoji sequence, a flag), then an ellipsis."""
     if measure(text) <= limit:
         return text
     room = limit - measure(ELLIPSIS)
     if room <= 0:
         return ""
-    cut, used = 0, 0
-    while cut < len(text) and used + measure(text[cut]) <= room:
-        used += measure(text[cut])
-        cut += 1
-    while True:
-        end = cut
-        while 0 < end < len(text) and _joins_previous(text, end):
-            end -= 1
+    ends = [0]  # where each grapheme cluster that fits the room ends (measures add up)
+    used = 0
+    for cluster in _GRAPHEME.finditer(text):
+        used += measure(cluster.group())
+        if used > room:
+            break
+        ends.append(cluster.end())
+    while ends:
+        end = ends.pop()
         space = text.rfind(" ", 0, end + 1)
         if space > end // 2:
             end = space
+            ends = [e for e in ends if e <= end]
         head = text[:end].rstrip(" ,;:\u2013\u2014-")
         result = balance_bidi(head + ELLIPSIS) if head else ""
-        if measure(result) <= limit or end == 0:
-            return result if measure(result) <= limit else ""
-        cut = end - 1  # balancing added closers: try a shorter head
+        if measure(result) <= limit:
+            return result
+    return ""  # balancing added closers: a shorter head is tried first
 
 
 def field_text(text: str, limit: int | None = None, *, measure: Measure = utf16_units) -> str:
@@ -146,8 +133,10 @@ def field_list(
     if limit is None or measure(separator.join(values)) <= limit:
         return values
     kept: list[str] = []
+    used = measure(separator + overflow) if overflow else 0
     for value in values:
-        if measure(separator.join([*kept, value, *([overflow] if overflow else [])])) > limit:
+        used += measure(value) + (measure(separator) if kept else 0)
+        if used > limit:
             break
         kept.append(value)
     if not kept:
