@@ -32,16 +32,53 @@ def require_tool(name: str) -> str:
     return path
 
 
-def corpus_dir() -> Path:
-    """``EXPORT_POST_CORPUS`` (which must exist when set), else ``../shared/corpus`` if present."""
-    value = os.environ.get("EXPORT_POST_CORPUS")
-    path = Path(value) if value else ROOT.parent / "shared" / "corpus"
-    if not path.is_dir():
-        message = f"corpus not found at {path}; set EXPORT_POST_CORPUS to the folder of real posts"
-        if value:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+# The shared folders of real posts, by the variable that names each (default: ../shared/NAME).
+CORPORA = {"EXPORT_POST_CORPUS": "corpus", "EXPORT_POST_CORPUS_MORE": "corpus-more"}
+
+
+def corpus_roots() -> list[Path]:
+    """Every corpus folder that exists: the variable's value, else ``../shared/NAME``."""
+    roots = []
+    for variable, name in CORPORA.items():
+        value = os.environ.get(variable)
+        path = Path(value) if value else ROOT.parent / "shared" / name
+        if path.is_dir():
+            roots.append(path)
+    return roots
+
+
+def corpus_posts() -> list[Path]:
+    """Every post (``_posts/**/*.md`` or ``.markdown``) of every corpus, sorted."""
+    return sorted(
+        post
+        for root in corpus_roots()
+        for post in root.glob("*/_posts/**/*")
+        if post.suffix in (".md", ".markdown") and post.is_file()
+    )
+
+
+def corpus_id(post: Path | None) -> str:
+    """A short test id: ``site/post-file``."""
+    if post is None:
+        return "no-corpus"
+    site = next((post.relative_to(r).parts[0] for r in corpus_roots() if r in post.parents), "")
+    return f"{site}/{post.name}"
+
+
+def require_corpora() -> None:
+    """Skip (or fail, when a variable names a missing folder) unless the corpora are there."""
+    for variable, name in CORPORA.items():
+        value = os.environ.get(variable)
+        if value and not Path(value).is_dir():
+            pytest.fail(f"{variable}={value} is not a folder")
+        if not value and not (ROOT.parent / "shared" / name).is_dir():
+            message = (
+                f"corpus {name!r} not found at {ROOT.parent / 'shared' / name}; set {variable} "
+                "to the folder of real posts"
+            )
+            if REQUIRE_ALL:
+                pytest.fail(message)
+            pytest.skip(message)
 
 
 _BREAKING = frozenset(

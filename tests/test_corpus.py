@@ -1,4 +1,7 @@
-"""Every real post of EXPORT_POST_CORPUS, exported to every format (marked ``corpus``).
+"""Every real post of both shared corpora, exported to every format (marked ``corpus``).
+
+The corpora are found through EXPORT_POST_CORPUS and EXPORT_POST_CORPUS_MORE (default
+``../shared/corpus`` and ``../shared/corpus-more``).
 
 Checks per post: no failure; EPUBCheck reports no errors; at least 99% of the body's words
 in every output (the missing ones are named); every referenced image that exists on disk
@@ -26,20 +29,21 @@ from export_post.resources import ResourceResolver
 
 from .pptx_templates import build_dark_template
 from .slide_check import Report, check_rendered, render_pdfs
-from .support import corpus_dir, epub_text, epubcheck, html_text, pdf_text, pptx_text, source_words, words
+from .support import (
+    corpus_id,
+    corpus_posts,
+    epub_text,
+    epubcheck,
+    html_text,
+    pdf_text,
+    pptx_text,
+    require_corpora,
+    source_words,
+    words,
+)
 
 pytestmark = pytest.mark.corpus
 FORMATS = ("epub", "pdf", "pptx", "html")
-
-
-def corpus_posts() -> list[Path]:
-    value = os.environ.get("EXPORT_POST_CORPUS")
-    root = Path(value) if value else Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    return (
-        sorted(p for p in root.glob("*/_posts/**/*") if p.suffix in (".md", ".markdown"))
-        if root.is_dir()
-        else []
-    )
 
 
 POSTS: list[Path | None] = [*corpus_posts()] or [None]
@@ -47,7 +51,7 @@ POSTS: list[Path | None] = [*corpus_posts()] or [None]
 
 @pytest.fixture(scope="module")
 def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Path]]:
-    corpus_dir()  # skips (or fails when EXPORT_POST_CORPUS is set) without a corpus
+    require_corpora()  # skips (or fails in CI) without the corpora
     out = tmp_path_factory.mktemp("corpus")
     results = export_many([p for p in POSTS if p is not None], FORMATS, out, jobs=os.cpu_count() or 1)
     failures = [r.error for r in results if not r.ok]
@@ -61,8 +65,7 @@ def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, P
     return table
 
 
-def _id(post: Path | None) -> str:
-    return f"{post.parent.parent.name}/{post.name}" if post else "no-corpus"
+_id = corpus_id
 
 
 @pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
