@@ -41,6 +41,7 @@ from .support import (
     source_words,
     words,
 )
+from .unique_ids import duplicate_ids
 
 pytestmark = pytest.mark.corpus
 FORMATS = ("epub", "pdf", "pptx", "html")
@@ -99,6 +100,13 @@ def test_words_are_kept(post: Path | None, fmt: str, exported: dict[Path, dict[s
     missing = [w for w in expected if w not in present]
     share = 1 - len(missing) / max(1, len(expected))
     assert share >= 0.99, f"{len(missing)} of {len(expected)} words missing: {sorted(set(missing))[:30]}"
+
+
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_ids_are_unique(post: Path | None, exported: dict[Path, dict[str, Path]]) -> None:
+    assert post is not None
+    problems = {fmt: duplicate_ids(exported[post][fmt]) for fmt in ("epub", "html", "pptx")}
+    assert problems == {"epub": [], "html": [], "pptx": []}
 
 
 @pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])

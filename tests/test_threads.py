@@ -34,7 +34,7 @@ from export_post.highlight import highlight_html, lexer_for, token_colors
 from export_post.images import downscale
 from export_post.resources import Resource, ResourceResolver
 
-from .support import SAMPLE_POST, corpus_dir
+from .support import SAMPLE_POST, corpus_posts, require_corpora
 
 T = TypeVar("T")
 THREADS = 8
@@ -62,9 +62,10 @@ def at_once(jobs: list[Callable[[], T]]) -> list[T]:
         return list(pool.map(run, jobs))
 
 
-def corpus_posts(*names: str) -> list[Path]:
-    root = corpus_dir()
-    return [next(root.glob(f"*/_posts/{name}")) for name in names]
+def named_posts(*names: str) -> list[Path]:
+    require_corpora()
+    found = {post.name: post for post in corpus_posts()}
+    return [found[name] for name in names]
 
 
 @pytest.mark.corpus
@@ -73,7 +74,7 @@ def test_eight_threads_write_the_bytes_of_a_sequential_run(tmp_path: Path) -> No
     down, missing pictures) and the sample, in all four formats."""
     posts = [
         SAMPLE_POST,
-        *corpus_posts(
+        *named_posts(
             "2015-10-20-math.md",
             "2026-01-15-multi_head_attention.md",
             "2018-06-01-example-content-iii.md",

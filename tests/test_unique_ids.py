@@ -1,52 +1,20 @@
-"""Every id in every output is unique (EPUB parts, HTML page, PPTX parts): on the sample, on a
-post with many authors, and on every real post of the corpora (marked ``corpus``).
-
-The corpora are the folders in ``EXPORT_POST_CORPUS`` (several joined with ``os.pathsep``),
-else ``../shared/corpus`` and ``../shared/corpus-more`` where they exist; without any, the
-corpus cases skip.
-"""
+"""Every id in every output is unique (EPUB parts, HTML page, PPTX parts): the checker, the
+sample and a post with many authors. The real posts of the corpora are checked in
+``test_corpus.py``, on the outputs exported there."""
 
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from export_post import load_post, render
-from export_post.api import export_many
 
-from .support import REQUIRE_ALL, ROOT
 from .unique_ids import duplicate_ids
 
 FORMATS = ("epub", "html", "pptx")
-
-
-def corpus_roots() -> list[Path]:
-    value = os.environ.get("EXPORT_POST_CORPUS")
-    if value:
-        return [Path(part) for part in value.split(os.pathsep) if part]
-    shared = ROOT.parent / "shared"
-    return [root for root in (shared / "corpus", shared / "corpus-more") if root.is_dir()]
-
-
-def corpus_posts() -> list[Path]:
-    return sorted(
-        post
-        for root in corpus_roots()
-        if root.is_dir()
-        for post in root.glob("*/_posts/**/*")
-        if post.suffix in (".md", ".markdown")
-    )
-
-
-POSTS: list[Path | None] = [*corpus_posts()] or [None]
-
-
-def _id(post: Path | None) -> str:
-    return f"{post.parents[2].name}/{post.parent.parent.name}/{post.name}" if post else "no-corpus"
 
 
 # --------------------------------------------------------------------- the checker
@@ -109,27 +77,3 @@ def test_many_authors_ids_are_unique(site: Path, fmt: str, tmp_path: Path) -> No
     output = tmp_path / f"out.{fmt}"
     output.write_bytes(render(load_post(post), fmt))
     assert duplicate_ids(output) == []
-
-
-# -------------------------------------------------------------------- real posts
-
-
-@pytest.fixture(scope="module")
-def corpus_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[Path, str], Path]:
-    if POSTS == [None]:
-        message = "no corpus found; set EXPORT_POST_CORPUS to folders of real posts"
-        if REQUIRE_ALL or os.environ.get("EXPORT_POST_CORPUS"):
-            pytest.fail(message)
-        pytest.skip(message)
-    out = tmp_path_factory.mktemp("ids")
-    results = export_many([p for p in POSTS if p is not None], FORMATS, out, jobs=os.cpu_count() or 1)
-    assert [r.error for r in results if not r.ok] == []
-    return {(r.source, r.format): r.output for r in results if r.output is not None}
-
-
-@pytest.mark.corpus
-@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
-def test_corpus_ids_are_unique(post: Path | None, corpus_outputs: dict[tuple[Path, str], Path]) -> None:
-    assert post is not None
-    problems = {fmt: duplicate_ids(corpus_outputs[post, fmt]) for fmt in FORMATS}
-    assert problems == {fmt: [] for fmt in FORMATS}
