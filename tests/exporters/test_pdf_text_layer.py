@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from export_post import load_post, render
+from export_post import Document, load_post, render
 from export_post.diagnostics import Reporter
 from export_post_pdf.textlayer import MAX_UNITS, glyph_text, repair_text_layer
 
@@ -85,6 +85,13 @@ def test_a_cut_running_header_reads_as_what_it_shows(tmp_path: Path) -> None:
     header = _first_line_of_page(pdf, 2)
     assert header.startswith("Chapter0 of a title") and header.endswith("…")
     assert len(header) < 200  # the elided 1,900 characters are not in the text layer
+
+
+def test_the_sample_at_a5_reads_its_cut_header_as_cut(sample_doc: Document, tmp_path: Path) -> None:
+    pdf = tmp_path / "a5.pdf"
+    pdf.write_bytes(render(sample_doc, "pdf", page_size="A5"))
+    # The glyph read as the cut-off "arning" before, so the header seemed whole.
+    assert _first_line_of_page(pdf, 3) == "Personal Growth Through Continuous Le…"
 
 
 # --- the class, beyond our themes: WeasyPrint with CSS and fonts we do not ship -------------
