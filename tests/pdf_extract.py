@@ -11,13 +11,13 @@ How words are compared, so that only a real difference in the text layer counts:
 
 - NFKC, case folded; format characters (bidi marks, joiners, soft hyphens) dropped; a word
   hyphenated at a line end (U+2010, as ``hyphens: auto`` writes it) joined again.
-- Words are compared whole in the alphabets that separate words with spaces (Latin, Greek,
-  Cyrillic, Armenian, Georgian, Hebrew, Arabic, ...). Every other script is compared character
-  by character: CJK and Thai put no space between words, and in Indic scripts the readers
-  disagree on where a word ends when a conjunct's glyphs are spread out.
-- A right-to-left word is compared as the multiset of its characters: pdfminer.six has no bidi
-  algorithm and gives Arabic and Hebrew in visual order, and poppler puts the two letters of a
-  lam-alef ligature in another order than pypdf; neither is a lost or wrong character.
+- Words are compared whole in the left-to-right alphabets (Latin, Greek, Cyrillic, Armenian,
+  Georgian). Every other script is compared character by character (the counts of each):
+  CJK and Thai put no space between words; in Indic scripts the readers disagree on where a
+  word ends when a conjunct's glyphs are spread out; right-to-left text is drawn in visual
+  order, which pdfminer.six gives as it is (it has no bidi algorithm), where pypdf drops the
+  space between table cells and poppler reorders the two letters of a lam-alef ligature. None
+  of these is a lost or a wrong character, which is what the check is for.
 """
 
 from __future__ import annotations
@@ -54,11 +54,15 @@ def poppler_text(path: Path) -> Extraction:
 
 
 def pdfminer_text(path: Path) -> Extraction:
+    """With layout analysis inside figures too (``pdf2txt.py -A``): WeasyPrint draws a
+    transformed SVG group as a form XObject, whose letters pdfminer.six's default gives
+    without the spaces between words."""
     from pdfminer.high_level import extract_text
+    from pdfminer.layout import LAParams
 
     with _captured_log("pdfminer") as messages:
         try:
-            text = extract_text(path)
+            text = extract_text(path, laparams=LAParams(all_texts=True))
         except Exception as error:  # a reader that gives up is what this check is for
             return Extraction("", (f"pdfminer.six failed: {type(error).__name__}: {error}",))
     return Extraction(text, tuple(messages))
@@ -88,16 +92,17 @@ def extract_all(path: Path) -> dict[str, Extraction]:
 
 # --- words -------------------------------------------------------------------------------
 
-# Scripts whose words are compared whole: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,
-# Arabic, Syriac, Thaana and their combining marks. Every other script is compared one
-# character at a time: CJK and Thai put no space between words, and readers put spaces of their
-# own inside an Indic word where a conjunct's glyphs are spread out.
+# Scripts whose words are compared whole: Latin, Greek, Cyrillic, Armenian, Georgian and their
+# combining marks. Every other script is compared one character at a time: CJK and Thai put no
+# space between words; in Indic scripts the readers disagree on where a word ends when a
+# conjunct's glyphs are spread out; and right-to-left text is drawn in visual order, which
+# pdfminer.six gives as it is (no bidi algorithm) and where pypdf drops spaces between table
+# cells and poppler reorders the letters of a lam-alef ligature.
 _WORD_SCRIPTS = re.compile(
-    "[\u0000-\u07bf\u0860-\u08ff\u10a0-\u10ff\u1ab0-\u1aff\u1c80-\u1c8f\u1d00-\u1fff"
+    "[\u0000-\u058f\u10a0-\u10ff\u1ab0-\u1aff\u1c80-\u1c8f\u1d00-\u1fff"
     "\u20d0-\u20ff\u2c00-\u2c7f\u2d00-\u2d2f\u2de0-\u2dff\ua640-\ua69f\ua720-\ua7ff"
-    "\uab30-\uab6f\ufb00-\ufdff\ufe20-\ufe2f\ufe70-\ufeff\uff10-\uff19\uff21-\uff5a]"
+    "\uab30-\uab6f\ufb00-\ufb06\ufe20-\ufe2f\uff10-\uff19\uff21-\uff5a]"
 )
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _LINE_END_HYPHEN = re.compile(r"\u2010[ \t]*\r?\n\s*")
 
 
@@ -107,20 +112,14 @@ def normalise(text: str) -> str:
 
 
 def tokens(text: str) -> Iterator[str]:
-    """Words of the word-compared scripts, and single characters of the others. A word also
-    ends where right-to-left letters meet left-to-right ones or digits: readers disagree on
-    whether a space separates two directional runs."""
+    """Words of the word-compared scripts, and single characters of the others."""
     word = ""
     for character in text:
-        category = unicodedata.category(character)
-        if category[0] not in "LMN":
+        if unicodedata.category(character)[0] not in "LMN":
             if word:
                 yield word
             word = ""
         elif _WORD_SCRIPTS.match(character):
-            if word and category[0] != "M" and bool(_RTL.match(character)) != bool(_RTL.match(word[-1])):
-                yield word
-                word = ""
             word += character
         else:
             if word:
@@ -131,13 +130,9 @@ def tokens(text: str) -> Iterator[str]:
         yield word
 
 
-def word_key(token: str) -> str:
-    return "".join(sorted(token)) if _RTL.search(token) else token
-
-
 def words(text: str) -> Counter[str]:
     """The words of ``text``, as the readers are compared (see the module's docstring)."""
-    return Counter(word_key(t) for t in tokens(normalise(text)))
+    return Counter(tokens(normalise(text)))
 
 
 def recall(reference: Counter[str], found: Counter[str]) -> float:
