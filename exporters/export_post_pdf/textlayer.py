@@ -21,8 +21,9 @@ repaired; docs/upstream/ holds the reports for WeasyPrint.
    units poppler rejects the entry (``Illegal entry in bfchar block``) and past 256 pypdf
    stops reading the page. The repair, per entry: a glyph that the font's own ``cmap`` gives
    for a character ``c`` maps to a text containing ``c`` (compared after NFKD, so ligatures
-   such as ``ﬁ`` -> ``fi`` and presentation forms keep their text), else to ``c``; and no entry
-   is longer than 63 UTF-16 units. Entries of glyphs that have no character of their own
+   such as ``ﬁ`` -> ``fi`` and presentation forms keep their text), else to ``c`` (a bracket
+   drawn mirrored in right-to-left text keeps its text); and no entry is longer than 63
+   UTF-16 units. Entries of glyphs that have no character of their own
    (ligatures, conjuncts, contextual forms) keep the cluster text WeasyPrint gave them.
 """
 
@@ -153,6 +154,8 @@ def glyph_text(text: str, own: frozenset[str]) -> str:
     """The ToUnicode text of a glyph that WeasyPrint mapped to ``text`` and that the font's
     ``cmap`` gives for the characters ``own`` (empty for a glyph no character has)."""
     if own and text and not any(unicodedata.normalize("NFKD", c) in _nfkd(text) for c in own):
+        if len(text) == 1 and unicodedata.mirrored(text) and any(unicodedata.mirrored(c) for c in own):
+            return text  # ")" drawn with the glyph of "(" in right-to-left text: its text
         return min(own)  # the glyph is that character's; the text came from somewhere else
     if _units(text) <= MAX_UNITS:
         return text

@@ -35,9 +35,13 @@ TRIGGERS: dict[str, tuple[str, str]] = {
 }
 
 
+LANG = {"cjk": "zh", "arabic": "ar", "hebrew": "he", "devanagari": "hi"}  # right-to-left for ar, he
+
+
 def _post(folder: Path, name: str, title: str, body: str) -> Path:
     path = folder / f"2024-05-01-{name}.md"
-    path.write_text(f'---\ntitle: "{title}"\nlang: en\n---\n{body}\n', encoding="utf-8")
+    lang = LANG.get(name, "en")
+    path.write_text(f'---\ntitle: "{title}"\nlang: {lang}\n---\n{body}\n', encoding="utf-8")
     return path
 
 
@@ -146,6 +150,7 @@ def test_missing_glyphs_in_any_font_keep_identity_encoding(family: str, tmp_path
         ("لا", frozenset("\ufefb"), "لا"),  # lam-alef, mapped from its presentation form
         ("\u00a0", frozenset(" \u00a0"), "\u00a0"),
         ("e\u0301", frozenset("\u00e9"), "e\u0301"),
+        (")", frozenset("("), ")"),  # a bracket mirrored in right-to-left text
         ("q" * 500, frozenset(), "q" * MAX_UNITS),  # no character of its own: cut to fit
         ("😀" * 40, frozenset(), "😀" * (MAX_UNITS // 2)),  # never half a surrogate pair
         ("…" + "q" * 100, frozenset("…"), "…"),
