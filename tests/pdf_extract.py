@@ -92,12 +92,7 @@ def extract_all(path: Path) -> dict[str, Extraction]:
 
 # --- words -------------------------------------------------------------------------------
 
-# Scripts whose words are compared whole: Latin, Greek, Cyrillic, Armenian, Georgian and their
-# combining marks. Every other script is compared one character at a time: CJK and Thai put no
-# space between words; in Indic scripts the readers disagree on where a word ends when a
-# conjunct's glyphs are spread out; and right-to-left text is drawn in visual order, which
-# pdfminer.six gives as it is (no bidi algorithm) and where pypdf drops spaces between table
-# cells and poppler reorders the letters of a lam-alef ligature.
+# Left-to-right alphabets and their combining marks, compared word by word (see above).
 _WORD_SCRIPTS = re.compile(
     "[\u0000-\u058f\u10a0-\u10ff\u1ab0-\u1aff\u1c80-\u1c8f\u1d00-\u1fff"
     "\u20d0-\u20ff\u2c00-\u2c7f\u2d00-\u2d2f\u2de0-\u2dff\ua640-\ua69f\ua720-\ua7ff"
