@@ -22,6 +22,7 @@ from export_post.resources import Resource
 
 from .fetcher import MANIFEST_SCHEME, make_fetcher
 from .loading import import_weasyprint
+from .textlayer import repair_text_layer
 
 STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.page writes it
 _CACHED_STYLESHEETS = 8  # per thread: a theme and page size each
@@ -130,7 +131,11 @@ def render_pdf(
                 "counter_style": sheet.counters,
             }
         pdf: bytes = document.write_pdf(
-            pdf_tags=True, pdf_variant=variant, pdf_identifier=_identifier(context), **options
+            pdf_tags=True,
+            pdf_variant=variant,
+            pdf_identifier=_identifier(context),
+            finisher=repair_text_layer,
+            **options,
         )
     for message in dict.fromkeys(messages):
         context.reporter.info("pdf-renderer", f"WeasyPrint: {message[:300]}")
