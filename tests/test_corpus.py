@@ -15,6 +15,7 @@ import os
 import shutil
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from export_post.images import DEFAULT_MAX_PX, downscale
 from export_post.model import iter_images
 from export_post.resources import ResourceResolver
 
+from .pdf_extract import text_layer_problems
 from .pptx_templates import build_dark_template
 from .slide_check import Report, check_rendered, render_pdfs
 from .support import (
@@ -38,6 +40,7 @@ from .support import (
     pdf_text,
     pptx_text,
     require_corpora,
+    require_tool,
     source_words,
     words,
 )
@@ -100,6 +103,24 @@ def test_words_are_kept(post: Path | None, fmt: str, exported: dict[Path, dict[s
     missing = [w for w in expected if w not in present]
     share = 1 - len(missing) / max(1, len(expected))
     assert share >= 0.99, f"{len(missing)} of {len(expected)} words missing: {sorted(set(missing))[:30]}"
+
+
+@pytest.fixture(scope="module")
+def text_layers(exported: dict[Path, dict[str, Path]]) -> dict[Path, list[str]]:
+    """Each PDF's text-layer problems (see pdf_extract). pdfminer.six and pypdf take minutes
+    over the corpora, so the PDFs are read in as many processes as there are CPUs."""
+    require_tool("pdftotext")
+    require_tool("pdffonts")
+    pdfs = {post: outputs["pdf"] for post, outputs in exported.items()}
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        return dict(zip(pdfs, pool.map(text_layer_problems, pdfs.values()), strict=True))
+
+
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_every_reader_reads_the_pdf(post: Path | None, text_layers: dict[Path, list[str]]) -> None:
+    """poppler, pdfminer.six and pypdf all read the text (tests/pdf_extract.py)."""
+    assert post is not None
+    assert text_layers[post] == []
 
 
 @pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
