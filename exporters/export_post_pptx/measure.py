@@ -53,10 +53,31 @@ class Piece:
 
 
 @lru_cache(maxsize=128)
-def _font(path: Path | None) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(path: Path | None) -> tuple[ImageFont.FreeTypeFont | ImageFont.ImageFont, float]:
+    """The font loaded for measuring, and the factor that turns its lengths into 1/1000 em."""
     if path is None:
-        return ImageFont.load_default(size=_UNITS)
-    return ImageFont.truetype(str(path), _UNITS)
+        return ImageFont.load_default(size=_UNITS), 1.0
+    try:
+        return ImageFont.truetype(str(path), _UNITS), 1.0
+    except OSError:
+        strike = _bitmap_strike(path)
+        if strike is None:
+            raise
+        return ImageFont.truetype(str(path), strike), _UNITS / strike
+
+
+def _bitmap_strike(path: Path) -> int | None:
+    """The largest pixel size of a font that has only bitmaps (colour emoji: CBDT or sbix),
+    which FreeType loads at those sizes and no other."""
+    font = TTFont(str(path), fontNumber=0, lazy=True)
+    try:
+        if "CBLC" in font:
+            return max((s.bitmapSizeTable.ppemY for s in font["CBLC"].strikes), default=None)
+        if "sbix" in font:
+            return max(font["sbix"].strikes, default=None)
+        return None
+    finally:
+        font.close()
 
 
 def _path_for(char: str, style: Style) -> Path | None:
@@ -75,7 +96,8 @@ def _width_em(text: str, style: Style) -> float:
     for index in range(1, len(text) + 1):
         path = _path_for(text[index], style) if index < len(text) else None
         if index == len(text) or path != current:
-            total += float(_font(current).getlength(text[start:index])) / _UNITS
+            font, scale = _font(current)
+            total += float(font.getlength(text[start:index])) * scale / _UNITS
             start, current = index, path
     return total
 
