@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReadError
+from ..safefile import FileTooLarge, RefusedFile, read_regular
 
 MAX_POST_BYTES = 2 * 1024 * 1024
 """Posts larger than this are refused before parsing (real posts are well under 1 MB)."""
@@ -28,15 +29,17 @@ def check_image_count(text: str, path: Path) -> None:
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
-def read_post_text(path: Path, *, max_bytes: int = MAX_POST_BYTES) -> str:
-    """The post as text: UTF-8 (BOM dropped), ``\\n`` line ends, XML-invalid characters removed."""
+def read_post_text(path: Path, *, max_bytes: int = MAX_POST_BYTES, within: Path | None = None) -> str:
+    """The post as text: UTF-8 (BOM dropped), ``\\n`` line ends, XML-invalid characters removed.
+
+    Only a regular file is read (a FIFO or device is refused without being opened); with
+    ``within``, only one that really is inside that folder (a post found by walking it)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReadError(f"post is {size} bytes, over the {max_bytes}-byte limit", path=path)
-        data = path.read_bytes()
-    except ReadError:
-        raise
+        data = read_regular(path, max_bytes=max_bytes, within=within)
+    except FileTooLarge as err:
+        raise ReadError(f"post is {err.size} bytes, over the {max_bytes}-byte limit", path=path) from None
+    except RefusedFile as err:
+        raise ReadError(f"refused: {err}", path=path) from None
     except OSError as err:
         raise ReadError(f"cannot read post: {err.strerror or err}", path=path) from err
     try:
