@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import hashlib
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 
 import regex
 
+from . import leftovers
+from .leftovers import TMP_SUFFIX
+
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
 _GRAPHEME = regex.compile(r"\X")  # a user-perceived character (UAX #29 extended grapheme cluster)
 
-TMP_SUFFIX = ".tmp"
 TMP_RANDOM = 8  # characters tempfile.mkstemp puts between our prefix and suffix
 NAME_MAX = 255  # bytes in a file name, on the file systems we write to
 # An output's name, such that our temporary file next to it (``.NAME.XXXXXXXX.tmp``) fits too.
@@ -53,20 +53,10 @@ def _cut(text: str, limit: int) -> str:
     return text[:end]
 
 
-STALE_AFTER = 60.0  # seconds: older temporaries of ours are leftovers of a killed writer
-
-
 def remove_stale_temporaries(path: Path) -> None:
-    """Remove our temporaries for ``path`` left behind by a process that was killed mid-write."""
-    now = time.time()
-    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            if (
-                leftover.is_file()
-                and not leftover.is_symlink()
-                and now - leftover.stat().st_mtime > STALE_AFTER
-            ):
-                leftover.unlink()
+    """Remove our temporaries for ``path`` whose writer was killed mid-write (see
+    :mod:`export_post.leftovers`)."""
+    leftovers.remove_stale_temporaries(path.parent, lambda name: name == path.name)
 
 
 def write_atomic(path: Path, data: bytes) -> Path:
@@ -75,20 +65,45 @@ def write_atomic(path: Path, data: bytes) -> Path:
     A reader never sees a half-written file, a failure leaves any previous file untouched,
     and a symlink at ``path`` is replaced rather than followed.
     """
+    write_output(path, data)
+    return path
+
+
+def write_output(path: Path, data: bytes) -> os.stat_result:
+    """:func:`write_atomic`, returning what was written: the file's status taken on its own
+    descriptor after the rename, true of this writer's file whatever replaced it since."""
     folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(path)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=TMP_SUFFIX)
-    tmp = Path(name)
+    fd, tmp = _locked_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        tmp.chmod(0o644)
-        tmp.replace(path)
+            os.fchmod(handle.fileno(), 0o644)
+            tmp.replace(path)
+            return os.fstat(handle.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-    return path
+
+
+def _locked_temporary(path: Path) -> tuple[int, Path]:
+    """A new temporary for ``path``, locked as being written (see :mod:`export_post.leftovers`)."""
+    for _ in range(10):
+        fd, name = tempfile.mkstemp(
+            dir=path.parent, prefix=leftovers.temporary_prefix(path.name), suffix=TMP_SUFFIX
+        )
+        try:
+            leftovers.lock_temporary(fd)
+            if os.fstat(fd).st_nlink:
+                return fd, Path(name)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                Path(name).unlink()
+            raise
+        os.close(fd)  # another run took it for a leftover before we locked it: take another
+    raise OSError(f"cannot create a temporary file in {path.parent}")
