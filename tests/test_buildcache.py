@@ -137,12 +137,18 @@ def test_source_date_epoch_is_an_input(blog: Path, monkeypatch: pytest.MonkeyPat
 def test_the_manifest_records_each_output(blog: Path) -> None:
     build(blog)
     manifest = json.loads((blog / "out" / MANIFEST_NAME).read_text())
-    assert manifest["format"] == 2
+    assert manifest["format"] == 3
     assert sorted(manifest["outputs"]) == sorted(
         p.name for p in (blog / "out").glob("*.*") if p.name[0] != "."
     )
     entry = manifest["outputs"]["2024-01-01-a.html"]
-    assert entry["size"] == (blog / "out/2024-01-01-a.html").stat().st_size
+    written = (blog / "out/2024-01-01-a.html").stat()
+    assert (entry["size"], entry["mtime_ns"], entry["ctime_ns"], entry["inode"]) == (
+        written.st_size,
+        written.st_mtime_ns,
+        written.st_ctime_ns,
+        written.st_ino,
+    )
     assert len(entry["fingerprint"]) == 64 and len(entry["context"]) == 64
     stamped = {Path(path).name: size for path, size, *_ in entry["inputs"]}
     assert stamped["2024-01-01-a.md"] == (blog / "site/_posts/2024-01-01-a.md").stat().st_size

@@ -7,10 +7,14 @@ is refused); the theme's files, its parents' included; the format's options (wit
 content of any file an option names); the resource policy and ``SOURCE_DATE_EPOCH``.
 
 Each output folder keeps a manifest, :data:`MANIFEST_NAME`, mapping output file names to
-the fingerprint they were built from, their size and modification time, and the
-diagnostics of that build. An output is up to date when its file still has that size and
-time and its fingerprint is unchanged. Worker processes only read entries handed to them;
-the calling process alone writes manifests.
+the fingerprint they were built from, the identity of the file written (size, modification
+and change times, inode: :data:`OutputId`, taken by the writer on the file it wrote, never by
+looking at the path later, when another run may have replaced it), and the diagnostics of
+that build. An output is up to date when the file at its name is still that very file and
+its fingerprint is unchanged. Worker processes only read entries handed to them; the calling
+process alone writes manifests, as results arrive, merged with the manifest on disk under the
+folder's lock (:mod:`export_post.folderlock`), so concurrent runs into one folder keep each
+other's entries and none can pair its fingerprint with another run's file.
 
 A fingerprint needs the post parsed and its images hashed. So that a run where nothing
 changed costs no more than looking at files, an entry also keeps the *stamps* (size,
@@ -26,25 +30,45 @@ serves can change at any time, and nothing here fetches it just to compare.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Reporter, Severity
+from .folderlock import folder_lock
 from .model import Document, iter_images
-from .output import write_atomic
+from .output import write_output
 from .resources import Resource, ResourceResolver
+from .safefile import FileTooLarge, RefusedFile, open_regular, read_regular
 from .themes import Theme
 from .weburl import RefKind, parse_reference
 
 MANIFEST_NAME = ".export-post-cache.json"
-MANIFEST_FORMAT = 2
+MANIFEST_FORMAT = 3
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
+
+OutputId = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode of an output file
+
+
+def output_id(info: os.stat_result) -> OutputId:
+    """Which file this is: a rewrite (a new inode from the temporary renamed over it) or any
+    change to it (a new change time, which nobody can set) gives another id."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+def current_id(path: Path) -> OutputId | None:
+    try:
+        return output_id(path.stat())
+    except OSError:
+        return None
+
+
 _SKIP = frozenset({"__pycache__", ".git"})
 
 
@@ -71,6 +95,7 @@ class Record:
     fingerprint: str
     context: str  # context_key() of the output
     inputs: tuple[Stamp, ...] | None  # None: the post cannot be judged by its files alone
+    written: OutputId | None = None  # the file this was true of, as its writer (or checker) saw it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,23 +103,19 @@ class Entry:
     """What the manifest knows about one output file."""
 
     fingerprint: str
-    size: int
-    mtime_ns: int
+    output: OutputId
     diagnostics: tuple[Diagnostic, ...] = ()
     context: str = ""
     inputs: tuple[Stamp, ...] | None = None
 
     @classmethod
-    def of(cls, path: Path, record: Record, diagnostics: tuple[Diagnostic, ...]) -> Entry | None:
-        """The entry for ``path`` as it is now on disk (None if it cannot be read)."""
-        try:
-            info = path.stat()
-        except OSError:
+    def of(cls, record: Record, diagnostics: tuple[Diagnostic, ...]) -> Entry | None:
+        """The entry for the file ``record`` was made with (None: it names no file)."""
+        if record.written is None:
             return None
         return cls(
             fingerprint=record.fingerprint,
-            size=info.st_size,
-            mtime_ns=info.st_mtime_ns,
+            output=record.written,
             diagnostics=diagnostics,
             context=record.context,
             inputs=record.inputs,
@@ -104,7 +125,7 @@ class Entry:
         """``path`` is this very file and was built from ``fingerprint`` (``None``: uncacheable)."""
         if fingerprint is None or fingerprint != self.fingerprint:
             return False
-        return self._is_output(path)
+        return self.is_file_of(path)
 
     def unchanged(self, path: Path, context: str) -> bool:
         """``path`` is this very file, made in the same context from files that all look as
@@ -112,16 +133,13 @@ class Entry:
         return (
             self.inputs is not None
             and context == self.context
-            and self._is_output(path)
+            and self.is_file_of(path)
             and unchanged(self.inputs)
         )
 
-    def _is_output(self, path: Path) -> bool:
-        try:
-            info = path.stat()
-        except OSError:
-            return False
-        return (info.st_size, info.st_mtime_ns) == (self.size, self.mtime_ns)
+    def is_file_of(self, path: Path) -> bool:
+        """The file at ``path`` is the one this entry describes."""
+        return current_id(path) == self.output
 
     @property
     def warned(self) -> bool:
@@ -218,10 +236,10 @@ def theme_digest(theme: Theme) -> str:
 
 
 def file_digest(path: Path) -> str:
-    """SHA-256 of the file's bytes; empty when it cannot be read (a missing file)."""
+    """SHA-256 of the file's bytes; empty when it cannot be read (a missing file, not a file)."""
     hasher = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(open_regular(path), "rb") as handle:  # a FIFO in its place: not blocked on
             for block in iter(lambda: handle.read(1 << 20), b""):
                 hasher.update(block)
     except OSError:
@@ -273,13 +291,31 @@ class DigestResolver(ResourceResolver):
         return Resource(ref=ref, data=b"", media_type="", width=0, height=0, digest=digest)
 
 
-class Manifest:
-    """The manifest of one output folder: output file name -> :class:`Entry`."""
+Warn = Callable[[str], None]
 
-    def __init__(self, folder: Path) -> None:
+
+def _log_warning(message: str) -> None:
+    from .diagnostics import LOGGER
+
+    LOGGER.warning("%s", message)
+
+
+class Manifest:
+    """The manifest of one output folder: output file name -> :class:`Entry`.
+
+    A manifest that cannot be read or makes no sense is one warning and counts as empty (the
+    worst it can cost is a rebuild); a folder in its place is left alone and nothing is saved."""
+
+    def __init__(self, folder: Path, warn: Warn = _log_warning) -> None:
+        self.folder = folder
         self.path = folder / MANIFEST_NAME
-        self.entries = _load(self.path)
+        self._warn = warn
+        self.entries, problem, self.usable = read_manifest(self.path)
+        if problem is not None:
+            warn(f"{self.path}: {problem}")
         self._recorded: dict[str, Entry] = {}
+        self._saved: tuple[OutputId | None, dict[str, Entry]] = (None, {})
+        self._save_failed = False
 
     def get(self, name: str) -> Entry | None:
         return self.entries.get(name)
@@ -288,43 +324,75 @@ class Manifest:
         self.entries[name] = entry
         self._recorded[name] = entry
 
+    @property
+    def pending(self) -> bool:
+        return bool(self._recorded) and self.usable
+
     def save(self) -> None:
-        """Write what was recorded, on top of the manifest as it is on disk now (another run
-        may have written it meanwhile), dropping entries whose output no longer exists."""
-        if not self._recorded:
+        """Write what was recorded, merged under the folder's lock with the manifest as it is
+        on disk now (another run may have written it meanwhile). Only entries whose file is
+        still the one they describe are kept. A manifest that cannot be written is one warning
+        (the next run rebuilds what this one wrote)."""
+        if not self.pending:
             return
-        entries = {**_load(self.path), **self._recorded}
-        folder = self.path.parent
-        kept = {name: e for name, e in sorted(entries.items()) if (folder / name).is_file()}
-        document = {"format": MANIFEST_FORMAT, "outputs": {name: _dump(e) for name, e in kept.items()}}
-        text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-        write_atomic(self.path, text.encode("utf-8", "backslashreplace"))  # names not UTF-8: \\udcXX
+        try:
+            with folder_lock(self.folder):
+                written_id, written = self._saved
+                on_disk = written if current_id(self.path) == written_id else read_manifest(self.path)[0]
+                entries = {**on_disk, **self._recorded}
+                kept = {name: e for name, e in sorted(entries.items()) if e.is_file_of(self.folder / name)}
+                document = {
+                    "format": MANIFEST_FORMAT,
+                    "outputs": {name: _dump(e) for name, e in kept.items()},
+                }
+                text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+                data = text.encode("utf-8", "backslashreplace")  # names not UTF-8: \\udcXX
+                self._saved = (output_id(write_output(self.path, data)), kept)
+        except OSError as err:
+            if not self._save_failed:
+                self._warn(f"{self.path}: cannot save the build cache: {err.strerror or err}")
+            self._save_failed = True
+            return
         self._recorded.clear()
 
 
 class Manifests:
-    """The manifests of every output folder of a run, read once and saved at the end."""
+    """The manifests of every output folder of a run, each read once, saved as results arrive."""
 
-    def __init__(self) -> None:
+    SAVE_SHARE = 0.1  # of the run's time at most spent saving manifests (a big one takes a while)
+
+    def __init__(self, warn: Warn = _log_warning) -> None:
         self._by_folder: dict[Path, Manifest] = {}
+        self._warn = warn
+        self._saved_at = 0.0
+        self._cost = 0.0
 
     def entry(self, target: Path) -> Entry | None:
         return self._manifest(target).get(target.name)
 
     def record(self, target: Path, record: Record, diagnostics: tuple[Diagnostic, ...]) -> None:
-        entry = Entry.of(target, record, diagnostics)
+        entry = Entry.of(record, diagnostics)
         if entry is not None:
             self._manifest(target).record(target.name, entry)
 
     def save(self) -> None:
+        start = time.monotonic()
         for manifest in self._by_folder.values():
-            with contextlib.suppress(OSError):  # a cache that cannot be written only costs a rebuild
-                manifest.save()
+            manifest.save()
+        self._saved_at = time.monotonic()
+        self._cost = self._saved_at - start
+
+    def save_soon(self) -> None:
+        """Save what was recorded, unless the last save was too recent for the time it took:
+        a run killed at any moment keeps nearly all it wrote, at a bounded cost."""
+        waited = time.monotonic() - self._saved_at
+        if waited * self.SAVE_SHARE >= self._cost and any(m.pending for m in self._by_folder.values()):
+            self.save()
 
     def _manifest(self, target: Path) -> Manifest:
         folder = target.parent
         if folder not in self._by_folder:
-            self._by_folder[folder] = Manifest(folder)
+            self._by_folder[folder] = Manifest(folder, self._warn)
         return self._by_folder[folder]
 
 
@@ -365,10 +433,13 @@ def _files(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]
 
 
 def _dump(entry: Entry) -> dict[str, Any]:
+    size, mtime_ns, ctime_ns, inode = entry.output
     return {
         "fingerprint": entry.fingerprint,
-        "size": entry.size,
-        "mtime_ns": entry.mtime_ns,
+        "size": size,
+        "mtime_ns": mtime_ns,
+        "ctime_ns": ctime_ns,
+        "inode": inode,
         "context": entry.context,
         "inputs": [list(s) for s in entry.inputs] if entry.inputs is not None else None,
         "diagnostics": [
@@ -378,53 +449,103 @@ def _dump(entry: Entry) -> dict[str, Any]:
     }
 
 
-def _load(path: Path) -> dict[str, Entry]:
-    """The manifest's entries; an unreadable or malformed manifest counts as empty."""
+class _Malformed(ValueError):
+    pass
+
+
+def read_manifest(path: Path) -> tuple[dict[str, Entry], str | None, bool]:
+    """The manifest's entries, the problem to warn about (``None``: none) and whether the
+    manifest may be written (not when a folder is in its place). A missing manifest, or one
+    of another export-post version, is silently empty."""
     try:
-        if path.stat().st_size > MAX_MANIFEST_BYTES:
-            return {}
-        document = json.loads(path.read_bytes())
-        if document.get("format") != MANIFEST_FORMAT:
-            return {}
-        return {name: _entry(raw) for name, raw in document["outputs"].items()}
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
-        return {}
+        data = read_regular(path, max_bytes=MAX_MANIFEST_BYTES, follow=False)
+    except FileNotFoundError:
+        return {}, None, True
+    except FileTooLarge as err:
+        return {}, _unusable(f"{err.size} bytes, over the {MAX_MANIFEST_BYTES}-byte limit"), True
+    except RefusedFile as err:
+        if path.is_dir() and not path.is_symlink():
+            return {}, "the build cache is a folder: it is left alone, and every output is rebuilt", False
+        return {}, _unusable(str(err)), True
+    except OSError as err:
+        return {}, _unusable(err.strerror or str(err)), True
+    try:
+        document = json.loads(data)
+    except RecursionError:
+        return {}, _unusable("nested too deeply"), True
+    except ValueError:  # UnicodeDecodeError included
+        return {}, _unusable("not JSON"), True
+    version = document.get("format") if isinstance(document, dict) else None
+    if type(version) is int and version != MANIFEST_FORMAT:
+        return {}, None, True  # another version's: its outputs are rebuilt once
+    try:
+        if version != MANIFEST_FORMAT:
+            raise _Malformed("no format number")
+        return _entries(document), None, True
+    except (_Malformed, TypeError, KeyError, ValueError) as err:
+        return {}, _unusable(f"malformed: {err}" if isinstance(err, _Malformed) else "malformed"), True
+
+
+def _unusable(reason: str) -> str:
+    return f"unreadable build cache ({reason}); starting with an empty one"
+
+
+def _entries(document: dict[str, Any]) -> dict[str, Entry]:
+    outputs = document.get("outputs")
+    if not isinstance(outputs, dict):
+        raise _Malformed("no outputs")
+    entries = {}
+    for name, raw in outputs.items():
+        if not _plain_name(name) or not isinstance(raw, dict):
+            raise _Malformed("an output that is not a file name in this folder")
+        entries[name] = _entry(raw)
+    return entries
+
+
+def _plain_name(name: object) -> bool:
+    return isinstance(name, str) and name not in ("", ".", "..") and not set(name) & {"/", "\\", "\0"}
+
+
+def _int(value: object) -> int:
+    if type(value) is not int:
+        raise _Malformed("a number that is not an integer")
+    return value
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise _Malformed("a text that is not a string")
+    return value
 
 
 def _entry(raw: Mapping[str, Any]) -> Entry:
-    diagnostics = tuple(
-        Diagnostic(
-            code=str(d["code"]),
-            message=str(d["message"]),
-            severity=Severity(d["severity"]),
-            line=d["line"] if isinstance(d["line"], int) else None,
-        )
-        for d in raw["diagnostics"]
-    )
-    fingerprint, size, mtime_ns, context = raw["fingerprint"], raw["size"], raw["mtime_ns"], raw["context"]
-    if not (
-        isinstance(fingerprint, str)
-        and isinstance(size, int)
-        and isinstance(mtime_ns, int)
-        and isinstance(context, str)
-    ):
-        raise TypeError("malformed manifest entry")
-    inputs = None
-    if raw["inputs"] is not None:
-        inputs = tuple(_stamp(s) for s in raw["inputs"])
+    diagnostics = raw["diagnostics"]
+    inputs = raw["inputs"]
+    if not isinstance(diagnostics, list) or not (inputs is None or isinstance(inputs, list)):
+        raise _Malformed("diagnostics or inputs that are not lists")
     return Entry(
-        fingerprint=fingerprint,
-        size=size,
-        mtime_ns=mtime_ns,
-        diagnostics=diagnostics,
-        context=context,
-        inputs=inputs,
+        fingerprint=_str(raw["fingerprint"]),
+        output=(_int(raw["size"]), _int(raw["mtime_ns"]), _int(raw["ctime_ns"]), _int(raw["inode"])),
+        diagnostics=tuple(_diagnostic(d) for d in diagnostics),
+        context=_str(raw["context"]),
+        inputs=tuple(_stamp(s) for s in inputs) if inputs is not None else None,
     )
 
 
-def _stamp(raw: Any) -> Stamp:
-    path, *numbers = raw
-    if not (isinstance(path, str) and len(numbers) == 5 and all(type(n) is int for n in numbers)):
-        raise TypeError("malformed stamp")
-    size, mtime_ns, ctime_ns, inode, device = numbers
-    return (path, size, mtime_ns, ctime_ns, inode, device)
+def _diagnostic(raw: object) -> Diagnostic:
+    if not isinstance(raw, dict):
+        raise _Malformed("a diagnostic that is not an object")
+    line = raw["line"]
+    return Diagnostic(
+        code=_str(raw["code"]),
+        message=_str(raw["message"]),
+        severity=Severity(raw["severity"]),
+        line=_int(line) if line is not None else None,
+    )
+
+
+def _stamp(raw: object) -> Stamp:
+    if not isinstance(raw, list) or len(raw) != 6 or "\0" in _str(raw[0]):
+        raise _Malformed("a file stamp that is not one")
+    path, size, mtime_ns, ctime_ns, inode, device = raw
+    return (path, _int(size), _int(mtime_ns), _int(ctime_ns), _int(inode), _int(device))
