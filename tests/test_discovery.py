@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import export_post.discovery as discovery
 from export_post.api import export_many, export_post, make_settings
+from export_post.buildcache import MANIFEST_NAME
 from export_post.cli import main
 from export_post.discovery import Post, discover, find_posts
 from export_post.errors import ReadError
@@ -109,9 +109,7 @@ def device(path: Path) -> None:
 @pytest.mark.parametrize(
     ("make", "kind"), [(fifo, "a FIFO"), (unix_socket, "a socket"), (device, "a character device")]
 )
-def test_a_post_that_is_not_a_regular_file_is_refused_at_once(
-    lab: Path, make: object, kind: str
-) -> None:
+def test_a_post_that_is_not_a_regular_file_is_refused_at_once(lab: Path, make: object, kind: str) -> None:
     """Never opened: opening a FIFO nobody writes blocks forever (run in a fresh process
     under a deadline, so a regression fails instead of hanging the suite)."""
     assert callable(make)
@@ -205,9 +203,12 @@ def test_a_folder_that_cannot_be_listed_is_one_line(lab: Path, monkeypatch: pyte
             raise PermissionError(13, "Permission denied")
         return real(path)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(discovery.os, "scandir", scandir)
+    monkeypatch.setattr(os, "scandir", scandir)
     found = discover(lab / "site")
-    assert [p.refused for p in found] == [None, f"{posts_dir(lab)}/locked: cannot list folder: Permission denied"]
+    assert [p.refused for p in found] == [
+        None,
+        f"{posts_dir(lab)}/locked: cannot list folder: Permission denied",
+    ]
 
 
 def test_deep_folders_do_not_exhaust_the_stack(lab: Path) -> None:
@@ -229,7 +230,9 @@ def test_a_symlink_swapped_after_the_walk_is_refused_when_read(lab: Path) -> Non
     link.unlink()
     link.symlink_to(lab / "outside/secret.md")
     (result,) = export_post(link, ["html"], lab / "out", make_settings(["html"]), within=walked.within)
-    assert result.error == f"{link}: refused: a symlink to {lab / 'outside/secret.md'}, outside {walked.within}"
+    assert (
+        result.error == f"{link}: refused: a symlink to {lab / 'outside/secret.md'}, outside {walked.within}"
+    )
     assert not (lab / "out").exists()
 
 
@@ -248,3 +251,17 @@ def test_the_build_cache_never_opens_a_fifo(lab: Path) -> None:
     os.mkfifo(post)
     (result,) = export_many([post], ["html"], lab / "out", isolate=False)
     assert result.error == f"{post}: refused: not a regular file (a FIFO)"
+
+
+def test_a_looping_post_named_on_the_command_line_is_one_line(lab: Path) -> None:
+    loop = lab / "loop.md"
+    loop.symlink_to("loop.md")
+    out = lab / "out"
+    out.mkdir()
+    (out / MANIFEST_NAME).write_text(  # an entry for its output, as if it once was a post
+        '{"format": 3, "outputs": {"loop.html": {"fingerprint": "f", "size": 1, "mtime_ns": 1, '
+        '"ctime_ns": 1, "inode": 1, "context": "c", "inputs": [], "diagnostics": []}}}'
+    )
+    for isolate in (False, True):
+        (result,) = export_many([loop], ["html"], out, isolate=isolate)
+        assert result.error == f"{loop}: cannot read post: Too many levels of symbolic links"

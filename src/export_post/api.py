@@ -19,37 +19,33 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from . import buildcache, checks
+from . import buildcache, checks, leftovers
 from .buildcache import BuildState, DigestResolver, Entry, Manifests, PostInputs, Record
-from .diagnostics import Diagnostic, Reporter
+from .diagnostics import LOGGER, Diagnostic, Reporter
+from .discovery import POST_SUFFIXES as POST_SUFFIXES
+from .discovery import Post, discover
+from .discovery import find_posts as find_posts
 from .errors import ExportError, ExportPostError, OptionError, StrictModeError
 from .exporter import ExportContext, Exporter, check_option_types, option_names
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
+from .isolation import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Failure,
+    IsolatedRunner,
+    Limits,
+    cpu_count,
+    report_progress,
+)
 from .model import Document
-from .output import output_name, write_atomic
-from .reader import load_post
+from .output import output_name, write_atomic, write_output
+from .reader import parse_post
 from .reader.site import config_paths
-from .registry import exporter_class
+from .reader.source import read_post_text
+from .registry import exporter_class, format_names
 from .resources import ResourcePolicy, ResourceResolver
 from .themes import Theme, load_theme
 
 ALL_FORMATS = ("epub", "pdf", "pptx", "html")
-POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
-_SKIP_DIRS = frozenset({"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"})
-
-
-def find_posts(path: str | Path) -> list[Path]:
-    """A file is itself; a folder means its ``_posts/`` if it has one, else every post file
-    (``.md``, ``.markdown``, ``.mkd``, ``.mkdn``) under it, in sorted order."""
-    path = Path(path)
-    if not path.is_dir():
-        return [path]
-    root = path / "_posts" if (path / "_posts").is_dir() else path
-    found: list[Path] = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith("."))
-        found.extend(Path(folder) / f for f in sorted(files) if f.lower().endswith(POST_SUFFIXES))
-    return found
 
 
 EPOCH = "SOURCE_DATE_EPOCH"
@@ -338,6 +334,9 @@ class _Rendered:
     seconds: float
 
 
+READ_STEP = "read"  # the step of export_post before its first format: reading the post
+
+
 def export_post(
     source: Path,
     formats: Sequence[str],
@@ -345,29 +344,38 @@ def export_post(
     settings: Settings,
     output_file: Path | None = None,
     build: BuildState | None = None,
+    within: Path | None = None,
 ) -> list[ExportResult]:
     """Parse one post once and write each format; conversion failures become results.
 
     Raises :class:`OptionError` only for an invalid call (``output_file`` with several formats).
 
     Outputs go to ``out_dir`` (default: next to the post) under names derived from the post's
-    file name, or to ``output_file`` when exactly one format is asked for. Every format is
-    rendered before anything is written: under ``strict``, a warning from any of them means
-    no output of this post is written.
+    file name, or to ``output_file`` when exactly one format is asked for. Each format is
+    written as soon as it is rendered; under ``strict``, every format is rendered before
+    anything is written, and a warning from any of them means no output of this post is
+    written. ``within``: the post was found by walking that folder, and is read only if it
+    really is a regular file inside it (see :mod:`export_post.discovery`).
 
     With ``build`` (see :mod:`export_post.buildcache`), an output whose manifest entry still
     matches is not rendered: its result is ``skipped`` and carries the diagnostics of the
     build that wrote it. Every result written or skipped carries the ``build`` record to keep.
+
+    In an isolating worker each step is reported as it starts (``("step", "read")``, then
+    ``("step", format)``) and each result as soon as it is final (``("result", result)``):
+    the time limit applies to each step, and a result outlives a later format's failure
+    (see :func:`export_post.isolation.report_progress`).
     """
     if output_file is not None and len(formats) != 1:
         raise OptionError("an output file name needs exactly one format")
     classes = {fmt: exporter_class(fmt) for fmt in formats}  # looked up once: each lookup reads entry points
     targets = {fmt: output_path(source, classes[fmt].file_extension, out_dir, output_file) for fmt in formats}
+    report_progress(("step", READ_STEP))
     # Stamped and hashed before reading: an edit in between causes a rebuild, never a wrong skip.
-    files = [source.absolute(), *config_paths(source, settings.site_root)] if build is not None else []
+    files = [source.absolute(), *_config_paths(source, settings.site_root)] if build is not None else []
     read = [(buildcache.stamp(f), buildcache.file_digest(f)) for f in files]
     try:
-        document = load_post(source, site_root=settings.site_root)
+        document = parse_post(read_post_text(source, within=within), source, site_root=settings.site_root)
     except ExportPostError as err:
         return [ExportResult(source=source, format=f, error=str(err)) for f in formats]
     except Exception as err:
@@ -398,80 +406,100 @@ def export_post(
         if settings.strict and any(entry.warned for entry in fresh.values()):
             fresh = {}  # strict mode has to meet those warnings again, and fail
     timestamp = timestamp_for(document, settings.source_date_epoch)
-    rendered = _render_formats(
-        document, [f for f in formats if f not in fresh], options, theme, resolver, reporter, timestamp
-    )
-    strict_error = (
-        str(StrictModeError(reporter.warnings, path=source))
-        if settings.strict and reporter.warnings
-        else None
-    )
-    results = []
+    results = _PostResults()
+    if not settings.strict:  # with the stamps of now, which may differ from those it was built with
+        for fmt, entry in fresh.items():
+            results.add(_skipped(source, fmt, targets[fmt], entry, records.get(fmt), None))
+    rendered: dict[str, _Rendered] = {}
     for fmt in formats:
-        target = targets[fmt]
-        if fmt in fresh:  # with the stamps of now, which may differ from those it was built with
-            result = _skipped(source, fmt, target, fresh[fmt], records.get(fmt), strict_error)
-        else:
-            result = _write(rendered[fmt], source, target, strict_error)
-            if result.output is not None:
-                result = replace(result, build=records.get(fmt))
-        results.append(result)
-    return _each_diagnostic_once(results)
+        if fmt not in fresh:
+            report_progress(("step", fmt))
+            rendered[fmt] = _render_one(
+                document, fmt, classes[fmt], options[fmt], theme, resolver, reporter, timestamp
+            )
+            if not settings.strict:
+                results.add(_write(rendered[fmt], source, targets[fmt], None, records.get(fmt)))
+    if settings.strict:
+        strict_error = str(StrictModeError(reporter.warnings, path=source)) if reporter.warnings else None
+        for fmt in formats:
+            results.add(
+                _skipped(source, fmt, targets[fmt], fresh[fmt], records.get(fmt), strict_error)
+                if fmt in fresh
+                else _write(rendered[fmt], source, targets[fmt], strict_error, records.get(fmt))
+            )
+    return [results.by_format[fmt] for fmt in formats]
 
 
-def _each_diagnostic_once(results: list[ExportResult]) -> list[ExportResult]:
-    """A post's results with each diagnostic kept by the first format that reports it."""
-    shown: set[Diagnostic] = set()
-    kept = []
-    for result in results:
-        unseen = tuple(d for d in result.diagnostics if d not in shown)
-        shown.update(unseen)
-        kept.append(replace(result, diagnostics=unseen))
-    return kept
+def _config_paths(source: Path, site_root: Path | None) -> tuple[Path, ...]:
+    """:func:`config_paths`, none for a post whose path cannot be resolved (a symlink loop,
+    which then fails to be read, with its reason)."""
+    try:
+        return config_paths(source, site_root)
+    except (OSError, RuntimeError):
+        return ()
 
 
-def _render_formats(
+class _PostResults:
+    """A post's results as they become final, each diagnostic kept by the first result that
+    reports it; each is reported to an isolating worker's caller at once."""
+
+    def __init__(self) -> None:
+        self.by_format: dict[str, ExportResult] = {}
+        self._shown: set[Diagnostic] = set()
+
+    def add(self, result: ExportResult) -> None:
+        unseen = tuple(d for d in result.diagnostics if d not in self._shown)
+        self._shown.update(unseen)
+        result = replace(result, diagnostics=unseen)
+        self.by_format[result.format] = result
+        report_progress(("result", result))
+
+
+def _render_one(
     document: Document,
-    formats: Sequence[str],
-    options: Mapping[str, dict[str, Any]],
+    fmt: str,
+    cls: type[Exporter],
+    options: dict[str, Any],
     theme: Theme,
     resolver: ResourceResolver,
     reporter: Reporter,
     timestamp: dt.datetime,
-) -> dict[str, _Rendered]:
-    """Each format's bytes (or error), with the diagnostics it added to ``reporter``."""
+) -> _Rendered:
+    """The format's bytes (or error), with the diagnostics it added to ``reporter``."""
     source = document.meta.source_path
-    rendered: dict[str, _Rendered] = {}
-    seen = 0
-    for fmt in formats:
-        start = time.perf_counter()
-        data: bytes | None = None
-        error: str | None = None
-        detail = ""
-        try:
-            data = _render(
-                document, fmt, exporter_class(fmt), theme, resolver, reporter, timestamp, options[fmt]
-            )
-        except ExportPostError as err:
-            error, detail = str(err), traceback.format_exc()
-        except Exception as err:
-            error = f"{source}: unexpected error in {fmt}: {type(err).__name__}: {err}"
-            detail = traceback.format_exc()
-        found = reporter.diagnostics
-        rendered[fmt] = _Rendered(fmt, data, error, detail, found[seen:], time.perf_counter() - start)
-        seen = len(found)
-    return rendered
+    seen = len(reporter.diagnostics)
+    start = time.perf_counter()
+    data: bytes | None = None
+    error: str | None = None
+    detail = ""
+    try:
+        data = _render(document, fmt, cls, theme, resolver, reporter, timestamp, options)
+    except ExportPostError as err:
+        error, detail = str(err), traceback.format_exc()
+    except Exception as err:
+        error = f"{source}: unexpected error in {fmt}: {type(err).__name__}: {err}"
+        detail = traceback.format_exc()
+    return _Rendered(fmt, data, error, detail, reporter.diagnostics[seen:], time.perf_counter() - start)
 
 
-def _write(rendered: _Rendered, source: Path, target: Path, strict_error: str | None) -> ExportResult:
+def _write(
+    rendered: _Rendered, source: Path, target: Path, strict_error: str | None, record: Record | None
+) -> ExportResult:
+    """The result of writing ``rendered`` to ``target``; its ``build`` is ``record`` with the
+    identity of the file this very write made."""
     start = time.perf_counter()
     output: Path | None = None
+    build: Record | None = None
     error = rendered.error or strict_error
     if error is None and rendered.data is not None:
         try:
-            output = write_atomic(target, rendered.data)
+            written = write_output(target, rendered.data)
         except OSError as err:
             error = f"{source}: cannot write {target}: {err.strerror or err}"
+        else:
+            output = target
+            if record is not None:
+                build = replace(record, written=buildcache.output_id(written))
     return ExportResult(
         source=source,
         format=rendered.format,
@@ -480,6 +508,7 @@ def _write(rendered: _Rendered, source: Path, target: Path, strict_error: str | 
         diagnostics=rendered.diagnostics,
         detail=rendered.detail,
         seconds=rendered.seconds + time.perf_counter() - start,
+        build=build,
     )
 
 
@@ -494,7 +523,7 @@ def _skipped(
         error=strict_error,
         diagnostics=tuple(replace(d, path=source) for d in entry.diagnostics),
         skipped=True,
-        build=record or Record(entry.fingerprint, entry.context, entry.inputs),
+        build=replace(record or Record(entry.fingerprint, entry.context, entry.inputs), written=entry.output),
     )
 
 
@@ -563,7 +592,7 @@ def make_settings(
 
 
 def export_many(
-    paths: Iterable[str | Path],
+    paths: Iterable[str | Path | Post],
     formats: Sequence[str] = ("pdf",),
     out_dir: str | Path | None = None,
     *,
@@ -576,6 +605,7 @@ def export_many(
     force: bool = False,
     on_start: Callable[[Path], None] | None = None,
     on_result: Callable[[ExportResult], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     theme: str | Path = "default",
     site_root: str | Path | None = None,
     strict: bool = False,
@@ -587,30 +617,39 @@ def export_many(
 ) -> list[ExportResult]:
     """Convert every post to every format; one result per (post, format), in input order.
 
-    ``paths`` may name post files or folders (see :func:`find_posts`). ``output_file``
-    names the one output when there is exactly one post and one format. Each post is parsed
-    once. A failing post never stops the others: its results carry the error. Posts run in
-    ``jobs`` worker processes (default: the CPUs this process may use), or pass any
-    ``executor``.
+    ``paths`` may name post files or folders (see :func:`~export_post.discovery.discover`:
+    what the walk of a folder refuses, a post leading out of it or one that is not a regular
+    file, gives failed results), or be :class:`~export_post.discovery.Post`\\ s.
+    ``output_file`` names the one output when there is exactly one post and one format. Each
+    post is parsed once. A failing post never stops the others: its results carry the error.
+    Posts run in ``jobs`` worker processes (default: the CPUs this process may use), or pass
+    any ``executor``.
 
     Builds into an ``out_dir`` are incremental: an output whose inputs are unchanged since
     it was written is left alone and reported as ``skipped`` (see
-    :mod:`export_post.buildcache`; the folder keeps a small manifest); ``force`` rebuilds
-    everything. Outputs written next to their posts, or to an ``output_file``, are always
-    rebuilt, and no manifest is written there.
+    :mod:`export_post.buildcache`; the folder keeps a small manifest, saved as results
+    arrive); ``force`` rebuilds everything. Outputs written next to their posts, or to an
+    ``output_file``, are always rebuilt, and no manifest is written there. Temporaries of
+    ours that a killed run left in ``out_dir`` are removed.
 
     ``on_start(source)`` is called as a post is handed to a worker (not with an
     ``executor``), ``on_result(result)`` as soon as each result is known, in this thread.
+    ``on_warning(message)`` gets each problem of the batch itself, one line (a build cache
+    that cannot be read or saved); by default it goes to the ``export_post`` logger.
 
     With ``isolate`` (the default), each post runs in a worker process under a wall-clock
-    ``timeout`` (seconds, all formats of the post) and ``memory_limit`` (bytes of address
-    space): a post that exceeds either fails alone, cleanly. An explicit ``executor`` runs
-    tasks as it likes (no limits); ``isolate=False`` runs them in this process.
+    ``timeout`` (seconds, for reading the post and again for each of its formats: a format
+    over the limit fails alone, and the post's other formats are still converted) and
+    ``memory_limit`` (bytes of address space). An explicit ``executor`` runs tasks as it
+    likes (no limits); ``isolate=False`` runs them in this process.
 
     Every argument is checked before any post is read: one that is not valid raises
     :class:`OptionError` (a ``ValueError``) naming it.
+
+    When interrupted (``KeyboardInterrupt``, or any exception from a callback), the workers
+    are stopped at once and the manifest keeps what was written; the exception goes on.
     """
-    paths = checks.paths(paths, "paths")
+    inputs = _inputs(paths)
     formats = expand_formats(checks.texts(formats, "formats"))
     if not formats:
         raise OptionError("formats must name at least one format")
@@ -621,6 +660,7 @@ def export_many(
         checks.flag(value, name)
     checks.callback(on_start, "on_start")
     checks.callback(on_result, "on_result")
+    checks.callback(on_warning, "on_warning")
     if executor is not None and not callable(getattr(executor, "submit", None)):
         raise OptionError(f"executor must be a concurrent.futures.Executor, not {type(executor).__name__}")
     folder = checks.output_folder(out_dir, "out_dir") if out_dir is not None else None
@@ -636,15 +676,19 @@ def export_many(
         options=options,
         source_date_epoch=source_date_epoch,
     )
-    sources = distinct_posts(post for path in paths for post in find_posts(path))
+    found = (post for item in inputs for post in (discover(item) if isinstance(item, Path) else [item]))
+    posts = unique_posts(found)
+    sources = [post.path for post in posts]
+    within = {post.path: post.within for post in posts}
+    refusals = {post.path: post.refused for post in posts if post.refused is not None}
     if target is not None and (len(sources) != 1 or len(formats) != 1):
         raise OptionError("an output file name needs exactly one post and one format")
-    clashes = _name_clashes(sources, folder)
-    todo = [s for s in sources if s not in clashes]
+    clashes = _name_clashes([s for s in sources if s not in refusals], folder)
+    todo = [s for s in sources if s not in clashes and s not in refusals]
     # In parallel, the longest first (by size, a rough guide): no big post is left to run alone
     # at the end while the other workers idle.
     largest_first = sorted(todo, key=_size, reverse=True)
-    manifests = Manifests()
+    manifests = Manifests(on_warning or _log_warning)
     theme_digest = buildcache.theme_digest(resolve_theme(settings.theme))
     classes = {fmt: exporter_class(fmt) for fmt in formats}
     contexts = {
@@ -656,29 +700,42 @@ def export_many(
 
     # Only an output folder keeps a manifest: never the posts' own folders, nor beside one named file.
     incremental = folder is not None and target is None
+    if folder is not None and target is None:
+        _remove_leftovers(folder, [classes[fmt].file_extension for fmt in formats])
 
-    def previous(source: Path) -> dict[str, Entry]:
+    def previous(source: Path, wanted: Sequence[str] = formats) -> dict[str, Entry]:
         found: dict[str, Entry] = {}
-        for fmt in formats if incremental and not force else ():
+        for fmt in wanted if incremental and not force else ():
             entry = manifests.entry(output_path(source, classes[fmt].file_extension, folder, target))
             if entry is not None:
                 found[fmt] = entry
         return found
 
-    def task(source: Path) -> tuple[Any, ...]:
-        build = BuildState(theme_digest, previous(source)) if incremental else None
-        return (source, formats, folder, settings, target, build)
+    def task(source: Path, wanted: Sequence[str] = formats) -> tuple[Any, ...]:
+        build = BuildState(theme_digest, previous(source, wanted)) if incremental else None
+        return (source, wanted, folder, settings, target, build, within.get(source))
 
-    done: dict[Path, list[ExportResult]] = {}
+    known: dict[Path, dict[str, ExportResult]] = {}
+    shown: dict[Path, set[Diagnostic]] = {}
+
+    def deliver(source: Path, result: ExportResult, *, record: bool = True) -> None:
+        """Report one final result (each diagnostic once per post); ``record`` what built it."""
+        seen = shown.setdefault(source, set())
+        unseen = tuple(d for d in result.diagnostics if d not in seen)
+        seen.update(unseen)
+        if len(unseen) != len(result.diagnostics):
+            result = replace(result, diagnostics=unseen)
+        known.setdefault(source, {})[result.format] = result
+        if record and result.output is not None and result.build is not None:
+            manifests.record(result.output, result.build, result.diagnostics)
+            manifests.save_soon()
+        if on_result is not None:
+            on_result(result)
 
     def finish(source: Path, results: list[ExportResult], *, record: bool = True) -> None:
-        """Report the post's results; ``record`` what its worker built or checked."""
-        done[source] = results
         for result in results:
-            if record and result.output is not None and result.build is not None:
-                manifests.record(result.output, result.build, result.diagnostics)
-            if on_result is not None:
-                on_result(result)
+            if result.format not in known.get(source, {}):
+                deliver(source, result, record=record)
 
     def up_to_date(source: Path) -> list[ExportResult] | None:
         """Every output of ``source``, if each is up to date by its files alone (no worker)."""
@@ -691,32 +748,37 @@ def export_many(
             if not entry.unchanged(output, buildcache.context_key(source, contexts[fmt])):
                 return None
             results.append(_skipped(source, fmt, output, entry, None, None))
-        return _each_diagnostic_once(results)
+        return results
 
-    for source, first in clashes.items():
-        error = f"{source}: output name clashes with {first} (same file name, same output folder)"
-        finish(source, [ExportResult(source=source, format=f, error=error) for f in formats])
-    if incremental and not force:
-        current = {source: up_to_date(source) for source in todo}
-        for source, skipped in current.items():
-            if skipped is not None:
-                finish(source, skipped, record=False)  # the manifest already says all of it
-        todo = [source for source in todo if current[source] is None]
-        largest_first = [source for source in largest_first if current[source] is None]
     try:
+        for source, reason in refusals.items():
+            finish(source, [ExportResult(source=source, format=f, error=reason) for f in formats])
+        for source, first in clashes.items():
+            error = f"{source}: output name clashes with {first} (same file name, same output folder)"
+            finish(source, [ExportResult(source=source, format=f, error=error) for f in formats])
+        if incremental and not force:
+            current = {source: up_to_date(source) for source in todo}
+            for source, skipped in current.items():
+                if skipped is not None:
+                    finish(source, skipped, record=False)  # the manifest already says all of it
+            todo = [source for source in todo if current[source] is None]
+            largest_first = [source for source in largest_first if current[source] is None]
         if executor is not None:
             futures = {executor.submit(export_post, *task(source)): source for source in largest_first}
             for future in as_completed(futures):
                 finish(futures[future], _outcome(futures[future], formats, future))
         elif isolate and todo:
-            runner = IsolatedRunner(
-                export_post, min(jobs or cpu_count(), len(todo)), Limits(timeout, memory_limit)
-            )
-            runner.run(
-                [task(source) for source in largest_first],
-                on_start=(lambda i: on_start(largest_first[i])) if on_start is not None else None,
-                on_result=lambda i, outcome: finish(
-                    largest_first[i], _outcome(largest_first[i], formats, outcome)
+            _run_isolated(
+                largest_first,
+                formats,
+                task,
+                deliver,
+                finish,
+                manifests.save_soon,
+                known,
+                on_start,
+                IsolatedRunner(
+                    export_post, min(jobs or cpu_count(), len(todo)), Limits(timeout, memory_limit)
                 ),
             )
         else:
@@ -726,7 +788,80 @@ def export_many(
                 finish(source, export_post(*task(source)))
     finally:
         manifests.save()  # also after an interruption: what was written stays up to date
-    return [result for source in sources for result in done[source]]
+        if folder is not None and target is None:  # and what a killed worker left is gone
+            _remove_leftovers(folder, [classes[fmt].file_extension for fmt in formats])
+    return [known[source][fmt] for source in sources for fmt in formats]
+
+
+def _run_isolated(
+    sources: Sequence[Path],
+    formats: Sequence[str],
+    task: Callable[[Path, Sequence[str]], tuple[Any, ...]],
+    deliver: Callable[[Path, ExportResult], None],
+    finish: Callable[[Path, list[ExportResult]], None],
+    on_idle: Callable[[], None],
+    known: Mapping[Path, Mapping[str, ExportResult]],
+    on_start: Callable[[Path], None] | None,
+    runner: IsolatedRunner[list[ExportResult]],
+) -> None:
+    """Each post in a worker; results arrive as each format is done. A format whose step
+    fails (its time limit, its worker's death) fails alone: the post's formats still to do
+    run again in a new worker. A failure while reading the post fails all its formats."""
+    task_source = list(sources)
+    task_formats: list[Sequence[str]] = [formats] * len(sources)
+    steps: dict[int, str] = {}
+
+    def progressed(index: int, value: tuple[str, Any]) -> None:
+        kind, item = value
+        if kind == "step":
+            steps[index] = item
+        elif kind == "result":
+            deliver(task_source[index], item)
+
+    def ended(index: int, outcome: list[ExportResult] | Failure) -> None:
+        source = task_source[index]
+        if not isinstance(outcome, Failure):
+            finish(source, outcome)
+            return
+        missing = [f for f in task_formats[index] if f not in known.get(source, {})]
+        step = steps.get(index, READ_STEP)
+        if step not in missing:  # while reading the post: every format fails
+            finish(
+                source,
+                [ExportResult(source=source, format=f, error=f"{source}: {outcome.reason}") for f in missing],
+            )
+            return
+        deliver(source, ExportResult(source=source, format=step, error=f"{source}: {step}: {outcome.reason}"))
+        rest = [f for f in missing if f != step]
+        if rest:
+            task_source.append(source)
+            task_formats.append(rest)
+            runner.add(task(source, rest))
+
+    def started(index: int) -> None:
+        if on_start is not None and index < len(sources):  # not again for a post's second worker
+            on_start(sources[index])
+
+    runner.run(
+        [task(source, formats) for source in sources],
+        on_start=started,
+        on_result=ended,
+        on_progress=progressed,
+        on_idle=on_idle,
+    )
+
+
+def _remove_leftovers(folder: Path, extensions: Sequence[str]) -> None:
+    """Remove the temporaries a killed run left in ``folder``: ours only (see
+    :mod:`export_post.leftovers`), for an output of any format, or for the manifest."""
+    endings = (*extensions, *(f".{name}" for name in format_names()))
+    leftovers.remove_stale_temporaries(
+        folder, lambda name: name == buildcache.MANIFEST_NAME or name.endswith(endings)
+    )
+
+
+def _log_warning(message: str) -> None:
+    LOGGER.warning("%s", message)
 
 
 def _size(path: Path) -> int:
@@ -752,15 +887,35 @@ def _outcome(
 
 def _name_clashes(sources: Sequence[Path], out_dir: Path | None) -> dict[Path, Path]:
     """Posts whose outputs would overwrite an earlier post's (same stem, same folder)."""
-    first: dict[tuple[Path, str], Path] = {}
+    first: dict[tuple[str, str], Path] = {}
     clashes: dict[Path, Path] = {}
     for source in sources:
-        key = ((out_dir or source.parent).resolve(), output_name(source, ""))
-        if key in first and first[key].resolve() != source.resolve():
+        key = (os.path.realpath(out_dir or source.parent), output_name(source, ""))
+        if key in first and os.path.realpath(first[key]) != os.path.realpath(source):
             clashes[source] = first[key]
         else:
             first.setdefault(key, source)
     return clashes
+
+
+def _inputs(paths: object) -> list[Path | Post]:
+    """``paths`` checked as :func:`checks.paths` does; a :class:`Post` is kept as it is."""
+    if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
+        checks.paths(paths, "paths")  # raises
+    items = list(paths)  # type: ignore[call-overload]
+    plain = iter(checks.paths([item for item in items if not isinstance(item, Post)], "paths"))
+    return [item if isinstance(item, Post) else next(plain) for item in items]
+
+
+def unique_posts(posts: Iterable[Post]) -> list[Post]:
+    """``posts`` without repeats, as :func:`distinct_posts` tells them apart."""
+    posts = list(posts)
+    wanted = set(distinct_posts(post.path for post in posts))
+    kept: dict[Path, Post] = {}
+    for post in posts:
+        if post.path in wanted:
+            kept.setdefault(post.path, post)
+    return list(kept.values())
 
 
 def distinct_posts(sources: Iterable[Path]) -> list[Path]:

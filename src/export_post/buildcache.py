@@ -212,7 +212,7 @@ def format_context(format: str, options: Mapping[str, Any], theme: str, facts: M
 
 def context_key(source: Path, format_context: str) -> str:
     """The context of one post's output: its format's context and the post's own path."""
-    return _digest({"post": str(source.resolve()), "format": format_context})
+    return _digest({"post": os.path.realpath(source), "format": format_context})  # a loop: no error
 
 
 def image_refs(document: Document) -> list[str]:

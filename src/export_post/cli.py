@@ -22,16 +22,17 @@ from .api import (
     POST_SUFFIXES,
     ExportResult,
     check_options,
-    distinct_posts,
     environment_epoch,
     expand_formats,
     export_many,
-    find_posts,
+    unique_posts,
 )
 from .cluster import dask_executor
 from .diagnostics import Severity, printable
+from .discovery import Post, discover
 from .errors import ExportPostError
 from .exporter import option_names
+from .interrupts import Interrupted, interruptible
 from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
 from .output import write_atomic
 from .registry import exporter_class, format_names
@@ -131,7 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         default=DEFAULT_TIMEOUT,
         metavar="SECONDS",
-        help=f"wall-clock limit per post, all formats (default {DEFAULT_TIMEOUT:g}; 0 = none)",
+        help=f"wall-clock limit for reading a post, and for each of its formats "
+        f"(default {DEFAULT_TIMEOUT:g}; 0 = none)",
     )
     parser.add_argument(
         "--memory-limit",
@@ -277,10 +279,23 @@ def plan_outputs(
 def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
+    """Run the command; its exit code. SIGINT and SIGTERM end it with 130 and 143 (see
+    :mod:`export_post.interrupts`), after the summary of what was done."""
+    with interruptible():
+        try:
+            return _main(argv, stdout, stderr)
+        except Interrupted as stop:  # before the batch, or while its results are printed
+            (stderr or sys.stderr).write(f"export-post: interrupted by {stop.name}\n")
+            return stop.exit_code
+
+
+def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     parser = build_parser()
     view: ProgressView | None = None
+    arrived: list[ExportResult] = []
+    stopped: Interrupted | None = None
     try:
         args = parser.parse_args(argv)
         if args.list_formats:
@@ -298,14 +313,14 @@ def main(
         formats = parse_formats(args.format)
         options = exporter_options(args, formats)
         check_options(formats, options)
-        sources: list[Path] = []
+        sources: list[Post] = []
         for path in map(Path, args.inputs):
-            posts = find_posts(path)
+            posts = discover(path)
             if path.is_dir() and not posts:
                 raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
             sources.extend(posts)
-        sources = distinct_posts(sources)
-        out_dir, single = plan_outputs(sources, formats, args.output)
+        sources = unique_posts(sources)
+        out_dir, single = plan_outputs([post.path for post in sources], formats, args.output)
         common: dict[str, Any] = {
             **checked,
             "theme": args.theme,
@@ -331,8 +346,14 @@ def main(
                     ProgressView(err, total, verbose=args.verbose, diagnostics=not args.json)
                 )
                 common["on_start"] = view.started
-            common["on_result"] = _live_output(out if args.json else None, view)
-            results = export_many(sources, formats, **common)
+            common["on_result"] = _live_output(out if args.json else None, view, arrived)
+            common["on_warning"] = _warning_output(None if args.quiet else err, view)
+            try:
+                results = export_many(sources, formats, **common)
+            except Interrupted as signal_:  # workers are gone and the build cache is saved
+                order = {post.path: i for i, post in reversed(list(enumerate(sources)))}
+                stopped = signal_
+                results = sorted(arrived, key=lambda r: (order.get(r.source, 0), formats.index(r.format)))
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
         return EXIT_USAGE
@@ -340,8 +361,9 @@ def main(
         with contextlib.suppress(OSError, ValueError):  # and keep Python from failing to flush it
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return EXIT_FAILED
+    left = max(0, len(sources) * len(formats) - len(results))
     if view is not None:
-        view.summary(results)
+        view.summary(results, not_converted=left)
     if args.json or view is not None:
         if not args.json and not out.isatty():  # stdout is captured: it gets the usual lines
             report(results, out, None, quiet=False, verbose=False)
@@ -354,13 +376,39 @@ def main(
         except OSError as error:
             err.write(f"export-post: error: cannot write report {printable(args.report)}: {error.strerror}\n")
             code = EXIT_FAILED
-    return code
+    if stopped is None:
+        return code
+    err.write(f"export-post: interrupted by {stopped.name}: {_counts(results)}, {left} not converted\n")
+    return stopped.exit_code
 
 
-def _live_output(json_out: TextIO | None, view: ProgressView | None) -> Callable[[ExportResult], None]:
-    """What happens as each result arrives: a JSON line (``--json``), a step of the bar."""
+def _counts(results: Sequence[ExportResult]) -> str:
+    count = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
+    return f"{count['ok']} written, {count['skipped']} up to date, {count['failed']} failed"
+
+
+def _warning_output(err: TextIO | None, view: ProgressView | None) -> Callable[[str], None]:
+    """Where a problem of the batch itself goes (a build cache that cannot be used); nowhere
+    with ``--quiet`` (``err`` None)."""
+
+    def on_warning(message: str) -> None:
+        line = f"export-post: warning: {printable(message)}"
+        if view is not None:
+            view.note(line)
+        elif err is not None:
+            err.write(line + "\n")
+
+    return on_warning
+
+
+def _live_output(
+    json_out: TextIO | None, view: ProgressView | None, arrived: list[ExportResult]
+) -> Callable[[ExportResult], None]:
+    """What happens as each result arrives: kept (for the summary of an interrupted run), a
+    JSON line (``--json``), a step of the bar."""
 
     def on_result(result: ExportResult) -> None:
+        arrived.append(result)
         if json_out is not None:
             json_out.write(json_text(result_record(result)) + "\n")
             json_out.flush()

@@ -5,6 +5,10 @@ rules are quadratic), a renderer run for minutes (an SVG of nested ``<use>``), o
 balloon. Each task runs in a long-lived worker process; a task that outlives its time
 limit gets its worker killed and replaced, and is reported as a timeout; a worker that
 dies (the memory cap, a crash) is reported as such. Other tasks are unaffected.
+
+A task may report progress (:func:`report_progress`): each report reaches the caller at
+once and starts the time limit afresh, so the limit applies to each step of a task (each
+format of a post) rather than to the whole of it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from typing import Any, Generic, TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-DEFAULT_TIMEOUT = 120.0  # seconds per post, all its formats together
+DEFAULT_TIMEOUT = 120.0  # seconds per step of a task: reading a post, then each of its formats
 DEFAULT_MEMORY = 3 * 1024**3  # bytes of address space per worker
 
 
@@ -81,10 +85,23 @@ def _watch(lifeline: Connection) -> None:
     os._exit(1)
 
 
+_progress: Callable[[Any], None] | None = None
+
+
+def report_progress(value: Any) -> None:
+    """Tell the caller of the task running in this worker that a step is done (``value``
+    reaches its ``on_progress``), and start the task's time limit afresh. Does nothing
+    outside a worker."""
+    if _progress is not None:
+        _progress(value)
+
+
 def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
     """Worker main loop: run (index, function, arguments) messages until told to stop."""
+    global _progress
     threading.Thread(target=_watch, args=(lifeline,), daemon=True, name="lifeline").start()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides when to stop (and kills)
+        signal.signal(number, signal.SIG_IGN)
     _limit_memory(memory)
     while True:
         try:
@@ -94,12 +111,14 @@ def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
         if message is None:
             return
         index, function, arguments = message
+        _progress = lambda value, index=index: conn.send((index, ("progress", value)))  # noqa: E731
         try:
             outcome: tuple[str, Any] = ("ok", function(*arguments))
         except MemoryError:
             outcome = ("failed", "ran out of memory (the memory limit was reached)")
         except BaseException as err:
             outcome = ("failed", f"{type(err).__name__}: {err}")
+        _progress = None
         try:
             conn.send((index, outcome))
         except (OSError, MemoryError):
@@ -164,6 +183,15 @@ class IsolatedRunner(Generic[R]):
         self.function = function
         self.jobs = max(1, jobs)
         self.limits = limits
+        self._tasks: list[tuple[Any, ...]] = []
+        self._pending: deque[int] = deque()
+
+    def add(self, arguments: tuple[Any, ...]) -> int:
+        """One more task, run before those still waiting (callable from the callbacks of
+        :meth:`run`, which then reports it too); its index."""
+        self._tasks.append(arguments)
+        self._pending.appendleft(len(self._tasks) - 1)
+        return len(self._tasks) - 1
 
     def run(
         self,
@@ -171,17 +199,25 @@ class IsolatedRunner(Generic[R]):
         *,
         on_start: Callable[[int], None] | None = None,
         on_result: Callable[[int, R | Failure], None] | None = None,
+        on_progress: Callable[[int, Any], None] | None = None,
+        on_idle: Callable[[], None] | None = None,
     ) -> list[R | Failure]:
         """Every task's outcome, in task order. ``on_start(index)`` is called as a task is
-        handed to a worker and ``on_result(index, outcome)`` as soon as it ends."""
-        results: list[R | Failure | None] = [None] * len(tasks)
+        handed to a worker, ``on_progress(index, value)`` as it reports progress and
+        ``on_result(index, outcome)`` as soon as it ends; ``on_idle()`` at least once a second.
+
+        When the run is interrupted (``KeyboardInterrupt``, or any exception from a callback),
+        every worker is killed at once and the exception goes on."""
+        self._tasks = list(tasks)
+        self._pending = deque(range(len(tasks)))
+        results: dict[int, R | Failure] = {}
 
         def finish(index: int, outcome: R | Failure) -> None:
             results[index] = outcome
             if on_result is not None:
                 on_result(index, outcome)
 
-        pending = deque(range(len(tasks)))
+        pending = self._pending
         context = _context()
         workers: list[_Worker] = []
         try:
@@ -193,12 +229,13 @@ class IsolatedRunner(Generic[R]):
                         workers.append(worker)
                     index = pending.popleft()
                     worker.task = index
-                    timeout = self.limits.timeout
-                    worker.deadline = time.monotonic() + timeout if timeout else float("inf")
-                    worker.conn.send((index, self.function, tasks[index]))
+                    worker.deadline = self._deadline()
+                    worker.conn.send((index, self.function, self._tasks[index]))
                     if on_start is not None:
                         on_start(index)
                 busy = [w for w in workers if w.task is not None]
+                if not busy:
+                    continue  # a callback added a task
                 nearest = min(w.deadline for w in busy)
                 ready = wait([w.conn for w in busy], timeout=max(0.0, min(nearest - time.monotonic(), 1.0)))
                 now = time.monotonic()
@@ -212,12 +249,23 @@ class IsolatedRunner(Generic[R]):
                             self._replace(workers, worker)
                             finish(task, failure)
                             continue
+                        if status == "progress":
+                            worker.deadline = self._deadline()
+                            if on_progress is not None:
+                                on_progress(index, value)
+                            continue
                         worker.task = None
                         finish(index, value if status == "ok" else Failure(value))
                     elif now > worker.deadline:
                         task = worker.task
                         self._replace(workers, worker)
                         finish(task, Failure(f"timed out after {self.limits.timeout:g} s"))
+                if on_idle is not None:
+                    on_idle()
+        except BaseException:
+            for worker in workers:  # interrupted: no worker finishes what nobody waits for
+                worker.kill()
+            raise
         finally:
             for worker in workers:
                 with contextlib.suppress(OSError):
@@ -225,7 +273,11 @@ class IsolatedRunner(Generic[R]):
             for worker in workers:
                 worker.process.join(2)
                 worker.kill()
-        return [r if r is not None else Failure("not run") for r in results]
+        return [results.get(i, Failure("not run")) for i in range(len(self._tasks))]
+
+    def _deadline(self) -> float:
+        timeout = self.limits.timeout
+        return time.monotonic() + timeout if timeout else float("inf")
 
     @staticmethod
     def _replace(workers: list[_Worker], worker: _Worker) -> None:

@@ -78,8 +78,13 @@ class ProgressView:
         self.progress.advance(self.task)
         self._describe(self.running[-1] if self.running else result.source)
 
-    def summary(self, results: Sequence[ExportResult]) -> None:
-        """The closing table: written, skipped as up to date, failed, and the wall time."""
+    def note(self, line: str) -> None:
+        """A line above the bar (a problem of the batch itself)."""
+        self._print(line)
+
+    def summary(self, results: Sequence[ExportResult], *, not_converted: int = 0) -> None:
+        """The closing table: written, skipped as up to date, failed, what an interruption
+        left undone, and the wall time."""
         counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
         table = Table(title="export-post", show_header=False, title_justify="left")
         table.add_column(justify="left")
@@ -87,6 +92,8 @@ class ProgressView:
         table.add_row("written", str(counts["ok"]))
         table.add_row("skipped (up to date)", str(counts["skipped"]))
         table.add_row("failed", str(counts["failed"]), style="bold red" if counts["failed"] else None)
+        if not_converted:
+            table.add_row("not converted (interrupted)", str(not_converted), style="bold yellow")
         table.add_row("wall time", f"{time.monotonic() - self.started_at:.1f} s")
         self.console.print(table)
 
