@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import export_post.api as api
 from export_post.api import export_many
-from export_post.buildcache import MANIFEST_NAME, Entry, Manifest, read_manifest
+from export_post.buildcache import MANIFEST_NAME, Entry, Manifest, Manifests, read_manifest
 from export_post.cli import main
+from export_post.output import write_output
 
 from .support import SAMPLE_SITE
 
@@ -39,7 +39,10 @@ def manifest_with(**changes: Any) -> bytes:
 
 
 def write(data: bytes) -> Callable[[Path], None]:
-    return lambda path: path.write_bytes(data)
+    def make(path: Path) -> None:
+        path.write_bytes(data)
+
+    return make
 
 
 def huge(path: Path) -> None:
@@ -79,7 +82,9 @@ CORRUPT: dict[str, Callable[[Path], None]] = {
     "bad severity": write(
         manifest_with(diagnostics=[{"code": "x", "severity": "fatal", "message": "m", "line": 1}])
     ),
-    "name with a slash": write(json.dumps({"format": 3, "outputs": {"../../etc/passwd": VALID_ENTRY}}).encode()),
+    "name with a slash": write(
+        json.dumps({"format": 3, "outputs": {"../../etc/passwd": VALID_ENTRY}}).encode()
+    ),
     "name with NUL": write(json.dumps({"format": 3, "outputs": {"a\u0000b": VALID_ENTRY}}).encode()),
     "huge": huge,
     "a FIFO": fifo,
@@ -168,14 +173,14 @@ def test_the_cache_records_the_file_its_writer_wrote(tmp_path: Path, monkeypatch
     other run's file. Before, the caller looked at the path afterwards and recorded the other
     file as built from this run's settings: the next run skipped the wrong-theme output."""
     out = tmp_path / "out"
-    real = api.write_output
+    real = write_output
 
     def then_another_run_writes(path: Path, data: bytes) -> os.stat_result:
         written = real(path, data)
         real(path, data.replace(b"</body>", b"<!-- the other run's theme --></body>"))
         return written
 
-    monkeypatch.setattr(api, "write_output", then_another_run_writes)
+    monkeypatch.setattr("export_post.api.write_output", then_another_run_writes)
     export_many([SAMPLE_SITE], ["html"], out, isolate=False, theme="serif")
     monkeypatch.undo()
     (result,) = export_many([SAMPLE_SITE], ["html"], out, isolate=False, theme="serif")
@@ -194,14 +199,14 @@ def test_a_skip_records_the_file_it_checked(tmp_path: Path, monkeypatch: pytest.
     post = site / "_posts/2024-06-10-personal-growth.md"
     post.write_bytes(post.read_bytes())  # new times, same content: checked by fingerprint, skipped
     page = out / "2024-06-10-personal-growth.html"
-    real = api.Manifests.record
+    real = Manifests.record
 
     def record_after_another_run(self: Any, target: Path, record: Any, diagnostics: Any) -> None:
         page.unlink()
         page.write_text("<p>the other run's theme</p>")
         real(self, target, record, diagnostics)
 
-    monkeypatch.setattr(api.Manifests, "record", record_after_another_run)
+    monkeypatch.setattr(Manifests, "record", record_after_another_run)
     (result,) = export_many([site], ["html"], out, isolate=False, theme="serif")
     assert result.status == "skipped"
     monkeypatch.undo()
