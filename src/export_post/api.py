@@ -38,9 +38,8 @@ from .isolation import (
 )
 from .model import Document
 from .output import output_name, write_atomic, write_output
-from .reader import parse_post
+from .reader import load_post
 from .reader.site import config_paths
-from .reader.source import read_post_text
 from .registry import exporter_class, format_names
 from .resources import ResourcePolicy, ResourceResolver
 from .themes import Theme, load_theme
@@ -375,7 +374,7 @@ def export_post(
     files = [source.absolute(), *_config_paths(source, settings.site_root)] if build is not None else []
     read = [(buildcache.stamp(f), buildcache.file_digest(f)) for f in files]
     try:
-        document = parse_post(read_post_text(source, within=within), source, site_root=settings.site_root)
+        document = load_post(source, site_root=settings.site_root, within=within)
     except ExportPostError as err:
         return [ExportResult(source=source, format=f, error=str(err)) for f in formats]
     except Exception as err:

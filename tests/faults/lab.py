@@ -81,13 +81,13 @@ for item in filter(None, os.environ.get("FAULT_HOOK", "").split(",")):
     elif name == "slow-read":
         import export_post.api as api
 
-        real_parse = api.parse_post
+        real_load = api.load_post
 
-        def parse_post(*args, **kwargs):
+        def load_post(*args, **kwargs):
             time.sleep(float(arg))
-            return real_parse(*args, **kwargs)
+            return real_load(*args, **kwargs)
 
-        api.parse_post = parse_post
+        api.load_post = load_post
     elif name == "slow-write":
         real_fsync = os.fsync
 

@@ -56,7 +56,11 @@ def _markdown() -> Any:
 
 
 def load_post(
-    path: str | Path, *, site_root: str | Path | None = None, max_bytes: int = MAX_POST_BYTES
+    path: str | Path,
+    *,
+    site_root: str | Path | None = None,
+    max_bytes: int = MAX_POST_BYTES,
+    within: Path | None = None,
 ) -> Document:
     """Read the post at ``path``. Raises :class:`~export_post.errors.ReadError` if it cannot.
 
@@ -64,10 +68,11 @@ def load_post(
     from the post, the first folder that has a ``_config.yml`` or holds the ``_posts/`` the
     post is in; the post's own folder when there is neither). Posts over ``max_bytes`` are
     refused before parsing. Problems the reader survives
-    are in ``Document.diagnostics``.
+    are in ``Document.diagnostics``. Only a regular file is read (a FIFO or device is
+    refused without being opened); with ``within``, only one really inside that folder.
     """
     post = Path(path)
-    text = read_post_text(post, max_bytes=max_bytes)
+    text = read_post_text(post, max_bytes=max_bytes, within=within)
     return parse_post(text, post, site_root=Path(site_root) if site_root else None)
 
 
