@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import Tried
-from .lab import Lab, assert_all_complete, assert_cache_truthful, complete, temporaries
+from .lab import Lab, Proc, assert_all_complete, assert_cache_truthful, complete, outputs, temporaries
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="/proc, sessions and forkserver: Linux")
 
@@ -34,6 +34,14 @@ INTERRUPTED = re.compile(
 
 def extensions() -> list[str]:
     return [f".{fmt}" for fmt in FORMATS]
+
+
+def wait_for_outputs(lab: Lab, proc: Proc, count: int) -> None:
+    """Until ``count`` outputs are in the folder (the run prints them only at its end)."""
+    deadline = time.monotonic() + 120
+    while len(outputs(lab.out)) < count:
+        assert proc.popen.poll() is None and time.monotonic() < deadline, "the run ended first"
+        time.sleep(0.02)
 
 
 def check_rerun(lab: Lab, tried: Tried, written: set[str]) -> None:
@@ -80,11 +88,11 @@ def test_ctrl_c_on_a_terminal_shows_the_summary(lab: Lab, tried: Tried) -> None:
     """A real Ctrl-C: SIGINT to the whole process group (workers and forkserver ignore it;
     the CLI stops them), with the progress bar on a terminal."""
     lab.write_posts(POSTS)
-    proc = lab.start("-j", "2", hook="slow-all=0.25", tty=True)
-    time.sleep(4)
+    proc = lab.start("-j", "2", hook="slow-all=0.5", tty=True)
+    wait_for_outputs(lab, proc, 3)
     proc.signal(signal.SIGINT, group=True)
     done = proc.finish()
-    tried.add("SIGINT to the process group after 4 s, stderr a terminal")
+    tried.add("SIGINT to the process group after 3 outputs, stderr a terminal")
     assert done.rc == 130, done.explain()
     assert "Traceback" not in done.stderr and done.leftover == [], done.explain()
     for row in ("written", "skipped (up to date)", "failed", "not converted (interrupted)", "wall time"):
@@ -97,11 +105,11 @@ def test_ctrl_c_on_a_terminal_shows_the_summary(lab: Lab, tried: Tried) -> None:
 
 def test_sigterm_in_plain_mode_lists_what_was_written(lab: Lab, tried: Tried) -> None:
     lab.write_posts(POSTS)
-    proc = lab.start("-j", "1", hook="slow-all=0.25")
-    time.sleep(5)
+    proc = lab.start("-j", "1", hook="slow-all=0.5")
+    wait_for_outputs(lab, proc, 3)
     proc.signal(signal.SIGTERM)
     done = proc.finish()
-    tried.add("SIGTERM after 5 s, plain output")
+    tried.add("SIGTERM after 3 outputs, plain output")
     assert done.rc == 143 and "Traceback" not in done.stderr and done.leftover == [], done.explain()
     written = [line.removeprefix("wrote ").strip() for _, line in done.lines]
     assert written and all(line.startswith(f"{lab.out}/") for line in written), done.explain()
