@@ -12,7 +12,10 @@ an empty list means every check passed:
 - ``slide-off``: LibreOffice draws no character outside the slide;
 - ``html``: the page is well-formed XML, parses as HTML5 without an error and into the same
   tree, and holds only known HTML, MathML and SVG elements;
-- ``words-FORMAT``: every word of the post's body is in that output.
+- ``words-FORMAT``: every word of the post's body is in that output;
+- ``images-html``: every picture file on disk the body shows is embedded in the page;
+- ``markup-FORMAT``: no kramdown or Liquid syntax (IALs, extensions, tags, footnote and
+  abbreviation markers) shows as text in that output, unless the post shows it as code.
 """
 
 from __future__ import annotations
@@ -320,8 +323,49 @@ def body_words(post: Path) -> list[str]:
         return source_words(copy)
 
 
-def _pdf_words_text(pdf: Path) -> str:
-    return pdf_texts(pdf)["poppler"]
+_MARKUP = re.compile(
+    r"\{:[^}\n]{0,80}\}|\{::\w+|\{:/\w*\}|\{%.{0,80}?%\}|\{\{.{0,80}?\}\}|\[\^[^\]\s]+\]|\*\[[A-Z0-9]+\]:"
+)
+_LITERAL = re.compile(
+    r"(`+)(.+?)\1|\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}|\{%\s*highlight.*?%\}(.*?)\{%\s*endhighlight|"
+    r"^(?: {4}|\t)([^\n]*)$",
+    re.S | re.M,
+)
+
+
+_PICTURE = re.compile(r"!\[[^\]\n]*\]\(\s*([^)\s]+)|<img\s[^>]*?src=\"([^\"]+)\"")
+_LIQUID_URL = re.compile(r"\{\{\s*site\.baseurl\s*\}\}|\{\{\s*'([^']*)'\s*\|\s*relative_url\s*\}\}")
+
+
+def local_pictures(post: Path) -> set[Path]:
+    """The picture files on disk that the post's body shows (Markdown images and ``<img>``;
+    site-absolute, through ``site.baseurl`` or ``relative_url``, or relative to the post)."""
+    from urllib.parse import unquote
+
+    text = post.read_text(encoding="utf-8").split("\n---", 1)[-1]
+    site = post.parent.parent
+    found = set()
+    for m in _PICTURE.finditer(text):
+        ref = _LIQUID_URL.sub(lambda u: u.group(1) or "", m.group(1) or m.group(2))
+        if "://" in ref or ref.startswith(("data:", "{")):
+            continue
+        path = unquote(ref.split("#")[0].split("?")[0])
+        target = (site / path.lstrip("/")) if path.startswith("/") else (post.parent / path)
+        if target.is_file():
+            found.add(target.resolve())
+    return found
+
+
+def literal_text(post: Path) -> str:
+    """What the post shows literally (code and ``{% raw %}``), where markup may appear as text."""
+    text = post.read_text(encoding="utf-8")
+    return "\n".join("".join(g or "" for g in m.groups()[1:]) for m in _LITERAL.finditer(text))
+
+
+def leaked_markup(text: str, literal: str) -> list[str]:
+    """kramdown or Liquid syntax shown as text in an output, where the post has no such literal."""
+    return sorted({m for m in _MARKUP.findall(text) if m not in literal})
+
 
 
 def missing_words(expected: Iterable[str], text: str) -> list[str]:
@@ -385,8 +429,18 @@ def validate(batch: list[Outputs], work: Path, *, render: bool = True) -> dict[P
                 decks[item.source] = item.files["pptx"]
         if "html" in item.files:
             found.extend(check_html(item.files["html"]))
-            texts["html"] = html_text(item.files["html"].read_text(encoding="utf-8"))
+            page = item.files["html"].read_text(encoding="utf-8")
+            texts["html"] = html_text(page)
+            pictures = local_pictures(item.source)
+            embedded = page.count('src="data:image/')
+            if embedded < len(pictures):
+                names = sorted(p.name for p in pictures)
+                found.append(Finding("images-html", f"{embedded} of {len(pictures)} pictures embedded: {names}"))
+        literal = literal_text(item.source)
         for fmt, text in texts.items():
+            leaked = leaked_markup(text, literal)
+            if leaked:
+                found.append(Finding(f"markup-{fmt}", f"shown as text: {leaked[:6]}"))
             lost = missing_words(expected, text)
             if lost:
                 found.append(

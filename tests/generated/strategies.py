@@ -77,7 +77,7 @@ inline = st.one_of(
     st.builds("*{}*".format, word),
     st.builds("**{}**".format, word),
     st.builds("_{}_".format, word),
-    st.builds("`{}`".format, st.sampled_from(["git rebase -i", "x += 1", "<div>", "O(n)", "{% raw %}"])),
+    st.builds("`{}`".format, st.sampled_from(["git rebase -i", "x += 1", "<div>", "O(n)", "{{ not liquid }}"])),
     st.builds("[{}](https://example.com/{})".format, word, word),
     st.builds("[{}](#{})".format, word, st.sampled_from(["introduction", "results", "missing-anchor"])),
     st.builds("*{}*{{:.highlight}}".format, word),
@@ -101,6 +101,12 @@ inline = st.one_of(
     st.just("costs $5 and $10 at most"),
     st.just("\"quoted\" and 'single' -- with dashes --- and dots..."),
     st.just("a line ending in two spaces  \nand a break"),
+    st.just("see <https://jekyllrb.com/docs/> or <mailto:me@example.com>"),
+    st.just("Copyright &copy; 2024&nbsp;Acme &mdash; &#x2603; &lt;tag&gt; &amp; more"),
+    st.builds("[{}][ref-1] and [the docs][]".format, word),
+    st.builds('![an inline icon](/assets/missing-icon.png "An icon") {}'.format, word),
+    st.builds("{}<br>{}".format, word, word),
+    st.builds("**{} `code` inside**".format, word),
 )
 
 
@@ -329,6 +335,37 @@ def liquid_block(draw: st.DrawFn) -> str:
 
 
 @st.composite
+def mixed(draw: st.DrawFn) -> str:
+    """Blocks inside blocks, as long posts nest them."""
+    text = draw(paragraph_text(max_sentences=2))
+    lang, code = draw(st.sampled_from(sorted(F.CODE.items())))
+    code = code if "{%" not in code else "x = 1\n"
+    indented = "".join("   " + line + "\n" for line in f"```{lang}\n{code}```".splitlines())
+    return draw(
+        st.sampled_from(
+            [
+                f"1. {text}\n\n   A second paragraph of the same item.\n\n{indented}\n2. {text}",
+                f"* {text}\n\n  > {text}\n\n* last item {{: .last}}",
+                f"> ## A heading in a quote\n>\n> {text}\n>\n> ```\n> quoted code\n> ```\n>\n> > nested quote",
+                "| a | b |\n|---|---|\n| pipe \\| inside | line<br>break |\n| `x | y` | **b** *i* |",
+                f"## Heading with a [link](https://example.com) and `code` 🚀\n\n{text}",
+                f"### 見出し：日本語の章\n\n{text}",
+                f"#### Notes[^h]\n\n{text}\n\n[^h]: A footnote called from a heading.",
+                f"***bold italic*** and \\*not emphasis\\* and snake_case_name and 2*3*4 {text}",
+                f"<div class=\"outer\"><div class=\"inner\"><p>{text}</p></div></div>",
+                f"- {text}\n  | col | col |\n  |-----|-----|\n  | 1   | 2   |",
+                f"Term with *emphasis*\n: {text}\n: A second definition.",
+                f"<div markdown=\"1\">\n| x | y |\n|---|---|\n| 1 | 2 |\n</div>",
+                f"{text}\n{{: style=\"color: red\" onclick=\"evil()\" .wide}}",
+                f"Setext heading with *emphasis*\n-----------------------------\n\n{text}",
+                f"1) {text}\n2) second\n\n10. ten\n11. eleven",
+                f"{text}\n\n<hr/>\n\n<p>After a raw rule.</p>",
+            ]
+        )
+    )
+
+
+@st.composite
 def toc(draw: st.DrawFn) -> str:
     marker = draw(st.sampled_from(["* TOC", "1. TOC", "- toc"]))
     return f"{marker}\n{{:toc}}"
@@ -349,6 +386,8 @@ block = st.one_of(
     blockquote(),
     raw_html(),
     liquid_block(),
+    mixed(),
+    mixed(),
     st.just("---"),
     st.just("* * *"),
     st.just("<!--more-->"),
@@ -382,6 +421,8 @@ def body(draw: st.DrawFn, site: dict[str, Picture]) -> str:
         if draw(st.integers(0, 12)) == 0:
             abbreviations = True
     blocks.extend(footnotes)
+    if any("][ref-1]" in b or "[the docs][]" in b for b in blocks):
+        blocks.append('[ref-1]: https://example.com/ref "A title"\n[the docs]: https://jekyllrb.com/docs/')
     if abbreviations:
         blocks.extend(f"*[{a}]: {b}" for a, b in F.ABBREVIATIONS)
     ending = draw(st.sampled_from(["\n", "\n", "", "\n\n\n"]))
