@@ -111,7 +111,8 @@ def save_case(checked: Checked, folder: Path = REGRESSIONS) -> Path:
     shutil.copytree(checked.site, target)
     post = target / "_posts" / checked.post.name
     post.rename(post.with_name(re.sub(r"-g\d{5}\.md$", ".md", post.name)))
-    (target / "FAILURE.txt").write_text("\n".join(str(f) for f in checked.findings) + "\n", encoding="utf-8")
+    lines = [re.sub(r"/\S*/_posts/(\S*?)(?:-g\d{5})?\.md", r"_posts/\1.md", str(f)) for f in checked.findings]
+    (target / "FAILURE.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return target
 
 

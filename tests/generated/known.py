@@ -84,6 +84,18 @@ OPEN: list[KnownClass] = [
 ]
 
 
+OPEN.append(
+    KnownClass(
+        "layout",
+        "#12.5",
+        "in a right-to-left post, the punctuation around a Latin word moves away from it in the "
+        "PDF's text (visual order), so the word reads differently",
+        "words-pdf",
+        r"missing: \['_\w+_'",
+    )
+)
+
+
 def known_class(finding: Finding) -> KnownClass | None:
     return next((k for k in OPEN if k.matches(finding)), None)
 

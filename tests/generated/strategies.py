@@ -77,7 +77,9 @@ inline = st.one_of(
     st.builds("*{}*".format, word),
     st.builds("**{}**".format, word),
     st.builds("_{}_".format, word),
-    st.builds("`{}`".format, st.sampled_from(["git rebase -i", "x += 1", "<div>", "O(n)", "{{ not liquid }}"])),
+    st.builds(
+        "`{}`".format, st.sampled_from(["git rebase -i", "x += 1", "<div>", "O(n)", "{{ not liquid }}"])
+    ),
     st.builds("[{}](https://example.com/{})".format, word, word),
     st.builds("[{}](#{})".format, word, st.sampled_from(["introduction", "results", "missing-anchor"])),
     st.builds("*{}*{{:.highlight}}".format, word),
@@ -346,17 +348,18 @@ def mixed(draw: st.DrawFn) -> str:
             [
                 f"1. {text}\n\n   A second paragraph of the same item.\n\n{indented}\n2. {text}",
                 f"* {text}\n\n  > {text}\n\n* last item {{: .last}}",
-                f"> ## A heading in a quote\n>\n> {text}\n>\n> ```\n> quoted code\n> ```\n>\n> > nested quote",
+                f"> ## A heading in a quote\n>\n> {text}\n>\n"
+                "> ```\n> quoted code\n> ```\n>\n> > nested quote",
                 "| a | b |\n|---|---|\n| pipe \\| inside | line<br>break |\n| `x | y` | **b** *i* |",
                 f"## Heading with a [link](https://example.com) and `code` 🚀\n\n{text}",
                 f"### 見出し：日本語の章\n\n{text}",
                 f"#### Notes[^h]\n\n{text}\n\n[^h]: A footnote called from a heading.",
                 f"***bold italic*** and \\*not emphasis\\* and snake_case_name and 2*3*4 {text}",
-                f"<div class=\"outer\"><div class=\"inner\"><p>{text}</p></div></div>",
+                f'<div class="outer"><div class="inner"><p>{text}</p></div></div>',
                 f"- {text}\n  | col | col |\n  |-----|-----|\n  | 1   | 2   |",
                 f"Term with *emphasis*\n: {text}\n: A second definition.",
-                f"<div markdown=\"1\">\n| x | y |\n|---|---|\n| 1 | 2 |\n</div>",
-                f"{text}\n{{: style=\"color: red\" onclick=\"evil()\" .wide}}",
+                '<div markdown="1">\n| x | y |\n|---|---|\n| 1 | 2 |\n</div>',
+                f'{text}\n{{: style="color: red" onclick="evil()" .wide}}',
                 f"Setext heading with *emphasis*\n-----------------------------\n\n{text}",
                 f"1) {text}\n2) second\n\n10. ten\n11. eleven",
                 f"{text}\n\n<hr/>\n\n<p>After a raw rule.</p>",
