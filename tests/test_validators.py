@@ -40,7 +40,8 @@ def test_body_words_leave_out_what_jekyll_never_prints(tmp_path: Path) -> None:
     post = tmp_path / "2024-01-01-a.md"
     post.write_text(
         "---\ntitle: T\n---\n* [x] done\n\n{% comment %}secret{% endcomment %}\n\n"
-        "{::comment}hidden{:/comment}\n\n\\(alpha\\) kept\n\n*[HTML]: Hyper Text\n",
+        "{::comment}hidden{:/comment}\n\n\\(alpha\\) kept\n\n*[HTML]: Hyper Text\n\n"
+        '<div markdown="1">\n![](pic.png)\n</div>\n',
         encoding="utf-8",
     )
     assert body_words(post) == ["done", "kept"]
@@ -50,11 +51,8 @@ def test_markup_shown_as_text_is_found_unless_the_post_shows_it_as_code(tmp_path
     post = tmp_path / "2024-01-01-a.md"
     post.write_text("---\ntitle: T\n---\nUse `{% raw %}` and\n\n    {: .x}\n", encoding="utf-8")
     literal = literal_text(post)
-    assert leaked_markup("a {: .lead} b {{ site.title }} [^1] {% raw %} {: .x}", literal) == [
-        "[^1]",
-        "{: .lead}",
-        "{{ site.title }}",
-    ]
+    shown = "a {: .lead} b {{ site.title }} [^1] {% raw %} {: .x} **Note:** ![](a.png) 2*3*4"
+    assert leaked_markup(shown, literal) == ["![](a.png)", "**Note:**", "[^1]", "{: .lead}", "{{ site.title }}"]
 
 
 def test_local_pictures_are_resolved_like_the_site(tmp_path: Path) -> None:
