@@ -52,7 +52,13 @@ def test_markup_shown_as_text_is_found_unless_the_post_shows_it_as_code(tmp_path
     post.write_text("---\ntitle: T\n---\nUse `{% raw %}` and\n\n    {: .x}\n", encoding="utf-8")
     literal = literal_text(post)
     shown = "a {: .lead} b {{ site.title }} [^1] {% raw %} {: .x} **Note:** ![](a.png) 2*3*4"
-    assert leaked_markup(shown, literal) == ["![](a.png)", "**Note:**", "[^1]", "{: .lead}", "{{ site.title }}"]
+    assert leaked_markup(shown, literal) == [
+        "![](a.png)",
+        "**Note:**",
+        "[^1]",
+        "{: .lead}",
+        "{{ site.title }}",
+    ]
 
 
 def test_local_pictures_are_resolved_like_the_site(tmp_path: Path) -> None:
@@ -66,3 +72,13 @@ def test_local_pictures_are_resolved_like_the_site(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert local_pictures(post) == {(tmp_path / "assets" / "a b" / "x.png").resolve()}
+
+
+def test_liquid_at_a_line_start_leaves_no_indent(tmp_path: Path) -> None:
+    post = tmp_path / "2024-01-01-a.md"
+    post.write_text(
+        "---\ntitle: T\n---\n{% for t in page.tags %}{{ t }} {% endfor %}H<sub>2</sub>O\n\n"
+        "{% raw %}kept{% endraw %}\n",
+        encoding="utf-8",
+    )
+    assert body_words(post) == ["h", "2", "o", "kept"]

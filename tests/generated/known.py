@@ -86,6 +86,15 @@ OPEN: list[KnownClass] = [
 
 OPEN.append(
     KnownClass(
+        "unassigned (pptx exporter)",
+        "#12 generated posts",
+        "a code block inside a block quote is left out of the deck",
+        "words-pptx",
+        r"'quoted'",
+    )
+)
+OPEN.append(
+    KnownClass(
         "layout",
         "#12.5",
         "in a right-to-left post, the punctuation around a Latin word moves away from it in the "
