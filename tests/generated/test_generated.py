@@ -10,6 +10,7 @@ case for ``test_regressions.py``. ``EXPORT_POST_GENERATED=N`` sets the sample si
 from __future__ import annotations
 
 import os
+
 import pytest
 
 from ..support import require_tool
