@@ -19,7 +19,7 @@ from .known import open_classes, unknown
 
 pytestmark = pytest.mark.generated
 
-SAMPLE = int(os.environ.get("EXPORT_POST_GENERATED", "40"))
+SAMPLE = int(os.environ.get("EXPORT_POST_GENERATED", "30"))
 SEED = int(os.environ.get("EXPORT_POST_GENERATED_SEED", "20240612"))
 DRAWN = draw_sites(SAMPLE, SEED)
 
