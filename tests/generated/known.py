@@ -45,20 +45,6 @@ class KnownClass:
 OPEN: list[KnownClass] = [
     KnownClass(
         "meta",
-        "#12.1",
-        "metadata over a format's length limit crashes the PPTX export",
-        "export",
-        r"^pptx: .*exceeded 255 char limit",
-    ),
-    KnownClass(
-        "meta",
-        "#12.2",
-        "several authors give duplicate dc:creator ids",
-        "epubcheck",
-        r'^RSC-005 .*Duplicate "creator"',
-    ),
-    KnownClass(
-        "meta",
         "#12 front matter",
         "a date Jekyll accepts (Time.parse: 'March 5, 2024') is refused",
         "export",
