@@ -9,12 +9,8 @@ Remove a class when its fix lands; its saved cases then become plain regression 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from ..validators import Finding
 
@@ -33,11 +29,8 @@ class KnownClass:
     check: str  # regular expression on Finding.check
     message: str  # regular expression searched in Finding.message
     scripts: tuple[str, ...] = ()  # if set: the missing words listed are all in these scripts
-    condition: Callable[[], bool] | None = None  # if set: the class shows only where this holds
 
     def matches(self, finding: Finding) -> bool:
-        if self.condition is not None and not self.condition():
-            return False
         if not re.fullmatch(self.check, finding.check) or not re.search(self.message, finding.message):
             return False
         if self.scripts:
@@ -103,36 +96,6 @@ OPEN.append(
         "PDF's text (visual order), so the word reads differently",
         "words-pdf",
         r"missing: \['_\w+_'",
-    )
-)
-
-
-@lru_cache(maxsize=1)
-def emoji_fallback_is_bitmap_only() -> bool:
-    """Whether fontconfig's font for emoji (U+2705) only has fixed-size bitmaps, as Noto Color
-    Emoji (fonts-noto-color-emoji) does: FreeType cannot open it at an arbitrary size."""
-    from PIL import ImageFont
-
-    fc_match = shutil.which("fc-match")
-    if fc_match is None:
-        return False
-    found = subprocess.run([fc_match, "-f", "%{file}", ":charset=2705"], capture_output=True, text=True)
-    try:
-        ImageFont.truetype(found.stdout.strip(), 1000)
-    except OSError:
-        return True
-    return False
-
-
-OPEN.append(
-    KnownClass(
-        "unassigned (pptx exporter, measure.py)",
-        "#12 generated posts",
-        "an emoji whose fallback font is a bitmap-only colour font (fonts-noto-color-emoji "
-        "installed) crashes the slide measurement: OSError: invalid pixel size",
-        "export",
-        r"^pptx: .*OSError: invalid pixel size",
-        condition=emoji_fallback_is_bitmap_only,
     )
 )
 
