@@ -27,7 +27,7 @@ from ..model.walk import block_inlines, map_inlines
 from .context import ReaderContext
 from .convert import Converter
 from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
-from .kramdown import kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
+from .kramdown import footnote_after_bang_plugin, kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
 from .languages import guess_language
 from .liquid import render_liquid
 from .meta import build_meta
@@ -49,6 +49,7 @@ def _markdown() -> Any:
             "def_list",
             "abbr",
             span_ial_plugin,
+            footnote_after_bang_plugin,
             math_plugin,
             kramdown_table_plugin,
         ],

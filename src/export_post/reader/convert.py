@@ -47,7 +47,7 @@ from ..model.nodes import Align
 from ..model.text import kramdown_id, plain_text
 from .context import ReaderContext, merge_text, trim_inlines
 from .figures import attach_captions, paragraph_or_figures
-from .html_convert import HtmlConverter
+from .html_convert import MARKDOWN_ATTR, HtmlConverter
 from .html_dom import CommentNode, Element, EndTag, Node, TextNode, parse_fragment
 from .kramdown import Ial, Prepared, parse_ial
 
@@ -276,6 +276,13 @@ class Converter:
 
     def _open(self, el: Element, html: HtmlConverter, frames: list[_Frame]) -> None:
         """An element left open at the end of its chunk: later tokens become its content."""
+        if el.attrs.get("markdown") in MARKDOWN_ATTR and el.content_start >= 0:
+            # Its content in this chunk is Markdown too, as when it closes in the chunk: the chunk
+            # ends at the first blank line, so this is the Markdown written right after the tag.
+            frame = _Frame(el)
+            frame.items.extend(self.parse_markdown(html.source[el.content_start : el.content_end]))
+            frames.append(frame)
+            return
         last = el.children[-1] if el.children else None
         closed_children = el.children[:-1] if isinstance(last, Element) and not last.closed else el.children
         frame = _Frame(el)

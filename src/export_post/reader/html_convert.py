@@ -81,6 +81,7 @@ DROP_WITH_CONTENT = frozenset(
     ]
 )
 EMBEDS = frozenset({"iframe", "video", "audio", "embed"})
+MARKDOWN_ATTR = frozenset({"1", "block", "span"})  # markdown="…": the content is Markdown
 CONTAINERS = frozenset(
     [
         "div",
@@ -193,7 +194,7 @@ class HtmlConverter:
 
     def element(self, el: Element) -> list[Block]:
         tag = el.tag
-        if el.attrs.get("markdown") in ("1", "block", "span") and el.content_start >= 0:
+        if el.attrs.get("markdown") in MARKDOWN_ATTR and el.content_start >= 0:
             inner = self.ctx.parse_markdown(self.source[el.content_start : el.content_end])
             return self.container(el, inner)
         if tag == "svg":

@@ -201,6 +201,17 @@ def span_ial_plugin(md: Any) -> None:
     md.inline.register("span_ial", SPAN_IAL_PATTERN, parse_span_ial, before="link", start_chars="{")
 
 
+def footnote_after_bang_plugin(md: Any) -> None:
+    """``![^1]`` is a "!" and a footnote call, as kramdown reads it (its link rule never starts
+    at ``[^``); mistune would open an image at ``![`` and show the call as text."""
+
+    def parse_bang(inline: Any, m: re.Match[str], state: Any) -> int:
+        inline.process_text(m.group(0), state)
+        return m.end()
+
+    md.inline.register("bang_before_footnote", r"!(?=\[\^)", parse_bang, before="link", start_chars="!")
+
+
 # kramdown math: ``$$…$$`` is display math when it is a paragraph of its own, inline
 # otherwise. Bare LaTeX environments (what MathJax picks up on Jekyll sites) are display
 # math too. These rules run before emphasis and escapes, so ``x_i`` and ``\{`` stay TeX.
