@@ -101,8 +101,14 @@ _WORD_SCRIPTS = re.compile(
 _LINE_END_HYPHEN = re.compile(r"\u2010[ \t]*\r?\n\s*")
 
 
+def join_hyphenated(text: str) -> str:
+    """``text`` with the words hyphenated at a line end (U+2010, as ``hyphens: auto``
+    writes them) joined again."""
+    return _LINE_END_HYPHEN.sub("", text)
+
+
 def normalise(text: str) -> str:
-    text = _LINE_END_HYPHEN.sub("", unicodedata.normalize("NFKC", text))
+    text = join_hyphenated(unicodedata.normalize("NFKC", text))
     return "".join(c for c in text if unicodedata.category(c) != "Cf").casefold()
 
 

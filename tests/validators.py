@@ -7,7 +7,8 @@ an empty list means every check passed:
 
 - ``export``: every format was written (no error);
 - ``epubcheck``: EPUBCheck reports no error;
-- ``pdf-text``: pdfminer.six and pypdf each read at least 97% of the words poppler reads;
+- ``pdf-text``: the PDF's text layer passes :func:`.pdf_extract.text_layer_problems` (pdfminer.six
+  and pypdf read what poppler reads, no garbage, no font without a usable text map);
 - ``pptx-open``: python-pptx opens the deck and reads every shape;
 - ``slide-off``: LibreOffice draws no character outside the slide;
 - ``html``: the page is well-formed XML, parses as HTML5 without an error and into the same
@@ -23,15 +24,14 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pdf_extract import extract_all, join_hyphenated, text_layer_problems
 from .support import epub_text, html_text, pptx_text, source_words, words
 
-PDF_SHARE = 0.97
 XHTML = "http://www.w3.org/1999/xhtml"
 MATHML = "http://www.w3.org/1998/Math/MathML"
 SVG = "http://www.w3.org/2000/svg"
@@ -56,44 +56,6 @@ class Outputs:
 
 
 # ---------------------------------------------------------------- PDF text
-
-
-def pdf_texts(pdf: Path) -> dict[str, str]:
-    """The PDF's text as each reader extracts it (poppler, pdfminer.six, pypdf); a reader
-    that fails reads as the empty text. (One function, so another extractor can replace it.)"""
-    from pdfminer.high_level import extract_text
-    from pypdf import PdfReader
-
-    texts: dict[str, str] = {}
-    poppler = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=False, timeout=120
-    )
-    texts["poppler"] = poppler.stdout.decode("utf-8", "replace")
-    try:
-        texts["pdfminer"] = extract_text(str(pdf))
-    except Exception:  # a reader that cannot read the file reads nothing
-        texts["pdfminer"] = ""
-    try:
-        texts["pypdf"] = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    except Exception:
-        texts["pypdf"] = ""
-    return {name: re.sub(r"\u2010\s*\n", "", text) for name, text in texts.items()}
-
-
-def check_pdf_text(texts: dict[str, str]) -> list[Finding]:
-    reference = set(words(texts["poppler"]))
-    found = []
-    for name, text in texts.items():
-        if name == "poppler" or not reference:
-            continue
-        read = set(words(text))
-        share = len(reference & read) / len(reference)
-        if share < PDF_SHARE:
-            lost = sorted(reference - read)[:12]
-            found.append(
-                Finding("pdf-text", f"{name} reads {share:.0%} of poppler's words; lost e.g. {lost}")
-            )
-    return found
 
 
 # ---------------------------------------------------------------- HTML
@@ -435,9 +397,9 @@ def validate(batch: list[Outputs], work: Path, *, render: bool = True) -> dict[P
             found.extend(Finding("epubcheck", kind) for kind in list(kinds)[:10])
             texts["epub"] = epub_text(item.files["epub"])
         if "pdf" in item.files:
-            pdf = pdf_texts(item.files["pdf"])
-            found.extend(check_pdf_text(pdf))
-            texts["pdf"] = pdf["poppler"]
+            layer = extract_all(item.files["pdf"])
+            found.extend(Finding("pdf-text", p) for p in text_layer_problems(item.files["pdf"], layer))
+            texts["pdf"] = join_hyphenated(layer["poppler"].text)
         if "pptx" in item.files:
             try:
                 texts["pptx"] = pptx_text(item.files["pptx"])

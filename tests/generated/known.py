@@ -50,7 +50,6 @@ OPEN: list[KnownClass] = [
         "export",
         r"is not a valid date \(use YYYY-MM-DD",
     ),
-    KnownClass("pdftext", "#12.4", "pdfminer.six or pypdf cannot read the PDF's text", "pdf-text", r"."),
     KnownClass(
         "layout",
         "#12.10",
