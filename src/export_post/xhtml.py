@@ -54,8 +54,10 @@ from .model import (
     Text,
     ThematicBreak,
     TocPlaceholder,
+    inline_direction,
     iter_blocks,
     plain_text,
+    text_direction,
 )
 from .model.nodes import Align
 from .model.roles import epigraph
@@ -149,6 +151,7 @@ class XhtmlRenderer:
         self._endnotes: dict[str, Note] = {}
         self._note_refs: dict[str, int] = {}
         self.lang = doc.meta.lang
+        self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
         self._known_ids = {h.id for h in doc.headings} | _attr_ids(doc)
         self._emitted_ids: set[str] = set()
@@ -166,6 +169,22 @@ class XhtmlRenderer:
             out += f' class="{esc(" ".join(dict.fromkeys(classes)))}"'
         return out
 
+    def _dir(self, inlines: Iterable[Inline]) -> str:
+        """A ``dir`` attribute for a block whose text runs against the post's direction (an
+        English sentence in a Hebrew post): what ``dir="auto"`` would find, written out,
+        since WeasyPrint does not implement ``auto``."""
+        found = inline_direction(inlines)
+        return f' dir="{found}"' if found is not None and found != self.direction else ""
+
+    def _isolate(self, text: str) -> str:
+        """``text`` escaped, in a span of its own direction where that differs from the post's
+        (a Latin title in an Arabic post keeps its punctuation; the block keeps the post's
+        alignment)."""
+        found = text_direction(text)
+        if found is None or found == self.direction:
+            return esc(text)
+        return f'<span dir="{found}">{esc(text)}</span>'
+
     # ------------------------------------------------------------------------ blocks
 
     def blocks(self, blocks: Iterable[Block]) -> str:
@@ -174,10 +193,10 @@ class XhtmlRenderer:
     def block(self, block: Block) -> str:
         match block:
             case Paragraph(children=kids, attr=attr):
-                return f"<p{self._attrs(attr)}>{self.inlines(kids)}</p>\n"
+                return f"<p{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</p>\n"
             case Heading(level=level, children=kids, attr=attr):
                 tag = f"h{min(level, 6)}"
-                return f"<{tag}{self._attrs(attr)}>{self.inlines(kids)}</{tag}>\n"
+                return f"<{tag}{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</{tag}>\n"
             case BulletList(items=items, attr=attr):
                 return f"<ul{self._attrs(attr)}>\n{self._items(items)}</ul>\n"
             case OrderedList(items=items, start=start, attr=attr):
@@ -227,13 +246,19 @@ class XhtmlRenderer:
             if inner.startswith("<p>") and inner.endswith("</p>") and inner.count("<p") == 1:
                 inner = inner[3:-4]
             cls = ' class="task"' if item.checked is not None else ""
-            out.append(f"<li{cls}>{box}{inner}</li>\n")
+            first = next((b for b in item.children if isinstance(b, Paragraph)), None)
+            direction = self._dir(first.children) if first is not None else ""
+            out.append(f"<li{cls}{direction}>{box}{inner}</li>\n")
         return "".join(out)
 
     def figure(self, figure: Figure) -> str:
         image = figure.image
         url = self.image_url(image)
-        caption = f"<figcaption>{self.inlines(figure.caption)}</figcaption>" if figure.caption else ""
+        caption = (
+            f"<figcaption{self._dir(figure.caption)}>{self.inlines(figure.caption)}</figcaption>"
+            if figure.caption
+            else ""
+        )
         if url is None:
             alt = image.alt or image.src
             text = f"{label('missing', self.lang)}: {alt}"
@@ -255,14 +280,20 @@ class XhtmlRenderer:
     def table(self, table: Table) -> str:
         parts = [f"<table{self._attrs(table.attr)}>"]
         if table.caption:
-            parts.append(f"<caption>{self.inlines(table.caption)}</caption>")
+            parts.append(f"<caption{self._dir(table.caption)}>{self.inlines(table.caption)}</caption>")
         if table.head:
-            cells = "".join(f"<th{_align(c.align)}>{self.inlines(c.children)}</th>" for c in table.head)
+            cells = "".join(
+                f"<th{_align(c.align)}{self._dir(c.children)}>{self.inlines(c.children)}</th>"
+                for c in table.head
+            )
             parts.append(f"<thead><tr>{cells}</tr></thead>")
         if table.rows:
             parts.append("<tbody>")
             for row in table.rows:
-                cells = "".join(f"<td{_align(c.align)}>{self.inlines(c.children)}</td>" for c in row)
+                cells = "".join(
+                    f"<td{_align(c.align)}{self._dir(c.children)}>{self.inlines(c.children)}</td>"
+                    for c in row
+                )
                 parts.append(f"<tr>{cells}</tr>")
             parts.append("</tbody>")
         parts.append("</table>\n")
@@ -284,9 +315,10 @@ class XhtmlRenderer:
             entry = node.entry
             href = esc(self.href_for_id(entry.id))
             inner = self._toc_list(node.children) if node.children else ""
-            items.append(
-                f'<li class="toc-level-{entry.level}"><a href="{href}">{esc(entry.text)}</a>{inner}</li>\n'
-            )
+            # The entry keeps the post's direction (its page number on the same side as the
+            # others'); its text keeps its own.
+            link = f'<a href="{href}">{self._isolate(entry.text)}</a>'
+            items.append(f'<li class="toc-level-{entry.level}">{link}{inner}</li>\n')
         return "<ol>\n" + "".join(items) + "</ol>\n"
 
     # ----------------------------------------------------------------------- inlines
@@ -409,14 +441,16 @@ class XhtmlRenderer:
         if cover_url:
             alt = esc(f"{label('cover', self.lang)}: {meta.title}")
             parts.append(f'<div class="cover"><img src="{esc(cover_url)}" alt="{alt}"/></div>\n')
-        parts.append(f'<h1 class="post-title">{esc(meta.title)}</h1>\n')
+        parts.append(f'<h1 class="post-title">{self._isolate(meta.title)}</h1>\n')
         if meta.description:
-            parts.append(f'<p class="post-description">{esc(meta.description)}</p>\n')
+            parts.append(f'<p class="post-description">{self._isolate(meta.description)}</p>\n')
         bits = []
         if meta.author:
-            bits.append(f'<span class="post-author">{esc(meta.author)}</span>')
+            bits.append(f'<span class="post-author">{self._isolate(meta.author)}</span>')
         if meta.date_text:
-            bits.append(f'<time datetime="{meta.date_text}">{esc(human_date(meta))}</time>')
+            # An ISO date reads left to right; after Arabic letters its digits would not.
+            ltr = ' dir="ltr"' if self.direction == "rtl" else ""
+            bits.append(f'<time datetime="{meta.date_text}"{ltr}>{esc(human_date(meta))}</time>')
         if bits:
             separator = ' <span class="sep">·</span> '
             parts.append(f'<p class="post-meta">{separator.join(bits)}</p>\n')
@@ -480,10 +514,11 @@ def page(
     ns = f' xmlns:epub="{EPUB_NS}"' if epub else ""
     links = "".join(f'<link rel="stylesheet" type="text/css" href="{esc(h)}"/>\n' for h in stylesheets)
     style = f"<style>\n{css}\n</style>\n" if css else ""
+    body_dir = ' dir="rtl"' if direction == "rtl" else ""  # reading systems that look at body only
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}"{ns} lang="{esc(lang)}" xml:lang="{esc(lang)}" dir="{direction}">\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title)}</title>\n'
         f"{head_extra}{links}{style}</head>\n"
-        f"<body>\n{body}</body>\n</html>\n"
+        f"<body{body_dir}>\n{body}</body>\n</html>\n"
     )
