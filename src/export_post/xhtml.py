@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import assert_never
@@ -116,6 +117,9 @@ def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
 
 
 LONG_LISTING_LINES = 16  # a listing this long may break across pages (print CSS: .listing-long)
+SUBTITLE_CHARS = 240  # a longer description is an abstract, placed after the title block
+LONG_TITLE_CHARS = 70  # a longer title is set smaller on the first page (.long-title)
+WIDE_TABLE_COLUMNS = 8  # a table of this many columns is set smaller on paper (table.wide)
 
 
 class XhtmlRenderer:
@@ -278,7 +282,9 @@ class XhtmlRenderer:
         return f'<img src="{esc(url)}" alt="{esc(image.alt)}"{title}{style_attr}{attrs}/>'
 
     def table(self, table: Table) -> str:
-        parts = [f"<table{self._attrs(table.attr)}>"]
+        columns = max((len(row) for row in (table.head, *table.rows)), default=0)
+        wide = ("wide",) if columns >= WIDE_TABLE_COLUMNS else ()
+        parts = [f"<table{self._attrs(table.attr, *wide)}>"]
         if table.caption:
             parts.append(f"<caption{self._dir(table.caption)}>{self.inlines(table.caption)}</caption>")
         if table.head:
@@ -437,13 +443,19 @@ class XhtmlRenderer:
     def header(self, cover_url: str | None) -> str:
         """The title block: cover image, title, description, author and date."""
         meta = self.doc.meta
-        parts = ['<header class="post-header">\n']
+        parts = [f'<header class="post-header{" has-cover" if cover_url else ""}">\n']
         if cover_url:
             alt = esc(f"{label('cover', self.lang)}: {meta.title}")
             parts.append(f'<div class="cover"><img src="{esc(cover_url)}" alt="{alt}"/></div>\n')
-        parts.append(f'<h1 class="post-title">{self._isolate(meta.title)}</h1>\n')
-        if meta.description:
-            parts.append(f'<p class="post-description">{self._isolate(meta.description)}</p>\n')
+        size = " long-title" if _text_length(meta.title) > LONG_TITLE_CHARS else ""
+        parts.append(f'<h1 class="post-title{size}">{self._isolate(meta.title)}</h1>\n')
+        # A description longer than a subtitle is an abstract: it opens the text after the
+        # title block (on a cover page it would crowd the title off the page).
+        abstract = len(meta.description) > SUBTITLE_CHARS
+        kind = "post-description post-abstract" if abstract else "post-description"
+        description = f'<p class="{kind}">{self._isolate(meta.description)}</p>\n'
+        if meta.description and not abstract:
+            parts.append(description)
         bits = []
         if meta.author:
             bits.append(f'<span class="post-author">{self._isolate(meta.author)}</span>')
@@ -455,6 +467,8 @@ class XhtmlRenderer:
             separator = ' <span class="sep">·</span> '
             parts.append(f'<p class="post-meta">{separator.join(bits)}</p>\n')
         parts.append("</header>\n")
+        if abstract:
+            parts.append(description)
         return "".join(parts)
 
 
@@ -484,6 +498,11 @@ def human_date(meta: PostMeta) -> str:
     if meta.lang.split("-")[0] == "en":
         return f"{meta.date.day} {meta.date.strftime('%B %Y')}"
     return meta.date_text
+
+
+def _text_length(text: str) -> int:
+    """Length in Latin letters: a Chinese, Japanese or Korean character is as wide as two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _align(align: Align) -> str:
