@@ -69,6 +69,7 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 _ID = re.compile(r"^[A-Za-z_][\w.-]*$")
 _LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:px|%|em|rem)$")
 _CLASS = re.compile(r"^[A-Za-z_][\w-]*$")
+_SINGLE_PARAGRAPH = re.compile(r'^<p(?: dir="(?:ltr|rtl)")?>(?P<inner>.*)</p>$', re.S)
 
 ImageUrl = Callable[[Image], "str | None"]
 
@@ -180,6 +181,16 @@ class XhtmlRenderer:
         found = inline_direction(inlines)
         return f' dir="{found}"' if found is not None and found != self.direction else ""
 
+    def _item_dir(self, item: ListItem) -> str:
+        first = next((b for b in item.children if isinstance(b, Paragraph)), None)
+        return self._dir(first.children) if first is not None else ""
+
+    def _list_dir(self, items: tuple[ListItem, ...]) -> str:
+        """The list's own ``dir`` when every item runs against the post's direction, so that
+        the markers' room is on that side too."""
+        found = {self._item_dir(item) for item in items}
+        return found.pop() if len(found) == 1 else ""
+
     def _isolate(self, text: str) -> str:
         """``text`` escaped, in a span of its own direction where that differs from the post's
         (a Latin title in an Arabic post keeps its punctuation; the block keeps the post's
@@ -202,13 +213,18 @@ class XhtmlRenderer:
                 tag = f"h{min(level, 6)}"
                 return f"<{tag}{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</{tag}>\n"
             case BulletList(items=items, attr=attr):
-                return f"<ul{self._attrs(attr)}>\n{self._items(items)}</ul>\n"
+                return f"<ul{self._attrs(attr)}{self._list_dir(items)}>\n{self._items(items)}</ul>\n"
             case OrderedList(items=items, start=start, attr=attr):
                 start_attr = f' start="{start}"' if start != 1 else ""
-                return f"<ol{self._attrs(attr)}{start_attr}>\n{self._items(items)}</ol>\n"
+                direction = self._list_dir(items)
+                return f"<ol{self._attrs(attr)}{start_attr}{direction}>\n{self._items(items)}</ol>\n"
             case BlockQuote(children=kids, attr=attr):
                 extra = ("epigraph",) if block is self._epigraph else ()
-                return f"<blockquote{self._attrs(attr, *extra)}>\n{self.blocks(kids)}</blockquote>\n"
+                first = next((b for b in kids if isinstance(b, Paragraph)), None)
+                direction = self._dir(first.children) if first is not None else ""  # its rule's side
+                return (
+                    f"<blockquote{self._attrs(attr, *extra)}{direction}>\n{self.blocks(kids)}</blockquote>\n"
+                )
             case CodeBlock(text=text, language=language, attr=attr):
                 lang = f' data-lang="{esc(language)}"' if language else ""
                 body = highlight_html(text, language, self.code_style)
@@ -247,12 +263,11 @@ class XhtmlRenderer:
                 box = '<span class="task-box">' + ("\u2611" if item.checked else "\u2610") + "</span> "
             inner = self.blocks(item.children).strip()
             # A tight item's single paragraph renders inline, as Markdown renderers do.
-            if inner.startswith("<p>") and inner.endswith("</p>") and inner.count("<p") == 1:
-                inner = inner[3:-4]
+            single = _SINGLE_PARAGRAPH.match(inner)
+            if single and inner.count("<p") == 1:
+                inner = single["inner"]
             cls = ' class="task"' if item.checked is not None else ""
-            first = next((b for b in item.children if isinstance(b, Paragraph)), None)
-            direction = self._dir(first.children) if first is not None else ""
-            out.append(f"<li{cls}{direction}>{box}{inner}</li>\n")
+            out.append(f"<li{cls}{self._item_dir(item)}>{box}{inner}</li>\n")
         return "".join(out)
 
     def figure(self, figure: Figure) -> str:

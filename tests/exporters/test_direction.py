@@ -287,3 +287,16 @@ def test_a_latin_title_in_an_arabic_post_is_isolated(tmp_path: Path) -> None:
     html = render(load_post(post), "html").decode()
     assert '<h1 class="post-title"><span dir="ltr">Hello, world!</span></h1>' in html
     assert '<h2 id="section-one" dir="ltr">Section one</h2>' in html
+
+
+def test_a_quote_or_a_list_against_the_post_s_direction_takes_it_whole(tmp_path: Path) -> None:
+    post = tmp_path / "q.md"
+    post.write_text(
+        "---\ntitle: כותרת\nlang: he\n---\n\nפתיחה.\n\n> An English quotation.\n\n"
+        "- one\n- two\n\n1. אחד\n2. two\n",
+        encoding="utf-8",
+    )
+    html = render(load_post(post), "html").decode()
+    assert '<blockquote dir="ltr">' in html  # its rule on the left of its left-aligned text
+    assert '<ul dir="ltr">\n<li dir="ltr">one</li>' in html  # a tight item is still set inline
+    assert '<ol>\n<li>אחד</li>\n<li dir="ltr">two</li>' in html  # a mixed list keeps the post's
