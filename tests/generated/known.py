@@ -52,14 +52,6 @@ OPEN: list[KnownClass] = [
     ),
     KnownClass("pdftext", "#12.4", "pdfminer.six or pypdf cannot read the PDF's text", "pdf-text", r"."),
     KnownClass(
-        "layout",
-        "#12.10",
-        "a long highlighted code line in the PDF breaks inside words though it has spaces "
-        "(pre-wrap + overflow-wrap: anywhere)",
-        "words-pdf",
-        r"'value_\d+'",
-    ),
-    KnownClass(
         "pdftext",
         "#12.4",
         "Arabic, Hebrew, Thai or Devanagari words not read back from the PDF (ligatures, clusters)",
