@@ -197,7 +197,8 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
                 epub.EpubItem(uid=uid, file_name=font.name, media_type=font.media_type, content=font.data)
             )
         css.content = font_face_css(fonts).encode("utf-8") + css.content
-    nav = epub.EpubNav(title=label("contents", meta.lang))
+    rtl = "rtl" if meta.direction == "rtl" else None
+    nav = epub.EpubNav(title=label("contents", meta.lang), direction=rtl)
     nav.add_item(css)
     book.add_item(nav)
     book.spine = spine  # the post's own contents stand where {:toc} was; nav serves the reader's menu
@@ -207,6 +208,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
         "mtime": context.timestamp.replace(tzinfo=None),
         "raise_exceptions": True,
         "epub3_pages": False,
+        "package_direction": True,  # <package dir="rtl">: the metadata's default direction
     }
     epub.write_epub(buffer, book, options)
     return normalise_zip(buffer.getvalue(), context.timestamp)

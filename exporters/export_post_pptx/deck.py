@@ -79,7 +79,7 @@ class Picture:
 @dataclass(frozen=True, slots=True)
 class TableCellText:
     runs: tuple[Run, ...]
-    align: str = "left"
+    align: str = "start"  # start (left, or right in a right-to-left cell) | left | center | right
 
 
 @dataclass(frozen=True, slots=True)

@@ -185,9 +185,18 @@ class Planner:
             heading_font=self.style.heading_font,
             mono_font=self.style.mono_font,
             lang=self.lang,
-            rtl=self.doc.meta.direction == "rtl",
+            rtl=self.rtl,
             stats=self.stats.counts,
         )
+
+    @property
+    def rtl(self) -> bool:
+        return self.doc.meta.direction == "rtl"
+
+    def _start_side(self, rect: Rect) -> Rect:
+        """``rect`` as drawn for a left-to-right deck, moved to the start side of this one
+        (the design is mirrored for a right-to-left post)."""
+        return Rect(self.geo.width - rect.x - rect.w, rect.y, rect.w, rect.h) if self.rtl else rect
 
     def title_text(
         self, text: str, rect: Rect | None = None, sizes: Sequence[float] = TITLE_SIZES
@@ -265,7 +274,10 @@ class Planner:
                     align=geo.cover_align,
                 )
             )
-        byline = " \u00b7 ".join(x for x in (meta.author, human_date(meta)) if x)
+        # A left-to-right mark keeps an ISO date in order after Arabic letters (where its
+        # digits would otherwise be Arabic numbers, and its hyphens neutral).
+        date = ("\u200e" if self.rtl and meta.date_text else "") + human_date(meta)
+        byline = " \u00b7 ".join(x for x in (meta.author, date) if x)
         if byline:
             rect = geo.cover_meta
             if rect.y >= geo.cover_title.bottom:  # below the title: room down to the slide's edge
@@ -274,7 +286,7 @@ class Planner:
             boxes.append(
                 self.names_box(
                     meta.author_names,
-                    human_date(meta).replace(" ", "\u00a0"),
+                    date.replace(" ", "\u00a0"),
                     rect,
                     sizes,
                     role="meta",
@@ -364,7 +376,7 @@ class Planner:
         if size is not None:
             boxes.append(
                 TextBox(
-                    rect=geo.section_number,
+                    rect=self._start_side(geo.section_number),
                     paras=(Para(runs=digits, bullet=None),),
                     size=size,
                     role="number",
@@ -677,14 +689,18 @@ class Planner:
         else:
             chunks = self._split_long(Para(runs=runs, bullet=None), rect, self.style.min_size)
         mark_size = 110.0
+        # On the start side; a right-to-left quote opens with the mirror image of "“".
+        glyph = "\u201d" if self.rtl else "\u201c"
         mark = TextBox(
-            rect=Rect(
-                geo.margin,
-                max(4.0, rect.y - 106.0),
-                110.0,
-                2 * INSET_Y + self.text_height(self._pieces((Run(text="\u201c"),)), mark_size, 1e6),
+            rect=self._start_side(
+                Rect(
+                    geo.margin,
+                    max(4.0, rect.y - 106.0),
+                    110.0,
+                    2 * INSET_Y + self.text_height(self._pieces((Run(text=glyph),)), mark_size, 1e6),
+                )
             ),
-            paras=(Para(runs=(Run(text="\u201c"),), bullet=None),),
+            paras=(Para(runs=(Run(text=glyph),), bullet=None),),
             size=mark_size,
             role="mark",
         )
@@ -814,7 +830,7 @@ class Planner:
         text_w = round(body.w * 0.54, 2)
         column_w = body.w - text_w - gap
         text_x, column_x = (body.x, body.x + text_w + gap)
-        if self.doc.meta.direction == "rtl":
+        if self.rtl:
             text_x, column_x = body.right - text_w, body.x
         column = Rect(column_x, body.y, column_w, body.h)
         if not suits_column(picture.resource, column):
@@ -919,9 +935,11 @@ class Planner:
             for i in range(ncols):
                 cell = row[i] if i < len(row) else None
                 runs = self._runs(cell.children) if cell is not None else ()
-                align = cell.align.value if cell is not None and cell.align.value else "left"
+                align = cell.align.value if cell is not None and cell.align.value else "start"
                 out.append(TableCellText(runs=runs, align=align))
-            return tuple(out)
+            # Right to left, the first column is on the right. The columns are laid out in
+            # that order rather than marked rtl, which LibreOffice's tables ignore.
+            return tuple(reversed(out)) if self.rtl else tuple(out)
 
         header = cells(table.head) if table.head else ()
         rows = [cells(r) for r in table.rows]

@@ -33,6 +33,7 @@ from export_post.archive import normalise_zip
 from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
 from export_post.metatext import field_text
+from export_post.model import Run, text_direction
 from export_post.themes import SlideStyle
 
 from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
@@ -52,6 +53,12 @@ LAYOUTS = {
     Kind.CLOSING: "Title Slide",
 }
 PHOTO_SHADE = "#0B1220"  # the overlay and caption band over photos
+# Slide furniture is set in the deck's direction whatever its text; a run against it is
+# held together with directional marks (an English title in a Hebrew deck keeps its "!").
+FURNITURE = frozenset(
+    {"title", "subtitle", "meta", "number", "caption", "light-caption", "attribution", "mark"}
+)
+MARKS = {"ltr": "\u200e", "rtl": "\u200f"}  # LRM, RLM: zero-width, strong in their direction
 
 
 def emu(points: float) -> Emu:
@@ -288,7 +295,15 @@ class Renderer:
         first: bool,
         inherit_align: bool = False,
     ) -> None:
-        rtl = self.deck.rtl and not box.mono  # code stays left to right
+        own = text_direction("".join(r.text for r in para.runs if not r.style.code))
+        deck_direction = "rtl" if self.deck.rtl else "ltr"
+        if box.mono:
+            direction = "ltr"  # code stays left to right
+        elif box.role in FURNITURE or own is None:
+            direction = deck_direction
+        else:
+            direction = own  # a body paragraph runs in its own direction, as dir="auto" does
+        rtl = direction == "rtl"
         if not inherit_align or rtl:
             start = PP_ALIGN.RIGHT if rtl else PP_ALIGN.LEFT
             paragraph.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(box.align, start)
@@ -315,8 +330,9 @@ class Renderer:
                 etree.SubElement(p_pr, qn("a:buChar"), char=para.bullet)
         else:
             etree.SubElement(p_pr, qn("a:buNone"))
-        for run_plan in para.runs:
+        for index, run_plan in enumerate(para.runs):
             st = run_plan.style
+            text = _held(run_plan, direction, own, first=index == 0, last=index == len(para.runs) - 1)
             mono = st.code or box.mono
             font = (
                 self.deck.mono_font
@@ -336,7 +352,7 @@ class Renderer:
                     in_text_color = True
             add_run(
                 paragraph._p,
-                run_plan.text,
+                text,
                 RunFormat(
                     size=box.size,
                     font=font,
@@ -455,12 +471,14 @@ class Renderer:
 
     def _slide_number(self, slide: PptxSlide, number: int) -> None:
         rect = self.geo.footer
+        if self.deck.rtl:  # the outer corner on the reading side's end: bottom left
+            rect = Rect(self.deck.width - rect.x - rect.w, rect.y, rect.w, rect.h)
         box = slide.shapes.add_textbox(emu(rect.x), emu(rect.y), emu(rect.w), emu(rect.h))
         box.name = "Slide number"
         frame = box.text_frame
         frame.margin_left = frame.margin_right = emu(INSET_X)
         paragraph = frame.paragraphs[0]
-        paragraph.alignment = PP_ALIGN.RIGHT
+        paragraph.alignment = PP_ALIGN.LEFT if self.deck.rtl else PP_ALIGN.RIGHT
         field = etree.SubElement(
             paragraph._p, qn("a:fld"), id="{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}", type="slidenum"
         )
@@ -502,16 +520,24 @@ class Renderer:
                     )
                 content = row[ci] if ci < len(row) else None
                 paragraph = cell.text_frame.paragraphs[0]
-                paragraph.alignment = {"center": PP_ALIGN.CENTER, "right": PP_ALIGN.RIGHT}.get(
-                    content.align if content else "", PP_ALIGN.LEFT
-                )
-                for run_plan in content.runs if content else ():
+                runs = content.runs if content else ()
+                own = text_direction("".join(r.text for r in runs if not r.style.code))
+                direction = own or ("rtl" if self.deck.rtl else "ltr")
+                start = PP_ALIGN.RIGHT if direction == "rtl" else PP_ALIGN.LEFT
+                paragraph.alignment = {
+                    "left": PP_ALIGN.LEFT,
+                    "center": PP_ALIGN.CENTER,
+                    "right": PP_ALIGN.RIGHT,
+                }.get(content.align if content else "", start)
+                if direction == "rtl":
+                    paragraph._p.get_or_add_pPr().set("rtl", "1")
+                for index, run_plan in enumerate(runs):
                     st = run_plan.style
                     link = self._link(paragraph, st.link) if st.link else None
                     ink = header_ink if header else self.style.accent if link else self.style.text
                     add_run(
                         paragraph._p,
-                        run_plan.text,
+                        _held(run_plan, direction, own, first=index == 0, last=index == len(runs) - 1),
                         RunFormat(
                             size=table.size,
                             font=self.deck.mono_font if st.code else self.deck.font if self.branded else None,
@@ -523,6 +549,20 @@ class Renderer:
                             link_in_text_color=link is not None and self.branded,
                         ),
                     )
+
+
+def _held(run: Run, direction: str, own: str | None, *, first: bool, last: bool) -> str:
+    """A run's text with the marks that keep it readable in a paragraph set ``direction``:
+    code reads left to right (``-m "msg"`` keeps its quotes), and a paragraph whose own text
+    runs the other way (furniture keeps the deck's direction) is held together at both ends.
+    The marks are zero-width; the planner measured the text without them."""
+    text = run.text
+    if run.style.code and direction == "rtl":
+        text = MARKS["ltr"] + text + MARKS["ltr"]
+    if own is not None and own != direction:
+        mark = MARKS[own]
+        text = (mark if first else "") + text + (mark if last else "")
+    return text
 
 
 def _by_name(layouts: list[SlideLayout], name: str) -> SlideLayout:

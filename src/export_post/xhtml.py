@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import assert_never
@@ -54,8 +55,10 @@ from .model import (
     Text,
     ThematicBreak,
     TocPlaceholder,
+    inline_direction,
     iter_blocks,
     plain_text,
+    text_direction,
 )
 from .model.nodes import Align
 from .model.roles import epigraph
@@ -66,6 +69,7 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 _ID = re.compile(r"^[A-Za-z_][\w.-]*$")
 _LENGTH = re.compile(r"^\d+(?:\.\d+)?(?:px|%|em|rem)$")
 _CLASS = re.compile(r"^[A-Za-z_][\w-]*$")
+_SINGLE_PARAGRAPH = re.compile(r'^<p(?: dir="(?:ltr|rtl)")?>(?P<inner>.*)</p>$', re.S)
 
 ImageUrl = Callable[[Image], "str | None"]
 
@@ -114,6 +118,9 @@ def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
 
 
 LONG_LISTING_LINES = 16  # a listing this long may break across pages (print CSS: .listing-long)
+SUBTITLE_CHARS = 240  # a longer description is an abstract, placed after the title block
+LONG_TITLE_CHARS = 70  # a longer title is set smaller on the first page (.long-title)
+WIDE_TABLE_COLUMNS = 8  # a table of this many columns is set smaller on paper (table.wide)
 
 
 class XhtmlRenderer:
@@ -149,6 +156,7 @@ class XhtmlRenderer:
         self._endnotes: dict[str, Note] = {}
         self._note_refs: dict[str, int] = {}
         self.lang = doc.meta.lang
+        self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
         self._known_ids = {h.id for h in doc.headings} | _attr_ids(doc)
         self._emitted_ids: set[str] = set()
@@ -166,6 +174,32 @@ class XhtmlRenderer:
             out += f' class="{esc(" ".join(dict.fromkeys(classes)))}"'
         return out
 
+    def _dir(self, inlines: Iterable[Inline]) -> str:
+        """A ``dir`` attribute for a block whose text runs against the post's direction (an
+        English sentence in a Hebrew post): what ``dir="auto"`` would find, written out,
+        since WeasyPrint does not implement ``auto``."""
+        found = inline_direction(inlines)
+        return f' dir="{found}"' if found is not None and found != self.direction else ""
+
+    def _item_dir(self, item: ListItem) -> str:
+        first = next((b for b in item.children if isinstance(b, Paragraph)), None)
+        return self._dir(first.children) if first is not None else ""
+
+    def _list_dir(self, items: tuple[ListItem, ...]) -> str:
+        """The list's own ``dir`` when every item runs against the post's direction, so that
+        the markers' room is on that side too."""
+        found = {self._item_dir(item) for item in items}
+        return found.pop() if len(found) == 1 else ""
+
+    def _isolate(self, text: str) -> str:
+        """``text`` escaped, in a span of its own direction where that differs from the post's
+        (a Latin title in an Arabic post keeps its punctuation; the block keeps the post's
+        alignment)."""
+        found = text_direction(text)
+        if found is None or found == self.direction:
+            return esc(text)
+        return f'<span dir="{found}">{esc(text)}</span>'
+
     # ------------------------------------------------------------------------ blocks
 
     def blocks(self, blocks: Iterable[Block]) -> str:
@@ -174,18 +208,23 @@ class XhtmlRenderer:
     def block(self, block: Block) -> str:
         match block:
             case Paragraph(children=kids, attr=attr):
-                return f"<p{self._attrs(attr)}>{self.inlines(kids)}</p>\n"
+                return f"<p{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</p>\n"
             case Heading(level=level, children=kids, attr=attr):
                 tag = f"h{min(level, 6)}"
-                return f"<{tag}{self._attrs(attr)}>{self.inlines(kids)}</{tag}>\n"
+                return f"<{tag}{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</{tag}>\n"
             case BulletList(items=items, attr=attr):
-                return f"<ul{self._attrs(attr)}>\n{self._items(items)}</ul>\n"
+                return f"<ul{self._attrs(attr)}{self._list_dir(items)}>\n{self._items(items)}</ul>\n"
             case OrderedList(items=items, start=start, attr=attr):
                 start_attr = f' start="{start}"' if start != 1 else ""
-                return f"<ol{self._attrs(attr)}{start_attr}>\n{self._items(items)}</ol>\n"
+                direction = self._list_dir(items)
+                return f"<ol{self._attrs(attr)}{start_attr}{direction}>\n{self._items(items)}</ol>\n"
             case BlockQuote(children=kids, attr=attr):
                 extra = ("epigraph",) if block is self._epigraph else ()
-                return f"<blockquote{self._attrs(attr, *extra)}>\n{self.blocks(kids)}</blockquote>\n"
+                first = next((b for b in kids if isinstance(b, Paragraph)), None)
+                direction = self._dir(first.children) if first is not None else ""  # its rule's side
+                return (
+                    f"<blockquote{self._attrs(attr, *extra)}{direction}>\n{self.blocks(kids)}</blockquote>\n"
+                )
             case CodeBlock(text=text, language=language, attr=attr):
                 lang = f' data-lang="{esc(language)}"' if language else ""
                 body = highlight_html(text, language, self.code_style)
@@ -224,16 +263,21 @@ class XhtmlRenderer:
                 box = '<span class="task-box">' + ("\u2611" if item.checked else "\u2610") + "</span> "
             inner = self.blocks(item.children).strip()
             # A tight item's single paragraph renders inline, as Markdown renderers do.
-            if inner.startswith("<p>") and inner.endswith("</p>") and inner.count("<p") == 1:
-                inner = inner[3:-4]
+            single = _SINGLE_PARAGRAPH.match(inner)
+            if single and inner.count("<p") == 1:
+                inner = single["inner"]
             cls = ' class="task"' if item.checked is not None else ""
-            out.append(f"<li{cls}>{box}{inner}</li>\n")
+            out.append(f"<li{cls}{self._item_dir(item)}>{box}{inner}</li>\n")
         return "".join(out)
 
     def figure(self, figure: Figure) -> str:
         image = figure.image
         url = self.image_url(image)
-        caption = f"<figcaption>{self.inlines(figure.caption)}</figcaption>" if figure.caption else ""
+        caption = (
+            f"<figcaption{self._dir(figure.caption)}>{self.inlines(figure.caption)}</figcaption>"
+            if figure.caption
+            else ""
+        )
         if url is None:
             alt = image.alt or image.src
             text = f"{label('missing', self.lang)}: {alt}"
@@ -253,16 +297,24 @@ class XhtmlRenderer:
         return f'<img src="{esc(url)}" alt="{esc(image.alt)}"{title}{style_attr}{attrs}/>'
 
     def table(self, table: Table) -> str:
-        parts = [f"<table{self._attrs(table.attr)}>"]
+        columns = max((len(row) for row in (table.head, *table.rows)), default=0)
+        wide = ("wide",) if columns >= WIDE_TABLE_COLUMNS else ()
+        parts = [f"<table{self._attrs(table.attr, *wide)}>"]
         if table.caption:
-            parts.append(f"<caption>{self.inlines(table.caption)}</caption>")
+            parts.append(f"<caption{self._dir(table.caption)}>{self.inlines(table.caption)}</caption>")
         if table.head:
-            cells = "".join(f"<th{_align(c.align)}>{self.inlines(c.children)}</th>" for c in table.head)
+            cells = "".join(
+                f"<th{_align(c.align)}{self._dir(c.children)}>{self.inlines(c.children)}</th>"
+                for c in table.head
+            )
             parts.append(f"<thead><tr>{cells}</tr></thead>")
         if table.rows:
             parts.append("<tbody>")
             for row in table.rows:
-                cells = "".join(f"<td{_align(c.align)}>{self.inlines(c.children)}</td>" for c in row)
+                cells = "".join(
+                    f"<td{_align(c.align)}{self._dir(c.children)}>{self.inlines(c.children)}</td>"
+                    for c in row
+                )
                 parts.append(f"<tr>{cells}</tr>")
             parts.append("</tbody>")
         parts.append("</table>\n")
@@ -284,9 +336,10 @@ class XhtmlRenderer:
             entry = node.entry
             href = esc(self.href_for_id(entry.id))
             inner = self._toc_list(node.children) if node.children else ""
-            items.append(
-                f'<li class="toc-level-{entry.level}"><a href="{href}">{esc(entry.text)}</a>{inner}</li>\n'
-            )
+            # The entry keeps the post's direction (its page number on the same side as the
+            # others'); its text keeps its own.
+            link = f'<a href="{href}">{self._isolate(entry.text)}</a>'
+            items.append(f'<li class="toc-level-{entry.level}">{link}{inner}</li>\n')
         return "<ol>\n" + "".join(items) + "</ol>\n"
 
     # ----------------------------------------------------------------------- inlines
@@ -405,22 +458,32 @@ class XhtmlRenderer:
     def header(self, cover_url: str | None) -> str:
         """The title block: cover image, title, description, author and date."""
         meta = self.doc.meta
-        parts = ['<header class="post-header">\n']
+        parts = [f'<header class="post-header{" has-cover" if cover_url else ""}">\n']
         if cover_url:
             alt = esc(f"{label('cover', self.lang)}: {meta.title}")
             parts.append(f'<div class="cover"><img src="{esc(cover_url)}" alt="{alt}"/></div>\n')
-        parts.append(f'<h1 class="post-title">{esc(meta.title)}</h1>\n')
-        if meta.description:
-            parts.append(f'<p class="post-description">{esc(meta.description)}</p>\n')
+        size = " long-title" if _text_length(meta.title) > LONG_TITLE_CHARS else ""
+        parts.append(f'<h1 class="post-title{size}">{self._isolate(meta.title)}</h1>\n')
+        # A description longer than a subtitle is an abstract: it opens the text after the
+        # title block (on a cover page it would crowd the title off the page).
+        abstract = len(meta.description) > SUBTITLE_CHARS
+        kind = "post-description post-abstract" if abstract else "post-description"
+        description = f'<p class="{kind}">{self._isolate(meta.description)}</p>\n'
+        if meta.description and not abstract:
+            parts.append(description)
         bits = []
         if meta.author:
-            bits.append(f'<span class="post-author">{esc(meta.author)}</span>')
+            bits.append(f'<span class="post-author">{self._isolate(meta.author)}</span>')
         if meta.date_text:
-            bits.append(f'<time datetime="{meta.date_text}">{esc(human_date(meta))}</time>')
+            # An ISO date reads left to right; after Arabic letters its digits would not.
+            ltr = ' dir="ltr"' if self.direction == "rtl" else ""
+            bits.append(f'<time datetime="{meta.date_text}"{ltr}>{esc(human_date(meta))}</time>')
         if bits:
             separator = ' <span class="sep">·</span> '
             parts.append(f'<p class="post-meta">{separator.join(bits)}</p>\n')
         parts.append("</header>\n")
+        if abstract:
+            parts.append(description)
         return "".join(parts)
 
 
@@ -452,6 +515,11 @@ def human_date(meta: PostMeta) -> str:
     return meta.date_text
 
 
+def _text_length(text: str) -> int:
+    """Length in Latin letters: a Chinese, Japanese or Korean character is as wide as two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def _align(align: Align) -> str:
     return f' class="align-{align.value}"' if align is not Align.DEFAULT else ""
 
@@ -480,10 +548,11 @@ def page(
     ns = f' xmlns:epub="{EPUB_NS}"' if epub else ""
     links = "".join(f'<link rel="stylesheet" type="text/css" href="{esc(h)}"/>\n' for h in stylesheets)
     style = f"<style>\n{css}\n</style>\n" if css else ""
+    body_dir = ' dir="rtl"' if direction == "rtl" else ""  # reading systems that look at body only
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}"{ns} lang="{esc(lang)}" xml:lang="{esc(lang)}" dir="{direction}">\n'
         f'<head>\n<meta charset="utf-8"/>\n<title>{esc(title)}</title>\n'
         f"{head_extra}{links}{style}</head>\n"
-        f"<body>\n{body}</body>\n</html>\n"
+        f"<body{body_dir}>\n{body}</body>\n</html>\n"
     )

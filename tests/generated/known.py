@@ -51,14 +51,6 @@ OPEN: list[KnownClass] = [
         r"is not a valid date \(use YYYY-MM-DD",
     ),
     KnownClass(
-        "layout",
-        "#12.10",
-        "a long highlighted code line in the PDF breaks inside words though it has spaces "
-        "(pre-wrap + overflow-wrap: anywhere)",
-        "words-pdf",
-        r"'value_\d+'",
-    ),
-    KnownClass(
         "pdftext",
         "#12.4",
         "Arabic, Hebrew, Thai or Devanagari words not read back from the PDF (ligatures, clusters)",

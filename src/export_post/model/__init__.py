@@ -1,5 +1,6 @@
 """The document model: one immutable, typed tree every exporter reads."""
 
+from .bidi import inline_direction, text_direction
 from .document import Author, Document, PostMeta, Section, build_sections
 from .nodes import (
     NO_ATTR,
@@ -83,11 +84,13 @@ __all__ = [
     "ThematicBreak",
     "TocPlaceholder",
     "build_sections",
+    "inline_direction",
     "iter_blocks",
     "iter_images",
     "iter_inlines",
     "iter_notes",
     "plain_text",
     "squash",
+    "text_direction",
     "to_runs",
 ]
