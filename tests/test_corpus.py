@@ -29,6 +29,7 @@ from export_post.model import iter_images
 from export_post.resources import ResourceResolver
 
 from .pdf_extract import text_layer_problems
+from .pdf_layout_check import check_pdf
 from .pptx_templates import build_dark_template
 from .slide_check import Report, check_rendered, render_pdfs
 from .support import (
@@ -121,6 +122,26 @@ def test_every_reader_reads_the_pdf(post: Path | None, text_layers: dict[Path, l
     """poppler, pdfminer.six and pypdf all read the text (tests/pdf_extract.py)."""
     assert post is not None
     assert text_layers[post] == []
+
+
+def _collisions(pdf: Path) -> list[str]:
+    return [str(finding) for finding in check_pdf(pdf)]
+
+
+@pytest.fixture(scope="module")
+def collisions(exported: dict[Path, dict[str, Path]]) -> dict[Path, list[str]]:
+    """Each PDF's pages checked for text over text, lines through text and text off the page
+    (tests/pdf_layout_check.py), in as many processes as there are CPUs."""
+    require_tool("pdftotext")  # the reference for "pdfminer sees all the text it checks"
+    pdfs = {post: outputs["pdf"] for post, outputs in exported.items()}
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        return dict(zip(pdfs, pool.map(_collisions, pdfs.values()), strict=True))
+
+
+@pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
+def test_no_text_collides_on_any_pdf_page(post: Path | None, collisions: dict[Path, list[str]]) -> None:
+    assert post is not None
+    assert collisions[post] == []
 
 
 @pytest.mark.parametrize("post", POSTS, ids=[_id(p) for p in POSTS])
