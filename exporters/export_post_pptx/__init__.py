@@ -96,6 +96,8 @@ class PptxExporter:
         deck = planner.plan()
         for problem in audit(planner, deck):
             context.reporter.warn("pptx-layout", problem)
+        for problem in planner.math_problems:
+            context.reporter.warn("math-unrendered", problem)
         if deck.stats.get("math_as_tex"):
             context.reporter.warn(
                 "math-unrendered",

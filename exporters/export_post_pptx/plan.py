@@ -25,7 +25,8 @@ from dataclasses import dataclass, field, replace
 from typing import assert_never
 
 from export_post.labels import label
-from export_post.math import to_linear, to_png
+from export_post.math import excerpt, text_size, to_linear, to_png
+from export_post.math import picture as typeset
 from export_post.model import (
     Block,
     BlockQuote,
@@ -120,6 +121,7 @@ class Planner:
         self.closing = closing
         self.lang = document.meta.lang
         self.stats = _Stats()
+        self.math_problems: list[str] = []  # equations shown as TeX, and why
         self._epigraph = epigraph(document.blocks)
         self._section_number = 0
 
@@ -547,7 +549,9 @@ class Planner:
         rendered = to_png(tex, True, 36.0)
         body = self.geo.body
         if rendered is None:
-            self.stats.add("math_as_tex")
+            problem = typeset(tex, True, text_size(True)).problem or "the picture cannot be drawn"
+            self.math_problems.append(f"math cannot be rendered ({problem}); shown as TeX: {excerpt(tex)}")
+            self.stats.add("equations_as_tex")
             runs = (Run(text=tex, style=RunStyle(code=True)),)
             box = TextBox(
                 rect=body,

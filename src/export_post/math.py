@@ -1,65 +1,94 @@
 """TeX math for every output: MathML (EPUB, HTML), SVG (PDF; PNG for slides), linear text.
 
-Each conversion returns ``None`` when it cannot render an expression; callers then show the
-TeX itself and report ``math-unrendered``. Expressions are capped in size and may not use
-commands that carry links or raw markup, since post content is untrusted.
+Every renderer reads the formula through :func:`export_post.tex.normalise` (comments, escaped
+row breaks, environments, macros), and every MathML tree, the one written into an EPUB and
+the one ziamath draws, passes :func:`export_post.mathml_check.check` first. A formula
+therefore renders whole or not at all: each conversion returns an :class:`Outcome` whose
+``problem`` says why there is no value, and callers fall back (MathML → picture → the TeX
+itself) and report it. Expressions are capped in size and may not use commands that carry
+links or raw markup, since post content is untrusted.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Generic, TypeVar
 from xml.etree import ElementTree
 
 from .diagnostics import root_logging_untouched
+from .mathml_check import check, token_text
 from .resources import Resource
+from .tex import MAX_TEX, TexError
+from .tex import normalise as normalise_tex
 
-MAX_TEX = 4000
-_REFUSED = re.compile(r"\\(?:href|url|html\w*|require|class|cssId|style|input|include)\b")
-_ENVIRONMENT = re.compile(r"^\s*\\begin\{(?P<env>[a-zA-Z]+\*?)\}(?P<body>.*)\\end\{(?P=env)\}\s*$", re.S)
-_LABEL = re.compile(r"\\(?:label|tag|nonumber|notag)(?:\{[^{}]*\})?")
+__all__ = [
+    "MAX_TEX",
+    "MathImage",
+    "Outcome",
+    "excerpt",
+    "mathml",
+    "normalise",
+    "picture",
+    "text_size",
+    "to_linear",
+    "to_mathml",
+    "to_png",
+    "to_svg",
+]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome(Generic[T]):
+    """A rendering, or ``None`` and the reason (``problem``, a clause for a message)."""
+
+    value: T | None
+    problem: str = ""
+    repairs: tuple[str, ...] = ()  # what the MathML check changed to make it valid
 
 
 def normalise(tex: str) -> str | None:
-    """The expression in the subset the renderers share, or None if it is refused.
-
-    Numbered environments (``equation``, ``align``…) become their unnumbered content
-    (``aligned`` for alignments); labels and tags are dropped."""
-    tex = tex.strip()
-    if not tex or len(tex) > MAX_TEX or _REFUSED.search(tex):
+    """The expression in the subset the renderers share, or None if it is refused."""
+    try:
+        return normalise_tex(tex)
+    except TexError:
         return None
-    m = _ENVIRONMENT.match(tex)
-    if m:
-        env = m["env"].rstrip("*")
-        body = m["body"].strip()
-        if env in ("equation", "displaymath", "math"):
-            tex = body
-        elif env in ("align", "alignat", "eqnarray", "flalign", "gather", "multline"):
-            tex = f"\\begin{{aligned}}{body}\\end{{aligned}}"
-    return _LABEL.sub("", tex).strip() or None
+
+
+def _clean(tex: str) -> tuple[str | None, str]:
+    try:
+        return normalise_tex(tex), ""
+    except TexError as err:
+        return None, str(err)
 
 
 @lru_cache(maxsize=1024)
-def to_mathml(tex: str, display: bool) -> str | None:
-    """MathML for ``tex`` (a ``<math>`` element), or None."""
-    clean = normalise(tex)
+def mathml(tex: str, display: bool) -> Outcome[str]:
+    """MathML for ``tex`` (a checked, repaired ``<math>`` element), or why there is none."""
+    clean, problem = _clean(tex)
     if clean is None:
-        return None
+        return Outcome(None, problem)
     from latex2mathml.converter import convert
 
     try:
         markup = convert(clean, display="block" if display else "inline")
-    except Exception:
-        return None
-    if "href" in markup or "<math" not in markup:
-        return None
-    try:  # latex2mathml can emit malformed XML (a bare & in alignments): never pass that on
-        ElementTree.fromstring(markup)
-    except ElementTree.ParseError:
-        return None
-    return str(markup)
+    except Exception as err:  # latex2mathml raises many kinds for TeX it cannot read
+        return Outcome(None, _converter_problem(err))
+    checked = check(_escape_ampersands(str(markup)))
+    if checked.element is None:
+        return Outcome(None, checked.problem or "the MathML is invalid", tuple(checked.repairs))
+    _space_cases(checked.element)
+    return Outcome(checked.markup(), repairs=tuple(checked.repairs))
+
+
+def to_mathml(tex: str, display: bool) -> str | None:
+    """MathML for ``tex`` (a ``<math>`` element), or None."""
+    return mathml(tex, display).value
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,24 +115,51 @@ def text_size(display: bool) -> float:
     return 16.0 if display else 14.0
 
 
+_NOTDEF = re.compile(r'<symbol id="[^"]*_0"')  # glyph 0: the font has no glyph for a character
+
+
 @lru_cache(maxsize=256)
-def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
-    """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or None."""
-    clean = normalise(tex)
+def picture(tex: str, display: bool, size: float = 14.0) -> Outcome[MathImage]:
+    """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or why there is none.
+
+    The picture is refused when it would be a fragment: fewer glyphs drawn than the MathML
+    has characters, or a character the math font lacks."""
+    clean, problem = _clean(tex)
     if clean is None:
-        return None
-    from ziamath.zmath import Latex
+        return Outcome(None, problem)
+    from ziamath.tex import tex2mml
+    from ziamath.zmath import Math
 
     try:
+        markup = tex2mml(clean, inline=not display)
+    except Exception as err:
+        return Outcome(None, _converter_problem(err))
+    checked = check(_escape_ampersands(markup))
+    if checked.element is None:
+        return Outcome(None, checked.problem or "the MathML is invalid", tuple(checked.repairs))
+    _space_cases(checked.element)
+    _fill_empty_limits(checked.element)
+    # ziamath draws hyphens in text, overlines and underlines (U+2015) as rules, not glyphs
+    expected = len(token_text(checked.element, lines="-").replace("\u2015", ""))
+    try:
         with root_logging_untouched():
-            svg = Latex(clean, size=size, inline=not display).svg()
-    except Exception:  # any failure of the typesetter means "cannot render"
-        return None
+            svg = Math(checked.element, size=size).svg()  # an element: ziamath unescapes strings
+    except Exception as err:  # any failure of the typesetter means "cannot render"
+        return Outcome(None, f"the typesetter failed ({type(err).__name__})")
+    if _NOTDEF.search(svg):
+        return Outcome(None, "the math font lacks a character it uses")
+    if svg.count("<use ") < expected:
+        return Outcome(None, "the typesetter drew only part of it")
     head = re.search(r'width="([\d.]+)" height="([\d.]+)" viewBox="([-\d.]+) ([-\d.]+) ', svg)
     if head is None:
-        return None
+        return Outcome(None, "the typesetter could not measure it")
     width, height, top = float(head.group(1)), float(head.group(2)), float(head.group(4))
-    return MathImage(svg.encode("utf-8"), width, height, max(0.0, height + top))
+    return Outcome(MathImage(svg.encode("utf-8"), width, height, max(0.0, height + top)))
+
+
+def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
+    """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or None."""
+    return picture(tex, display, size).value
 
 
 @lru_cache(maxsize=256)
@@ -125,9 +181,48 @@ def to_png(tex: str, display: bool, size: float) -> tuple[bytes, float, float] |
     return png, image.width * scale, image.height * scale
 
 
+def _escape_ampersands(markup: str) -> str:
+    """latex2mathml writes an ``&`` it does not place (text, a misplaced alignment) bare."""
+    return re.sub(r"&(?!#\d+;|#x[0-9A-Fa-f]+;|[A-Za-z]\w*;)", "&amp;", markup)
+
+
+def _fill_empty_limits(root: ElementTree.Element) -> None:
+    """An empty over- or underscript (``\\overset{}{x}``) as an empty space: ziamath fails
+    on an empty ``mrow`` there."""
+    for el in root.iter():
+        if el.tag in ("mover", "munder", "munderover"):
+            for script in list(el)[1:]:
+                if script.tag == "mrow" and not len(script) and not (script.text or "").strip():
+                    script.tag = "mspace"
+                    script.set("width", "0em")
+
+
+def _space_cases(root: ElementTree.Element) -> None:
+    """Room between the columns of a ``cases`` table (a brace, then the table), as TeX and
+    MathJax leave it; the converter sets none, so value and condition run together."""
+    for parent in root.iter():
+        children = list(parent)
+        for brace, table in itertools.pairwise(children):
+            if brace.tag == "mo" and (brace.text or "").strip() == "{" and table.tag == "mtable":
+                table.attrib.setdefault("columnspacing", "1em")
+
+
+def excerpt(tex: str, limit: int = 60) -> str:
+    """The formula on one line, cut for a message."""
+    line = re.sub(r"\s+", " ", tex).strip()
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def _converter_problem(err: Exception) -> str:
+    detail = str(err).strip()
+    name = type(err).__name__
+    return f"the TeX converter cannot read it ({name}{': ' + detail[:80] if detail else ''})"
+
+
 _LINEAR = [
-    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg)\b\s*"), ""),
-    (re.compile(r"\\(?:text|mathrm|operatorname|mathit|textit|textbf|mathbf)\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|limits|nolimits)\b\s*"), ""),
+    (re.compile(r"\\(?:text|mathrm|operatorname|mathit|textit|textbf|mathbf)\s*\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\mathop\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"(\1)/(\2)"),
     (re.compile(r"\\sqrt\{([^{}]*)\}"), r"√(\1)"),
     (re.compile(r"\\[,;:! ]|~"), " "),

@@ -20,7 +20,7 @@ from typing import assert_never
 from .diagnostics import Reporter
 from .highlight import highlight_html
 from .labels import label
-from .math import MathImage, text_size, to_mathml, to_svg
+from .math import MathImage, excerpt, mathml, picture, text_size
 from .metatext import ELLIPSIS, field_list, field_text
 from .model import (
     Attr,
@@ -345,7 +345,29 @@ class XhtmlRenderer:
     # ----------------------------------------------------------------------- inlines
 
     def inlines(self, inlines: Iterable[Inline]) -> str:
-        return "".join(self.inline(node) for node in inlines)
+        out: list[str] = []
+        previous: Inline | None = None
+        for node in inlines:
+            glued = self._glue_formula(previous, node) if self.math == "svg" else None
+            if glued is not None:
+                out[-1:] = glued
+            else:
+                out.append(self.inline(node))
+            previous = node
+        return "".join(out)
+
+    def _glue_formula(self, previous: Inline | None, node: Inline) -> list[str] | None:
+        """A formula picture kept on one line with the word before it. WeasyPrint (70) breaks
+        a line too early when a break opportunity comes right before an inline picture that
+        ends up at the line's end, leaving one word alone on the line above."""
+        if not isinstance(node, Math) or not isinstance(previous, Text):
+            return None
+        m = re.search(r"(\S+)[ \t\n]+$", previous.text)
+        if m is None:
+            return None
+        formula = self.formula(node.tex, display=False)
+        glued = f'<span class="math-inline" style="white-space: nowrap">{esc(m.group(1))} {formula}</span>'
+        return [esc(previous.text[: m.start()]), glued]
 
     def inline(self, node: Inline) -> str:
         match node:
@@ -387,20 +409,30 @@ class XhtmlRenderer:
     # ---------------------------------------------------------------- math and notes
 
     def formula(self, tex: str, *, display: bool) -> str:
-        """Math as MathML (when asked for and well-formed), else as a typeset SVG picture
-        (when ``math_url`` can place one), else the TeX itself with a warning."""
+        """Math as MathML (when asked for and valid), else as a typeset SVG picture (when
+        ``math_url`` can place one), else the TeX itself; every fallback is reported."""
+        problem = ""
         if self.math == "mathml":
-            markup = to_mathml(tex, display)
-            if markup is not None:
-                return markup
+            result = mathml(tex, display)
+            if result.value is not None:
+                return result.value
+            problem = result.problem
         if self.math_url is not None:
-            image = to_svg(tex, display, text_size(display))
-            if image is not None:
+            drawn = picture(tex, display, text_size(display))
+            if drawn.value is not None:
+                if problem:
+                    self.reporter.warn(
+                        "math-as-picture", f"formula shown as a picture: {problem}: {excerpt(tex)}"
+                    )
+                image = drawn.value
                 style = f"vertical-align: -{image.depth:.2f}px" if not display else ""
                 style_attr = f' style="{style}"' if style else ""
                 url = esc(self.math_url(image))
                 return f'<img class="math" src="{url}" alt="{esc(tex)}"{style_attr}/>'
-        self.reporter.warn("math-unrendered", f"math cannot be rendered; shown as TeX: {tex[:60]}")
+            problem = problem or drawn.problem
+        self.reporter.warn(
+            "math-unrendered", f"math cannot be rendered ({problem}); shown as TeX: {excerpt(tex)}"
+        )
         return f'<code class="math-tex">{esc(tex)}</code>'
 
     def note(self, note: Note) -> str:
