@@ -166,8 +166,12 @@ def source_words(post: Path) -> list[str]:
     if text.startswith("---"):
         text = text.split("\n---", 1)[1].split("\n", 1)[1]
     text = re.sub(
-        r"\$\$.*?\$\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}", " ", text, flags=re.S
-    )  # math is not words
+        r"\$\$.*?\$\$|\\begin\{(\w+\*?)\}.*?\\end\{\1\}|\\\\\(.*?\\\\\)|\\\\\[.*?\\\\\]"
+        r"|(?<![\\$])\$(?=[^\s$])(?:[^$\\\n]|\\.)+?(?<!\s)\$(?![$\d])",
+        " ",
+        text,
+        flags=re.S,
+    )  # math is not words (MathJax's \\( \\[ delimiters, and $…$ by pandoc's rules, too)
     text = re.sub(r"\{%-?\s*(?:end)?raw\s*-?%\}", "", text)  # raw keeps its content, not its tags
     text = re.sub(r"\{%.*?%\}|\{\{.*?\}\}", " ", text, flags=re.S)  # Liquid markup is not text
     lines = text.split("\n")

@@ -16,6 +16,7 @@ All Jekyll and kramdown knowledge lives in this package; the pipeline is:
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_
 from .kramdown import footnote_after_bang_plugin, kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
 from .languages import guess_language
 from .liquid import render_liquid
+from .mathpass import resolve_math
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
 from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, read_post_text
@@ -38,7 +40,7 @@ from .typography import smarten
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
 
 
-def _markdown() -> Any:
+def _markdown(dollars: bool) -> Any:
     return mistune.create_markdown(
         renderer=None,
         plugins=[
@@ -50,7 +52,7 @@ def _markdown() -> Any:
             "abbr",
             span_ial_plugin,
             footnote_after_bang_plugin,
-            math_plugin,
+            partial(math_plugin, dollars=dollars),
             kramdown_table_plugin,
         ],
     )
@@ -93,7 +95,8 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     body = render_liquid(split.body, site, page, reporter, lambda offset: lines.line_at(body_offset + offset))
     check_image_count(body, path)
     prepared = prepare(body, split.body_line)
-    md = _markdown()
+    dollars = site.math.inline_dollar is not False  # decided per post when the site is silent
+    md = _markdown(dollars)
     tokens, state = md.parse(prepared.text)
     footnotes = {
         str(item["attrs"]["key"]): item["children"]
@@ -101,8 +104,11 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
         if tok["type"] == "footnotes"
         for item in tok["children"]
     }
-    ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url)
-    blocks = map_inlines(Converter(md, state.env, prepared, ctx, footnotes).blocks(tokens), smarten)
+    ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url, dollar_math=dollars)
+    blocks = resolve_math(
+        Converter(md, state.env, prepared, ctx, footnotes).blocks(tokens), site.math, reporter
+    )
+    blocks = map_inlines(blocks, smarten)
     if not any(data.get(k) for k in ("lang", "language", "locale")) and not site.setting("lang"):
         guessed = guess_language(meta.title + "\n" + plain_text_of(blocks))
         if guessed is not None and guessed != meta.lang:

@@ -17,6 +17,7 @@ class ReaderContext:
     reporter: Reporter
     lines: LineIndex
     site_url: str = ""
+    dollar_math: bool = False  # $…$ may be math (the site says so, or says nothing)
     ids: IdRegistry = field(default_factory=IdRegistry)
     # Parses a Markdown snippet into blocks (for ``markdown="1"`` HTML); set by the converter.
     parse_markdown: Callable[[str], list[Block]] = lambda _src: []

@@ -50,6 +50,7 @@ from .figures import attach_captions, paragraph_or_figures
 from .html_convert import MARKDOWN_ATTR, HtmlConverter
 from .html_dom import CommentNode, Element, EndTag, Node, TextNode, parse_fragment
 from .kramdown import Ial, Prepared, parse_ial
+from .mathpass import DisplayMath, DollarMath
 
 _HEADING_ID = re.compile(r"\s*\{#(?P<id>[A-Za-z][\w:.-]*)\}\s*$")
 _ALIGN = {"left": Align.LEFT, "center": Align.CENTER, "right": Align.RIGHT}
@@ -484,6 +485,10 @@ class Converter:
             return [self.ctx.image(attrs.get("url", ""), alt, attrs.get("title") or "")]
         if kind == "math_inline":
             return [Math(tex=tok["raw"])]
+        if kind == "math_display":
+            return [DisplayMath(tex=tok["raw"])]
+        if kind == "math_dollar":
+            return [DollarMath(tex=tok["raw"])]
         if kind == "footnote_ref":
             return self.note(tok)
         if kind == "abbr":

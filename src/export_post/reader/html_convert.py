@@ -48,6 +48,7 @@ from .context import ReaderContext, merge_text, trim_inlines
 from .figures import attach_captions, paragraph_or_figures
 from .html_dom import CommentNode, Element, EndTag, Node, TextNode
 from .links import check_link
+from .mathpass import split_math
 
 DROP_WITH_CONTENT = frozenset(
     [
@@ -395,7 +396,7 @@ class HtmlConverter:
         out: list[Inline] = []
         for node in nodes:
             if isinstance(node, TextNode):
-                out.append(Text(text=_WS.sub(" ", node.text)))
+                out.extend(split_math(node.text, self.ctx.dollar_math, lambda text: _WS.sub(" ", text)))
             elif isinstance(node, Element):
                 if node.is_block and node.tag not in ("br", "img"):
                     # Block content inside inline context (<p><div>…): keep the text.

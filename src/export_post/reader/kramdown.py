@@ -29,6 +29,7 @@ from typing import Any
 
 from ..model import Attr
 from ..model.text import xml_id
+from .mathpass import DOLLAR, MATH_ENVIRONMENTS, unescape_markdown
 
 _ATTR_TOKEN = re.compile(
     r"""\s*(?:
@@ -214,18 +215,24 @@ def footnote_after_bang_plugin(md: Any) -> None:
 
 # kramdown math: ``$$…$$`` is display math when it is a paragraph of its own, inline
 # otherwise. Bare LaTeX environments (what MathJax picks up on Jekyll sites) are display
-# math too. These rules run before emphasis and escapes, so ``x_i`` and ``\{`` stay TeX.
-_MATH_ENVIRONMENTS = "equation|align|alignat|aligned|gather|multline|eqnarray|displaymath|flalign"
+# math too. MathJax's and KaTeX's own delimiters, written for Markdown as ``\\(…\\)`` and
+# ``\\[…\\]`` (kramdown turns ``\\`` into ``\``), are always math; single dollars only
+# where the site says so (see ``mathpass``). These rules run before emphasis and escapes,
+# so ``x_i`` and ``\{`` stay TeX.
 MATH_BLOCK = r"^ {0,3}\$\$(?P<math_block_text>(?:(?!\n[ \t]*\n)[\s\S])+?)\$\$[ \t]*$"
 MATH_ENV = (
-    r"^ {0,3}(?P<math_env_text>\\begin\{(?P<math_env_name>(?:" + _MATH_ENVIRONMENTS + r")\*?)\}"
+    r"^ {0,3}(?P<math_env_text>\\begin\{(?P<math_env_name>(?:" + MATH_ENVIRONMENTS + r")\*?)\}"
     r"(?:(?!\n[ \t]*\n)[\s\S])*?\\end\{(?P=math_env_name)\})[ \t]*$"
 )
 MATH_INLINE = r"\$\$(?P<math_inline_text>(?:[^$\\]|\\[\s\S]|\$(?!\$))+?)\$\$"
+MATH_PAREN = r"\\\\\((?P<math_paren_text>[\s\S]+?)\\\\\)"
+MATH_BRACKET = r"\\\\\[(?P<math_bracket_text>[\s\S]+?)\\\\\]"
+MATH_DOLLAR = r"(?<![\\$])" + DOLLAR.format(name="math_dollar_text")
 
 
-def math_plugin(md: Any) -> None:
-    """A mistune plugin for kramdown's math syntax (``math_block`` / ``math_inline`` tokens)."""
+def math_plugin(md: Any, *, dollars: bool = False) -> None:
+    """A mistune plugin for math: ``math_block``, ``math_inline``, ``math_display`` (display
+    math inside a paragraph) and, with ``dollars``, ``math_dollar`` tokens."""
 
     def parse_block(block: Any, m: re.Match[str], state: Any) -> int:
         state.append_token({"type": "math_block", "raw": m.group("math_block_text").strip()})
@@ -239,9 +246,27 @@ def math_plugin(md: Any) -> None:
         state.append_token({"type": "math_inline", "raw": m.group("math_inline_text").strip()})
         return m.end()
 
+    def parse_paren(inline: Any, m: re.Match[str], state: Any) -> int:
+        raw = unescape_markdown(m.group("math_paren_text")).strip()
+        state.append_token({"type": "math_inline", "raw": raw})
+        return m.end()
+
+    def parse_bracket(inline: Any, m: re.Match[str], state: Any) -> int:
+        raw = unescape_markdown(m.group("math_bracket_text")).strip()
+        state.append_token({"type": "math_display", "raw": raw})
+        return m.end()
+
+    def parse_dollar(inline: Any, m: re.Match[str], state: Any) -> int:
+        state.append_token({"type": "math_dollar", "raw": m.group("math_dollar_text")})
+        return m.end()
+
     md.block.register("math_block", MATH_BLOCK, parse_block, before="list")
     md.block.register("math_env", MATH_ENV, parse_env, before="list")
     md.inline.register("math_inline", MATH_INLINE, parse_inline, before="escape", start_chars="$")
+    md.inline.register("math_paren", MATH_PAREN, parse_paren, before="escape", start_chars="\\")
+    md.inline.register("math_bracket", MATH_BRACKET, parse_bracket, before="escape", start_chars="\\")
+    if dollars:
+        md.inline.register("math_dollar", MATH_DOLLAR, parse_dollar, before="escape", start_chars="$")
 
 
 # kramdown tables: consecutive lines starting with "|". Unlike GFM, the header separator

@@ -11,6 +11,7 @@ from typing import Any
 from ..diagnostics import Reporter
 from ..errors import ReadError
 from .frontmatter import load_front_matter
+from .mathconfig import MathSyntax, site_math_syntax, watched_paths
 
 CONFIG_NAME = "_config.yml"
 
@@ -19,6 +20,7 @@ CONFIG_NAME = "_config.yml"
 class SiteContext:
     root: Path
     config: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    math: MathSyntax = field(default_factory=MathSyntax)  # whether $…$ is inline math on this site
 
     def setting(self, key: str) -> str:
         value = self.config.get(key)
@@ -46,10 +48,9 @@ def find_site_root(post: Path) -> Path:
 def config_paths(post: Path, site_root: Path | None = None) -> tuple[Path, ...]:
     """Every ``_config.yml`` whose presence or content decides the post's site: those the
     walk up from the post looks for (one appearing there would change the site root), and
-    the one it reads, last."""
-    if site_root is not None:
-        return (site_root.resolve() / CONFIG_NAME,)
-    return _walk(post)
+    the one it reads; then the folders and files its math configuration is read from."""
+    looked = (site_root.resolve() / CONFIG_NAME,) if site_root is not None else _walk(post)
+    return (*looked, *watched_paths(looked[-1].parent))
 
 
 def _walk(post: Path) -> tuple[Path, ...]:
@@ -69,6 +70,11 @@ def load_site(post: Path, site_root: Path | None, reporter: Reporter) -> SiteCon
     root = (site_root or find_site_root(post)).resolve()
     if site_root is not None and not root.is_dir():
         raise ReadError(f"site root {site_root} is not a folder", path=post)
+    site = _load_config(root, reporter)
+    return SiteContext(root=root, config=site.config, math=site_math_syntax(root, site.config, reporter))
+
+
+def _load_config(root: Path, reporter: Reporter) -> SiteContext:
     config_path = root / CONFIG_NAME
     if not config_path.is_file():
         return SiteContext(root=root)
