@@ -315,10 +315,10 @@ def test_math_caches_in_threads_give_the_sequential_answers() -> None:
             for t in formulas
         ]
 
-    for cached in (math.to_mathml, math.to_svg, math.to_png, math.to_linear):
+    for cached in (math.mathml, math.picture, math.to_png, math.to_linear):
         cached.cache_clear()
     expected = everything()
-    for cached in (math.to_mathml, math.to_svg, math.to_png, math.to_linear):
+    for cached in (math.mathml, math.picture, math.to_png, math.to_linear):
         cached.cache_clear()
     assert all(run == expected for run in at_once([everything] * THREADS))
 
