@@ -348,26 +348,16 @@ class XhtmlRenderer:
         out: list[str] = []
         previous: Inline | None = None
         for node in inlines:
-            glued = self._glue_formula(previous, node) if self.math == "svg" else None
-            if glued is not None:
-                out[-1:] = glued
-            else:
-                out.append(self.inline(node))
+            if self.math == "svg" and isinstance(node, Math) and isinstance(previous, Text):
+                if previous.text[-1:].isspace():
+                    # WeasyPrint (70) breaks a line too early (one word left alone on the
+                    # line above) when it backs up over an inline picture near the line end;
+                    # a zero-width space before the picture, after the space already there,
+                    # changes no break opportunity, leaves no text behind, and avoids it.
+                    out.append("\u200b")
+            out.append(self.inline(node))
             previous = node
         return "".join(out)
-
-    def _glue_formula(self, previous: Inline | None, node: Inline) -> list[str] | None:
-        """A formula picture kept on one line with the word before it. WeasyPrint (70) breaks
-        a line too early when a break opportunity comes right before an inline picture that
-        ends up at the line's end, leaving one word alone on the line above."""
-        if not isinstance(node, Math) or not isinstance(previous, Text):
-            return None
-        m = re.search(r"(\S+)[ \t\n]+$", previous.text)
-        if m is None:
-            return None
-        formula = self.formula(node.tex, display=False)
-        glued = f'<span class="math-inline" style="white-space: nowrap">{esc(m.group(1))} {formula}</span>'
-        return [esc(previous.text[: m.start()]), glued]
 
     def inline(self, node: Inline) -> str:
         match node:

@@ -107,18 +107,23 @@ def test_mathml_the_schema_forbids_falls_back_to_the_picture_with_a_warning(
     assert epubcheck(book) == []
 
 
-def test_an_inline_formula_at_a_line_end_leaves_no_word_alone_in_the_pdf(tmp_path: Path) -> None:
-    """WeasyPrint broke the line too early before a formula picture that ended a line, leaving
-    "that" alone on the line above (seen on the jaketae neural-net post)."""
+@pytest.mark.parametrize("page_size", ["A4", "A5", "letter"])
+def test_inline_formulas_leave_no_word_alone_on_a_line_in_the_pdf(tmp_path: Path, page_size: str) -> None:
+    """WeasyPrint broke a line too early near an inline formula picture, leaving one word alone
+    on the line above ("that" on the jaketae neural-net post, "choice" on the ICLR clml one)."""
     require_tool("pdftotext")
     doc = post(
         "Although the formula may appear complex, the softmax function is a lot simpler than it seems. "
         "First, note that all $$n$$ entries of the returned vector $$y$$ add up to 1. From here, it is "
         "possible to see that the softmax function is useful for ascribing the probability that a sample "
         "belongs to one of $$n$$ classes: the $$i$$-th element of $$y$$ would indicate the probability of "
-        "the sample belonging to the $$i$$-th class.\n"
+        "the sample belonging to the $$i$$-th class.\n\n"
+        "Both cases can be viewed as inferring a random variable $$\\boldsymbol{\\Phi}$$, which represents "
+        "either the model choice as a categorical distribution or the hyperparameters as a continuous "
+        "distribution. In this sense, $$\\boldsymbol{\\Phi}$$ can be considered as another latent variable.\n"
     )
     pdf = tmp_path / "g.pdf"
-    pdf.write_bytes(render(doc, "pdf"))
-    lines = [line.strip() for line in run(["pdftotext", "-layout", str(pdf), "-"]).stdout.splitlines()]
-    assert not [line for line in lines if re.fullmatch(r"[a-z]+", line)]
+    pdf.write_bytes(render(doc, "pdf", page_size=page_size))
+    text = run(["pdftotext", "-layout", str(pdf), "-"]).stdout
+    assert not [line for line in text.splitlines() if re.fullmatch(r"[a-z]+", line.strip())]
+    assert "\u200b" not in run(["pdftotext", str(pdf), "-"]).stdout  # the break helper leaves no text
