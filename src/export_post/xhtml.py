@@ -348,13 +348,13 @@ class XhtmlRenderer:
         out: list[str] = []
         previous: Inline | None = None
         for node in inlines:
-            if self.math == "svg" and isinstance(node, Math) and isinstance(previous, Text):
-                if previous.text[-1:].isspace():
-                    # WeasyPrint (70) breaks a line too early (one word left alone on the
-                    # line above) when it backs up over an inline picture near the line end;
-                    # a zero-width space before the picture, after the space already there,
-                    # changes no break opportunity, leaves no text behind, and avoids it.
-                    out.append("\u200b")
+            # WeasyPrint (70) breaks a line too early (one word left alone on the line above)
+            # when it backs up over an inline picture near the line end; a zero-width space
+            # before the picture, after the space already there, changes no break
+            # opportunity, leaves no text behind, and avoids it.
+            glue = isinstance(node, Math) and isinstance(previous, Text) and previous.text[-1:].isspace()
+            if self.math == "svg" and glue:
+                out.append("\u200b")
             out.append(self.inline(node))
             previous = node
         return "".join(out)
