@@ -49,6 +49,10 @@ def test_scripts_and_fractions_get_their_arity() -> None:
     ) == (
         "<msup><mrow><mo>(</mo><mtable><mtr><mtd><mi>a</mi></mtd></mtr></mtable><mo>)</mo></mrow><mi>T</mi></msup>"
     )
+    # latex2mathml's \sqrt[\binom{n}{k}]{y}: the index spread over three parts
+    assert fixed("<mroot><mi>y</mi><mo>(</mo><mfrac><mi>n</mi><mi>k</mi></mfrac><mo>)</mo></mroot>") == (
+        "<mroot><mi>y</mi><mrow><mo>(</mo><mfrac><mi>n</mi><mi>k</mi></mfrac><mo>)</mo></mrow></mroot>"
+    )
     assert "3 parts" in refused("<mfrac><mi>a</mi><mi>b</mi><mi>c</mi></mfrac>")
 
 

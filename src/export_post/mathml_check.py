@@ -404,8 +404,18 @@ def _wrap_text(el: ElementTree.Element, repairs: list[str]) -> None:
 
 
 def _check_arity(el: ElementTree.Element, arity: int, repairs: list[str]) -> None:
+    if len(el) > arity and el.tag == "mroot":
+        # latex2mathml spreads a root's index over several parts (\sqrt[\binom{n}{k}]{x}):
+        # the base comes first, everything after it is the index.
+        children = list(el)
+        index = ElementTree.Element("mrow")
+        for child in children[1:]:
+            el.remove(child)
+            index.append(child)
+        el.append(index)
+        repairs.append(f"<mroot> had {len(children)} parts; those after the base made its index")
     if len(el) > arity:
-        if el.tag in ("mfrac", "mroot"):
+        if el.tag == "mfrac":
             raise _Unusable(f"<{el.tag}> has {len(el)} parts where it takes {arity}")
         # latex2mathml gives a fenced matrix followed by a script (\end{pmatrix}^T) as
         # <msup>( table ) T</msup>: the parts before the scripts are the base.
