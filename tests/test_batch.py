@@ -92,21 +92,21 @@ def test_a_dead_worker_is_reported_through_the_callback() -> None:
 def test_parallel_and_sequential_batches_write_the_same_bytes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Workers share nothing that changes an output: with SOURCE_DATE_EPOCH fixed, the EPUB,
-    PPTX and HTML of one worker, of two, and of this process are byte-identical. The epoch
+    """Workers share nothing that changes an output: with SOURCE_DATE_EPOCH fixed, every
+    format of one worker, of two, and of this process is byte-identical. The epoch
     is set after the workers' forkserver started, as a build script may do."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert export_many([FIXTURES / "features"], ["html"], tmp_path / "warm", jobs=1)[0].ok
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     inputs = [SAMPLE_SITE, FIXTURES / "features"]
-    formats = ["epub", "pptx", "html"]
+    formats = ["epub", "pdf", "pptx", "html"]
     outputs: dict[str, dict[str, bytes]] = {}
     runs: dict[str, dict[str, Any]] = {"one": {"jobs": 1}, "two": {"jobs": 2}, "inline": {"isolate": False}}
     for name, kwargs in runs.items():
         results = export_many(inputs, formats, tmp_path / name, **kwargs)
-        assert [r.status for r in results] == ["ok"] * 6, [r.error for r in results]
+        assert [r.status for r in results] == ["ok"] * 8, [r.error for r in results]
         outputs[name] = {r.output.name: r.output.read_bytes() for r in results if r.output}
-    assert len(outputs["one"]) == 6
+    assert len(outputs["one"]) == 8
     assert outputs["one"] == outputs["two"] == outputs["inline"]
 
 

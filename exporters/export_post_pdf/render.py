@@ -21,6 +21,7 @@ from export_post.exporter import ExportContext
 from export_post.resources import Resource
 
 from .fetcher import MANIFEST_SCHEME, make_fetcher
+from .fontstamp import font_timestamp
 from .loading import import_weasyprint
 from .textlayer import repair_text_layer
 
@@ -118,7 +119,7 @@ def render_pdf(
     if not (found and closed):
         head, text, body = html, "", ""
     sheet = _stylesheet(text) if text else None
-    with _weasyprint_log() as messages:
+    with _weasyprint_log() as messages, font_timestamp(context.timestamp):
         document = HTML(
             string=head + body, base_url=f"{MANIFEST_SCHEME}:", url_fetcher=make_fetcher(manifest)
         )
