@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from mistune.plugins.footnotes import parse_footnote_item
+
 from ..model import (
     Attr,
     Block,
@@ -91,11 +93,17 @@ class Converter:
         self.ctx = ctx
         self.footnotes = footnotes or {}  # key -> the definition's block tokens
         self._notes: dict[str, tuple[Block, ...]] = {}
+        self._labels: dict[str, str] = {}  # key -> its number, in the order notes are first cited
         self._in_note: set[str] = set()
         ctx.parse_markdown = self.parse_markdown
 
     def parse_markdown(self, source: str) -> list[Block]:
-        tokens, _state = self.md.parse(source)
+        # The post's link and footnote definitions hold inside markdown="1" HTML too (as in
+        # kramdown); the snippet's own citation list starts empty, so mistune's footnote hook
+        # re-reads only the notes the snippet cites.
+        state = self.md.block.state_cls()
+        state.env = {**self.env, "footnotes": [], "footnote_indexes": {}}
+        tokens, _state = self.md.parse(source, state)
         return self.blocks(tokens)
 
     # ------------------------------------------------------------------------- blocks
@@ -162,16 +170,31 @@ class Converter:
     def note(self, tok: dict[str, Any]) -> list[Inline]:
         """A footnote reference: the note's blocks, placed here, numbered by first citation."""
         key = str(tok.get("raw", ""))
-        label = str((tok.get("attrs") or {}).get("index", key))
-        if key not in self.footnotes or key in self._in_note:
+        definition = self._definition(key)
+        if definition is None or key in self._in_note:
             return [Text(text=f"[^{key.lower()}]")]
         if key not in self._notes:
+            self._labels[key] = str(len(self._labels) + 1)
             self._in_note.add(key)
             try:
-                self._notes[key] = tuple(self.blocks(self.footnotes[key]))
+                self._notes[key] = tuple(self.blocks(definition))
             finally:
                 self._in_note.discard(key)
-        return [Note(children=self._notes[key], label=label)]
+        return [Note(children=self._notes[key], label=self._labels[key])]
+
+    def _definition(self, key: str) -> list[dict[str, Any]] | None:
+        """The block tokens of footnote ``key``'s definition. mistune parses only the notes
+        its own pass saw cited; a note cited only where inline text is parsed later (a
+        kramdown table cell, markdown="1" HTML, another note) is parsed here, on first use."""
+        if key not in self.footnotes:
+            if key not in (self.env.get("ref_footnotes") or {}):
+                return None
+            state = self.md.block.state_cls()
+            state.env = self.env
+            state.tokens = [parse_footnote_item(self.md.block, key, 0, state)]
+            rendered = self.md.render_state(state)  # inline content parsed, as mistune's hook does
+            self.footnotes[key] = rendered[0]["children"]
+        return self.footnotes[key]
 
     def heading(self, tok: dict[str, Any]) -> Heading:
         children = list(tok["children"])
