@@ -317,6 +317,8 @@ def kramdown_table_plugin(md: Any) -> None:
         return m.end() + 1
 
     md.block.register("kramdown_table", KRAMDOWN_TABLE, parse, before="table")
+    for rules in (md.block.block_quote_rules, md.block.list_rules):  # quotes, list items, definitions
+        md.block.insert_rule(rules, "kramdown_table", before="paragraph")
 
 
 def _alignment(cell: str) -> str:
