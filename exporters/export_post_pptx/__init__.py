@@ -94,6 +94,8 @@ class PptxExporter:
             closing=options.closing,
         )
         deck = planner.plan()
+        for message in planner.not_rendered:
+            context.reporter.info("pptx-block-not-rendered", message)
         for problem in audit(planner, deck):
             context.reporter.warn("pptx-layout", problem)
         for problem in planner.math_problems:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import assert_never
 
@@ -52,14 +52,12 @@ from export_post.model import (
     Text,
     ThematicBreak,
     TocPlaceholder,
-    iter_blocks,
     iter_notes,
     plain_text,
     squash,
     to_runs,
 )
 from export_post.model.roles import epigraph
-from export_post.model.walk import block_inlines
 from export_post.resources import Resource
 from export_post.themes import SlideStyle
 from export_post.xhtml import human_date, toc_entries
@@ -75,6 +73,7 @@ from .geometry import (
     margin_left,
 )
 from .measure import Piece, Style, count_lines, pieces_line_height_em
+from .notes import block_lines, note_lines, pictured_in_notes, row_text
 from .summary import lead_runs, split_sentences
 
 ImageLookup = Callable[[Image], "Resource | None"]
@@ -124,6 +123,10 @@ class Planner:
         self.math_problems: list[str] = []  # equations shown as TeX, and why
         self._epigraph = epigraph(document.blocks)
         self._section_number = 0
+        # What the deck shows only in a degraded form (pandoc's BlockNotRendered), one line
+        # each; the exporter reports them.
+        self.not_rendered: list[str] = []
+        self._loose_notes: list[str] = []  # text with no slide of its own, for the next slide's notes
 
     # ---------------------------------------------------------------------- measuring
 
@@ -176,6 +179,9 @@ class Planner:
             sections = sections[1:]
         for section in sections:
             slides.extend(self.section(section, top=True))
+        if self._loose_notes:  # an introduction with nothing to show (pictures left out)
+            slides[0] = _add_notes(slides[0], self._loose_notes)
+            self._loose_notes = []
         if self.closing:
             slides.append(self.closing_slide())
         self.stats.add("slides", len(slides))
@@ -213,12 +219,13 @@ class Planner:
         return TextBox(rect=rect, paras=(Para(runs=runs, bullet=None),), size=size, role="title")
 
     def _shorten(
-        self, runs: tuple[Run, ...], size: float, rect: Rect, *, heading: bool = True
+        self, runs: tuple[Run, ...], size: float, rect: Rect, *, heading: bool = True, suffix: str = ""
     ) -> tuple[Run, ...]:
+        """``runs`` cut to what fits ``rect`` with an ellipsis (and room for ``suffix``)."""
         text = " ".join("".join(r.text for r in runs).split())
 
         def fits(head: str) -> bool:
-            return self._fits_text((Run(text=head + "\u2026"),), size, rect, heading=heading)
+            return self._fits_text((Run(text=head + "\u2026" + suffix),), size, rect, heading=heading)
 
         words = text.split(" ")
         count = _most(len(words), lambda n: fits(" ".join(words[:n])))
@@ -320,6 +327,7 @@ class Planner:
                 slides.extend(self.agenda())
             elif block is self._epigraph:
                 slides.extend(self.quote_slides(block))
+                rest.extend(_beyond_text(block.children))  # its code, tables, pictures: as usual
             else:
                 rest.append(block)
         slides.extend(self.blocks_to_slides(label("introduction", self.lang), tuple(rest)))
@@ -338,11 +346,10 @@ class Planner:
             # At the slide level, subsections are content of this slide (their headings bold).
             own = tuple(b for part in section.walk() for b in _with_heading(part, section))
             subsections = ()
-        slides: list[Slide] = []
-        if own:
-            slides.extend(self.blocks_to_slides(title, own))
-        else:
+        slides: list[Slide] = self.blocks_to_slides(title, own) if own else []
+        if not slides:
             slides.append(self.divider(section, self._section_number if top else None))
+        slides[0] = self._introduce(slides[0], section.heading)
         for sub in subsections:
             slides.extend(self.section(sub, top=False))
         return slides
@@ -417,9 +424,44 @@ class Planner:
         if paras and len(extras) == 1 and _is_figure_slide(extras[0]):
             combined = self.side_by_side(title, paras, extras[0])
             if combined is not None:
-                return [combined]
+                return self._with_loose_notes([combined])
         slides = self.content_slides(title, paras) if paras else []
-        return slides + extras
+        return self._with_loose_notes(slides + extras)
+
+    def _with_loose_notes(self, slides: list[Slide]) -> list[Slide]:
+        """``slides`` with the text that got no slide of its own in the first one's notes
+        (kept for the caller when there is no slide)."""
+        if slides and self._loose_notes:
+            slides[0] = _add_notes(slides[0], self._loose_notes)
+            self._loose_notes = []
+        return slides
+
+    def _introduce(self, slide: Slide, heading: Heading) -> Slide:
+        """The first slide of ``heading``'s section: the heading's footnote marker on its
+        title and the notes' text in its notes, after the whole title (which the slide may
+        show shortened, or run into the marker), and text that got no slide of its own."""
+        title = plain_text(heading.children)
+        box = slide.title
+        marks = _marks(heading.children)
+        if box is not None and marks:
+            box = self._marked(box, title, marks)
+        shown = "".join(r.text for p in (box.paras if box is not None else ()) for r in p.runs)
+        whole = title.strip() and (marks or title not in shown) and title not in slide.notes.split("\n")
+        lines = [title] if whole else []
+        lines += [slide.notes, self._note_texts(heading.children).strip("\n"), *self._loose_notes]
+        self._loose_notes = []
+        return replace(slide, title=box, notes="\n".join(x for x in lines if x))
+
+    def _marked(self, box: TextBox, title: str, marks: str) -> TextBox:
+        """Title ``box`` with a footnote marker after the heading's ``title`` (before a
+        continuation's "(1/3)"), the text shortened if the marker would not fit otherwise."""
+        mark = Run(text=marks, style=RunStyle(superscript=True))
+        text = "".join(r.text for r in box.paras[0].runs)
+        head, tail = (title, text[len(title) :]) if text.startswith(title) else (text, "")
+        runs: tuple[Run, ...] = (Run(text=head), mark, *((Run(text=tail),) if tail else ()))
+        if not self._fits_text(runs, box.size, box.rect, heading=True):
+            runs = (*self._shorten((Run(text=text),), box.size, box.rect, suffix=marks), mark)
+        return replace(box, paras=(replace(box.paras[0], runs=runs), *box.paras[1:]))
 
     def _collect(
         self, blocks: Sequence[Block], title: str, paras: list[Para], extras: list[Slide], level: int
@@ -430,9 +472,8 @@ class Planner:
                     paras.append(self._summary_para(kids, level, bullet="\u2022" if level == 0 else "\u2013"))
                 case Heading(children=kids):
                     runs = tuple(replace(r, style=replace(r.style, bold=True)) for r in to_runs(kids))
-                    paras.append(
-                        Para(runs=runs, level=level, bullet=None, note=plain_text(kids), source="heading")
-                    )
+                    note = plain_text(kids) + self._note_texts(kids)
+                    paras.append(Para(runs=runs, level=level, bullet=None, note=note, source="heading"))
                 case BulletList(items=items) | OrderedList(items=items):
                     start = block.start if isinstance(block, OrderedList) else None
                     for index, item in enumerate(items):
@@ -442,22 +483,17 @@ class Planner:
                 case BlockQuote(children=kids):
                     if block is self._epigraph:
                         extras.extend(self.quote_slides(block))
+                        self._collect(_beyond_text(kids), title, paras, extras, level)
                     else:
-                        for para in _paragraph_inlines(kids):
-                            runs = tuple(
-                                replace(r, style=replace(r.style, italic=True)) for r in self._runs(para)
-                            )
-                            lead, _ = lead_runs(runs)
-                            note = squash(plain_text(para)) + self._note_texts(para)
-                            paras.append(
-                                Para(runs=lead, level=level, bullet="\u275d", note=note, source="quote")
-                            )
+                        self._quote(kids, title, paras, extras, level)
                 case CodeBlock():
                     extras.extend(self.code_slides(title, block))
                 case Figure():
-                    slide = self.image_slide(title, block) if self.show_images else None
-                    if slide is not None:
-                        extras.append(slide)
+                    if self.show_images:
+                        extras.append(self.image_slide(title, block))
+                    else:  # pictures left out on request: their words stay in the notes
+                        self._loose_notes.extend(block_lines((block,)))
+                        self._loose_notes.extend(note_lines(block.caption))
                 case Table():
                     extras.extend(self.table_slides(title, block))
                 case Div(children=kids):
@@ -472,6 +508,23 @@ class Planner:
                 case _:
                     assert_never(block)
 
+    def _quote(
+        self, blocks: Sequence[Block], title: str, paras: list[Para], extras: list[Slide], level: int
+    ) -> None:
+        """A block quote's paragraphs as quoted bullets (lead sentence, italic); whatever else
+        it holds (lists, code, tables, pictures, formulas) as it is anywhere else."""
+        for block in blocks:
+            match block:
+                case Paragraph(children=kids) | Heading(children=kids):
+                    runs = tuple(replace(r, style=replace(r.style, italic=True)) for r in self._runs(kids))
+                    lead, _ = lead_runs(runs)
+                    note = squash(plain_text(kids)) + self._note_texts(kids)
+                    paras.append(Para(runs=lead, level=level, bullet="\u275d", note=note, source="quote"))
+                case BlockQuote(children=kids) | Div(children=kids):
+                    self._quote(kids, title, paras, extras, level)
+                case _:
+                    self._collect((block,), title, paras, extras, level)
+
     def _definition(
         self, entry: DefinitionItem, title: str, paras: list[Para], extras: list[Slide], level: int
     ) -> None:
@@ -481,7 +534,9 @@ class Planner:
         inlines: tuple[Inline, ...] = first[0].children if first and isinstance(first[0], Paragraph) else ()
         lead, _ = lead_runs(self._runs(inlines))
         runs = (*term, Run(text=": "), *lead) if lead else term
-        note = squash(f"{plain_text(entry.term)}: {plain_text(inlines)}") + self._note_texts(inlines)
+        note = squash(f"{plain_text(entry.term)}: {plain_text(inlines)}") + self._note_texts(
+            (*entry.term, *inlines)
+        )
         paras.append(Para(runs=runs, level=level, note=note, source="item"))
         for definition in entry.definitions:
             self._collect(
@@ -507,15 +562,15 @@ class Planner:
                 out.append(run)
         return tuple(out)
 
-    def _note_texts(self, inlines: tuple[Inline, ...]) -> str:
+    def _note_texts(self, inlines: Sequence[Inline]) -> str:
         """The footnotes cited in ``inlines``, as lines for the speaker notes."""
-        lines = []
-        for note in iter_notes(inlines):
-            text = squash(
-                " ".join(plain_text(i) for b in iter_blocks(note.children) for i in block_inlines(b))
-            )
-            lines.append(f"[{note.label}] {text}")
-        return "".join(f"\n{line}" for line in lines)
+        for note, kind in pictured_in_notes(inlines):
+            self._not_rendered(f"{kind} in footnote {note.label}: shown as text in the speaker notes")
+        return "".join(f"\n{line}" for line in note_lines(inlines))
+
+    def _not_rendered(self, message: str) -> None:
+        if message not in self.not_rendered:
+            self.not_rendered.append(message)
 
     def _item(
         self,
@@ -680,12 +735,16 @@ class Planner:
     def quote_slides(self, quote: BlockQuote) -> list[Slide]:
         """The quote large on a slide of its own (more than one if it is very long)."""
         geo = self.geo
-        text = squash("\n".join(plain_text(p) for p in _paragraph_inlines(quote.children)))
+        parts = _paragraph_inlines(quote.children)
+        text = squash("\n".join(plain_text(p) for p in parts))
         who = ""
         m = _ATTRIBUTION.match(text)
         if m and len(m["who"]) < len(m["quote"]):
             text, who = m["quote"].strip(), m["who"].strip()
-        runs = (Run(text=text, style=RunStyle(italic=True)),)
+        runs: tuple[Run, ...] = (Run(text=text, style=RunStyle(italic=True)),)
+        marks = _marks(inline for p in parts for inline in p)
+        if marks:  # the footnotes it cites, marked after the quote (their text in the notes)
+            runs = (*runs, Run(text=marks, style=RunStyle(italic=True, superscript=True)))
         rect = geo.quote
         size = self.fit_size(runs, rect, QUOTE_SIZES)
         if size is not None:
@@ -720,7 +779,10 @@ class Planner:
                         role="attribution",
                     )
                 )
-            notes = squash(plain_text(_first_inlines(quote.children))) if index == 0 else ""
+            notes = ""
+            if index == 0:
+                notes = squash(plain_text(_first_inlines(quote.children)))
+                notes += self._note_texts(tuple(inline for p in parts for inline in p))
             slides.append(Slide(kind=Kind.QUOTE, boxes=tuple(boxes), notes=notes))
         return slides
 
@@ -750,11 +812,12 @@ class Planner:
             align="left" if light else "center",
         )
 
-    def image_slide(self, title: str, figure: Figure) -> Slide | None:
+    def image_slide(self, title: str, figure: Figure) -> Slide:
         geo = self.geo
         resource = self.images(figure.image)
         caption_runs = self._runs(figure.caption)
         notes = "\n".join(x for x in (squash(plain_text(figure.caption)), figure.image.alt) if x)
+        notes += self._note_texts(figure.caption)
         alt = figure.image.alt or squash(plain_text(figure.caption))
         if resource is not None and is_bleed_photo(resource, geo.full):
             return self.photo_slide(title, resource, caption_runs, alt, notes)
@@ -989,26 +1052,37 @@ class Planner:
                 out.append(replace(cell, runs=runs))
             return tuple(out)
 
+        cut: set[int] = set()  # rows shown shortened (-1: the header): whole in the notes
         head_h = row_height(header, bold=True) if header else 0.0
         if head_h > rect.h / 3:  # a header of paragraphs: cut to a third of the slide
             header = shortened(header, rect.h / 3, bold=True)
             head_h = row_height(header, bold=True)
+            cut.add(-1)
         chunks: list[list[tuple[tuple[TableCellText, ...], float]]] = []
         current: list[tuple[tuple[TableCellText, ...], float]] = []
         used = head_h
-        for row in rows:
+        for number, row in enumerate(rows):
             h = row_height(row)
             if h > rect.h - head_h:  # one row taller than a slide: its long cells are cut
                 row = shortened(row, rect.h - head_h)
                 h = row_height(row)
+                cut.add(number)
             if current and used + h > rect.h:
                 chunks.append(current)
                 current, used = [], head_h
             current.append((row, h))
             used += h
         chunks.append(current)
+        if cut:
+            self._not_rendered(f"table cell too long for a slide ({title!r}): shortened, whole in the notes")
         slides = []
+        first = 0  # the chunk's first row
         for index, chunk in enumerate(chunks, start=1):
+            sources = table.rows[first : first + len(chunk)]
+            shown = [*enumerate(sources, start=first)]
+            if index == 1:
+                shown.insert(0, (-1, table.head))
+            first += len(chunk)
             heights = ((head_h,) if header else ()) + tuple(h for _, h in chunk)
             shape = TableShape(
                 rect=Rect(rect.x, rect.y, rect.w, sum(heights)),
@@ -1020,9 +1094,18 @@ class Planner:
             )
             heading = title if len(chunks) == 1 else f"{title} ({index}/{len(chunks)})"
             notes = squash(plain_text(table.caption)) if table.caption else ""
-            slides.append(Slide(kind=Kind.TABLE, title=self.title_text(heading), table=shape, notes=notes))
+            notes += "".join(f"\n{row_text(cells)}" for n, cells in shown if n in cut)
+            cited = [i for _, cells in shown for cell in cells for i in cell.children]
+            notes += self._note_texts((*table.caption, *cited) if index == 1 else cited)
+            slides.append(
+                Slide(kind=Kind.TABLE, title=self.title_text(heading), table=shape, notes=notes.strip("\n"))
+            )
         self.stats.add("table_slides", len(slides))
         return slides
+
+
+def _add_notes(slide: Slide, lines: Sequence[str]) -> Slide:
+    return replace(slide, notes="\n".join(x for x in (slide.notes, *lines) if x))
 
 
 def _with_heading(part: Section, top: Section) -> tuple[Block, ...]:
@@ -1062,6 +1145,26 @@ def _paragraph_inlines(blocks: Sequence[Block]) -> list[tuple[Inline, ...]]:
             for item in block.items:
                 out.extend(_paragraph_inlines(item.children))
     return out
+
+
+def _beyond_text(blocks: Sequence[Block]) -> tuple[Block, ...]:
+    """The blocks :func:`_paragraph_inlines` leaves out (code, tables, pictures, formulas,
+    definition lists), at any depth: a quote slide shows only text."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, BlockQuote | Div):
+            out.extend(_beyond_text(block.children))
+        elif isinstance(block, BulletList | OrderedList):
+            for item in block.items:
+                out.extend(_beyond_text(item.children))
+        elif not isinstance(block, Paragraph | Heading):
+            out.append(block)
+    return tuple(out)
+
+
+def _marks(inlines: Iterable[Inline]) -> str:
+    """The labels of the footnotes cited in ``inlines``, as a footnote marker ("1,2")."""
+    return ",".join(dict.fromkeys(note.label for note in iter_notes(inlines)))
 
 
 def _first_inlines(blocks: Sequence[Block]) -> tuple[Inline, ...]:
