@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import assert_never
 
 from .diagnostics import Reporter
@@ -57,12 +57,12 @@ from .model import (
     TocPlaceholder,
     inline_direction,
     iter_blocks,
+    iter_notes,
     plain_text,
     text_direction,
 )
 from .model.nodes import Align
 from .model.roles import epigraph
-from .model.walk import block_inlines
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -154,6 +154,7 @@ class XhtmlRenderer:
         self.reporter = reporter or Reporter()
         self.code_style = code_style  # the Pygments style whose CSS the page carries
         self._endnotes: dict[str, Note] = {}
+        self._endnote_order: list[str] = []  # grows while the notes are rendered (notes cite notes)
         self._note_refs: dict[str, int] = {}
         self.lang = doc.meta.lang
         self.direction = doc.meta.direction
@@ -211,7 +212,11 @@ class XhtmlRenderer:
                 return f"<p{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</p>\n"
             case Heading(level=level, children=kids, attr=attr):
                 tag = f"h{min(level, 6)}"
-                return f"<{tag}{self._attrs(attr)}{self._dir(kids)}>{self.inlines(kids)}</{tag}>\n"
+                title = ""
+                if self.notes == "footnotes" and any(iter_notes(kids)):
+                    # Its bookmark and running header, without the footnote's call (print CSS).
+                    title = f' data-title="{esc(" ".join(plain_text(kids).split()))}"'
+                return f"<{tag}{self._attrs(attr)}{self._dir(kids)}{title}>{self.inlines(kids)}</{tag}>\n"
             case BulletList(items=items, attr=attr):
                 return f"<ul{self._attrs(attr)}{self._list_dir(items)}>\n{self._items(items)}</ul>\n"
             case OrderedList(items=items, start=start, attr=attr):
@@ -427,16 +432,11 @@ class XhtmlRenderer:
 
     def note(self, note: Note) -> str:
         if self.notes == "footnotes":
-            parts = []
-            for block in note.children:
-                if isinstance(block, Paragraph):
-                    parts.append(self.inlines(block.children))
-                else:
-                    text = " ".join(plain_text(i) for b in iter_blocks((block,)) for i in block_inlines(b))
-                    parts.append(esc(text))
-            return f'<span class="footnote">{"<br/>".join(p for p in parts if p)}</span>'
+            return f'<span class="footnote">{"<br/>".join(self._inline_lines(note.children))}</span>'
         number = note.label
-        self._endnotes.setdefault(number, note)
+        if number not in self._endnotes:
+            self._endnotes[number] = note
+            self._endnote_order.append(number)
         count = self._note_refs[number] = self._note_refs.get(number, 0) + 1
         ref_id = f"fnref-{number}" if count == 1 else f"fnref-{number}-{count}"
         semantics = ' epub:type="noteref"' if self.epub else ""
@@ -445,14 +445,56 @@ class XhtmlRenderer:
             f'role="doc-noteref"{semantics}><sup>{esc(number)}</sup></a>'
         )
 
+    def _inline_lines(self, blocks: Iterable[Block]) -> list[str]:
+        """``blocks`` as lines of inline markup, for a footnote floated to the page foot: it is
+        a span, and a block element inside it would end the paragraph that cites it."""
+        lines: list[str] = []
+        for block in blocks:
+            match block:
+                case Paragraph(children=kids) | Heading(children=kids):
+                    lines.append(self.inlines(kids))
+                case BulletList(items=items) | OrderedList(items=items):
+                    start = block.start if isinstance(block, OrderedList) else None
+                    for index, item in enumerate(items):
+                        mark = "\u2022" if start is None else f"{start + index}."
+                        inner = self._inline_lines(item.children) or [""]
+                        lines += [f"{mark} {inner[0]}", *inner[1:]]
+                case BlockQuote(children=kids) | Div(children=kids):
+                    lines += self._inline_lines(kids)
+                case CodeBlock(text=text):
+                    code = "<br/>".join(
+                        "\u00a0" * (len(line) - len(line.lstrip(" "))) + esc(line.lstrip(" "))
+                        for line in text.split("\n")
+                    )
+                    lines.append(f'<code dir="ltr">{code}</code>')
+                case MathBlock(tex=tex):
+                    lines.append(self.formula(tex, display=False))
+                case Figure(image=image, caption=caption):
+                    lines.append(self.inlines(caption) or esc(image.alt))
+                case Table(head=head, rows=rows, caption=caption):
+                    lines.append(self.inlines(caption))
+                    lines += [" | ".join(self.inlines(c.children) for c in row) for row in (head, *rows)]
+                case DefinitionList(items=items):
+                    for entry in items:
+                        lines.append(self.inlines(entry.term))
+                        for definition in entry.definitions:
+                            lines += self._inline_lines(definition)
+                case ThematicBreak() | TocPlaceholder():
+                    pass
+                case _:
+                    assert_never(block)
+        return [line for line in lines if line]
+
     def endnotes(self) -> str:
-        """The notes cited since the last call, as a list linked back to their citations."""
+        """The notes cited since the last call (and those they cite), as a list linked back to
+        their citations."""
         if not self._endnotes:
             return ""
         semantics = ' epub:type="footnotes"' if self.epub else ""
         item_semantics = ' epub:type="footnote"' if self.epub else ""
         items = []
-        for number, note in self._endnotes.items():
+        for number in self._endnote_order:  # a note citing another appends it: it comes later
+            note = self._endnotes[number]
             body = self.blocks(note.children).strip()
             back = f'<a class="footnote-back" href="#fnref-{esc(number)}" role="doc-backlink">\u21a9</a>'
             if body.endswith("</p>"):
@@ -461,19 +503,23 @@ class XhtmlRenderer:
                 body += back
             items.append(f'<li id="fn-{esc(number)}" value="{esc(number)}"{item_semantics}>{body}</li>\n')
         self._endnotes.clear()
+        self._endnote_order.clear()
         listing = "".join(items)
         opening = f'<section class="footnotes" role="doc-endnotes"{semantics}>'
         return f"{opening}\n<hr/>\n<ol>\n{listing}</ol>\n</section>\n"
 
     def link(self, kids: tuple[Inline, ...], url: str, title: str, attr: Attr) -> str:
-        inner = self.inlines(kids)
+        inner = self.inlines(_without_notes(kids))
+        # A footnote cited in the link text is called right after it: a link inside a link
+        # is invalid (and a note's own links would nest too).
+        calls = "".join(self.note(note) for note in iter_notes(kids))
         if url.startswith("#"):
             target = url[1:]
             if target not in self._known_ids:
-                return inner  # a dangling in-page link would be an invalid EPUB reference
+                return inner + calls  # a dangling in-page link would be an invalid EPUB reference
             url = self.href_for_id(target)
         title_attr = f' title="{esc(title)}"' if title else ""
-        return f'<a href="{esc(url)}"{title_attr}{self._attrs(attr)}>{inner}</a>'
+        return f'<a href="{esc(url)}"{title_attr}{self._attrs(attr)}>{inner}</a>{calls}'
 
     # ------------------------------------------------------------------------ header
 
@@ -540,6 +586,22 @@ def human_date(meta: PostMeta) -> str:
 def _text_length(text: str) -> int:
     """Length in Latin letters: a Chinese, Japanese or Korean character is as wide as two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _without_notes(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``inlines`` with the footnote calls left out, at any depth."""
+    out: list[Inline] = []
+    for node in inlines:
+        match node:
+            case Note():
+                pass
+            case Emph() | Strong() | Strikethrough() | Superscript() | Subscript() | Span() | Link():
+                out.append(replace(node, children=_without_notes(node.children)))
+            case Text() | Code() | Image() | LineBreak() | Math():
+                out.append(node)
+            case _:
+                assert_never(node)
+    return tuple(out)
 
 
 def _align(align: Align) -> str:
