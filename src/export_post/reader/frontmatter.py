@@ -18,6 +18,7 @@ import yaml
 
 from ..diagnostics import Reporter
 from ..errors import FrontMatterError
+from .dates import parse_loose_date
 from .source import clean_text
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
@@ -264,10 +265,11 @@ _DATE = re.compile(
 
 
 def parse_date(text: str) -> dt.date | dt.datetime:
-    """Jekyll's date forms: ``2024-06-10``, ``2024-06-10 10:00``, ``2024-06-10 10:00:00 +0100``."""
+    """Jekyll's date forms: ``2024-06-10``, ``2024-06-10 10:00``, ``2024-06-10 10:00:00 +0100``
+    exactly; any other as Jekyll's ``Time.parse`` reads it (``March 5, 2024``, RFC 2822, …)."""
     m = _DATE.match(text.strip())
     if not m:
-        raise ValueError("use YYYY-MM-DD, optionally followed by HH:MM:SS and a UTC offset")
+        return parse_loose_date(text)
     day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     if m["H"] is None:
         return day
