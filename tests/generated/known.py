@@ -44,13 +44,6 @@ class KnownClass:
 
 OPEN: list[KnownClass] = [
     KnownClass(
-        "meta",
-        "#12 front matter",
-        "a date Jekyll accepts (Time.parse: 'March 5, 2024') is refused",
-        "export",
-        r"is not a valid date \(use YYYY-MM-DD",
-    ),
-    KnownClass(
         "pdftext",
         "#12.4",
         "Arabic, Hebrew, Thai or Devanagari words not read back from the PDF (ligatures, clusters)",
@@ -61,24 +54,6 @@ OPEN: list[KnownClass] = [
 ]
 
 
-OPEN.append(
-    KnownClass(
-        "unassigned (pptx exporter)",
-        "#12 generated posts",
-        "a code block inside a block quote is left out of the deck",
-        "words-pptx",
-        r"'quoted'",
-    )
-)
-OPEN.append(
-    KnownClass(
-        "unassigned (pptx exporter)",
-        "#12 generated posts",
-        "a footnote cited in a heading is left out of the deck (no marker, no note)",
-        "words-pptx",
-        r"'called'.*'heading'",
-    )
-)
 OPEN.append(
     KnownClass(
         "layout",
