@@ -65,6 +65,17 @@ OPEN.append(
     )
 )
 
+OPEN.append(
+    KnownClass(
+        "unassigned (pdf text, right-to-left)",
+        "#12.4 / #12.5",
+        "in a right-to-left post, pypdf runs the cells of a table row together (they are drawn "
+        "right to left, so it puts no space between them) and loses their words",
+        "pdf-text",
+        r"pypdf: \d+% of poppler's words; missing e\.g\. \['vector', 'proof', 'shader'",
+    )
+)
+
 
 def known_class(finding: Finding) -> KnownClass | None:
     return next((k for k in OPEN if k.matches(finding)), None)
