@@ -60,11 +60,17 @@ def to_runs(inlines: Iterable[Inline], style: RunStyle = PLAIN) -> tuple[Run, ..
     out: list[Run] = []
     _flatten(inlines, style, out)
     merged: list[Run] = []
+    texts: list[str] = []  # the texts of merged[-1], joined once when it is complete
     for run in out:
         if merged and merged[-1].style == run.style and not run.is_break and not merged[-1].is_break:
-            merged[-1] = Run(text=merged[-1].text + run.text, style=run.style)
+            texts.append(run.text)
         elif run.text:
+            if len(texts) > 1:
+                merged[-1] = Run(text="".join(texts), style=merged[-1].style)
             merged.append(run)
+            texts = [run.text]
+    if len(texts) > 1:
+        merged[-1] = Run(text="".join(texts), style=merged[-1].style)
     return tuple(merged)
 
 

@@ -97,14 +97,20 @@ class IdRegistry:
 
     def __init__(self) -> None:
         self._used: set[str] = set()
+        # The last suffix handed out per wanted id: the next collision resumes there, so a
+        # post of n headings with the same text costs n steps, not n² (ids only ever get taken).
+        self._suffix: dict[str, int] = {}
 
     def claim(self, wanted: str) -> str:
         wanted = xml_id(wanted) or "section"
-        ident, n = wanted, 0
+        ident, n = wanted, self._suffix.get(wanted, 0)
+        if n:
+            ident = f"{wanted}-{n}"
         while ident in self._used:
             n += 1
             ident = f"{wanted}-{n}"
         self._used.add(ident)
+        self._suffix[wanted] = n
         return ident
 
     def __contains__(self, ident: str) -> bool:

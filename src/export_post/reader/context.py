@@ -48,15 +48,16 @@ class ReaderContext:
 
 def trim_inlines(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
     """Drop leading/trailing line breaks and whitespace (what an HTML paragraph renders)."""
-    items = list(inlines)
-    while items and (
-        isinstance(items[0], LineBreak) or (isinstance(items[0], Text) and not items[0].text.strip())
-    ):
-        items.pop(0)
-    while items and (
-        isinstance(items[-1], LineBreak) or (isinstance(items[-1], Text) and not items[-1].text.strip())
-    ):
-        items.pop()
+
+    def blank(node: Inline) -> bool:
+        return isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip())
+
+    start, end = 0, len(inlines)
+    while start < end and blank(inlines[start]):
+        start += 1
+    while end > start and blank(inlines[end - 1]):
+        end -= 1
+    items = list(inlines[start:end])
     if items and isinstance(items[0], Text):
         items[0] = Text(text=items[0].text.lstrip())
     if items and isinstance(items[-1], Text):
@@ -65,11 +66,18 @@ def trim_inlines(inlines: Sequence[Inline]) -> tuple[Inline, ...]:
 
 
 def merge_text(inlines: Sequence[Inline]) -> list[Inline]:
-    """Join neighbouring Text nodes."""
+    """Join neighbouring Text nodes (dropping empty ones)."""
     out: list[Inline] = []
+    texts: list[str] = []  # the run of Text being joined: one join, not a copy per node
     for node in inlines:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(text=out[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            out.append(node)
+        if isinstance(node, Text):
+            if node.text:
+                texts.append(node.text)
+            continue
+        if texts:
+            out.append(Text(text="".join(texts)))
+            texts = []
+        out.append(node)
+    if texts:
+        out.append(Text(text="".join(texts)))
     return out

@@ -41,8 +41,9 @@ def render_liquid(
     """``text`` with the Liquid subset resolved. ``line_of`` maps an offset to a file line."""
     out: list[str] = []
     pos = 0
+    tokens = _Tokens(text)
     while True:
-        m = _TOKEN.search(text, pos)
+        m = tokens.search(pos)
         if m is None:
             out.append(text[pos:])
             break
@@ -79,6 +80,33 @@ def render_liquid(
             )
             pos = m.end()
     return _MORE.sub("", "".join(out))
+
+
+class _Tokens:
+    """``_TOKEN.search`` without its quadratic worst case: a ``{%`` (or ``{{``) that is never
+    closed makes the regex scan to the end of the text, again for every later opener. Once no
+    closer is left after an opener, no later opener of that kind can match either."""
+
+    _OPENER = re.compile(r"\{(?=[%{])")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._closed = {"%": True, "{": True}  # may an opener of this kind still find its closer?
+
+    def search(self, pos: int) -> re.Match[str] | None:
+        text = self.text
+        for opener in self._OPENER.finditer(text, pos):
+            start = opener.start()
+            kind = text[start + 1]
+            if not self._closed[kind]:
+                continue
+            if text.find("%}" if kind == "%" else "}}", start + 2) < 0:
+                self._closed[kind] = False
+                continue
+            m = _TOKEN.match(text, start)
+            if m is not None:
+                return m
+        return None
 
 
 _VARIABLES: dict[str, Callable[[SiteContext, Mapping[str, object]], str]] = {

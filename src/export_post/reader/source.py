@@ -64,6 +64,12 @@ def clean_text(text: str) -> str:
     return _XML_INVALID.sub("", text)
 
 
+# What a URL or path is cut into for finding it again: runs between spaces, brackets, quotes
+# and "=" (so ``](a.png)``, ``src="a.png"`` and ``src=a.png`` all give the token ``a.png``).
+_TOKEN = re.compile(r"""[^\s()\[\]<>"'`=]+""")
+_CANDIDATES = 64  # places a snippet's rarest token is tried at before its line counts as unknown
+
+
 class LineIndex:
     """Maps offsets in the post text to 1-based line numbers and finds snippets."""
 
@@ -71,13 +77,36 @@ class LineIndex:
         self.text = text
         self._first = first_line
         self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._tokens: dict[str, list[int]] | None = None  # token -> where it stands, built once
+        self._found: dict[str, int] = {}
 
     def line_at(self, offset: int) -> int:
         return bisect.bisect_right(self._starts, offset) - 1 + self._first
 
     def find(self, snippet: str) -> int | None:
-        """The line where ``snippet`` first occurs, or None."""
+        """The line where ``snippet`` (an image source or link target) first occurs, or None.
+
+        A search of the whole text per snippet would make a post of n images cost n × its
+        length; instead the text's tokens are indexed once, and the snippet is looked for only
+        where its longest token stands as a whole token."""
         if not snippet:
             return None
-        at = self.text.find(snippet)
+        at = self._found.get(snippet)
+        if at is None:
+            at = self._found[snippet] = self._locate(snippet)
         return None if at < 0 else self.line_at(at)
+
+    def _locate(self, snippet: str) -> int:
+        pieces = list(_TOKEN.finditer(snippet))
+        if not pieces:
+            return -1
+        if self._tokens is None:
+            self._tokens = {}
+            for m in _TOKEN.finditer(self.text):
+                self._tokens.setdefault(m.group(), []).append(m.start())
+        key = max(pieces, key=lambda m: len(m.group()))
+        for start in self._tokens.get(key.group(), ())[:_CANDIDATES]:
+            at = start - key.start()
+            if at >= 0 and self.text.startswith(snippet, at):
+                return at
+        return -1

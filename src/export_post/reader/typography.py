@@ -15,6 +15,7 @@ from ..model.nodes import Emph, Link, Span, Strikethrough, Strong, Subscript, Su
 from ..model.walk import map_notes
 
 _DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
+_QUOTE = re.compile("[\"']")
 _OPENERS = set(" \t\n([{\u2014\u2013-/\u201c\u2018") | {""}
 
 
@@ -51,7 +52,8 @@ def _text(text: str, prev: str) -> str:
     for plain, fancy in _DASHES:
         text = text.replace(plain, fancy)
     chars = list(text)
-    for i, ch in enumerate(chars):
+    for m in _QUOTE.finditer(text):  # only the quotes: a per-character loop was most of reading
+        i, ch = m.start(), m.group()
         before = chars[i - 1] if i else prev
         after = chars[i + 1] if i + 1 < len(chars) else ""
         if ch == '"':
