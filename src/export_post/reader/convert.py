@@ -50,7 +50,7 @@ from ..model.text import kramdown_id, plain_text
 from .context import ReaderContext, merge_text, trim_inlines
 from .figures import attach_captions, paragraph_or_figures
 from .html_convert import MARKDOWN_ATTR, HtmlConverter
-from .html_dom import CommentNode, Element, EndTag, Node, TextNode, parse_fragment
+from .html_dom import MAX_DEPTH, CommentNode, Element, EndTag, Node, TextNode, parse_fragment
 from .kramdown import Ial, Prepared, parse_ial
 from .mathpass import DisplayMath, DollarMath
 
@@ -95,6 +95,7 @@ class Converter:
         self._notes: dict[str, tuple[Block, ...]] = {}
         self._labels: dict[str, str] = {}  # key -> its number, in the order notes are first cited
         self._in_note: set[str] = set()
+        self._has_toc = False
         ctx.parse_markdown = self.parse_markdown
 
     def parse_markdown(self, source: str) -> list[Block]:
@@ -154,18 +155,17 @@ class Converter:
         return []
 
     def definitions(self, tok: dict[str, Any]) -> DefinitionList:
-        items: list[DefinitionItem] = []
+        entries: list[tuple[tuple[Inline, ...], list[tuple[Block, ...]]]] = []  # term, definitions
         for part in tok["children"]:
             if part["type"] == "def_list_head":
-                items.append(
-                    DefinitionItem(term=trim_inlines(self.inlines(part["children"])), definitions=())
-                )
+                entries.append((trim_inlines(self.inlines(part["children"])), []))
             elif part["type"] == "def_list_item":
-                body = tuple(self.blocks(part["children"]))
-                if not items:
-                    items.append(DefinitionItem(term=(), definitions=()))
-                items[-1] = replace(items[-1], definitions=(*items[-1].definitions, body))
-        return DefinitionList(items=tuple(items))
+                if not entries:
+                    entries.append(((), []))
+                entries[-1][1].append(tuple(self.blocks(part["children"])))
+        return DefinitionList(
+            items=tuple(DefinitionItem(term=term, definitions=tuple(defs)) for term, defs in entries)
+        )
 
     def note(self, tok: dict[str, Any]) -> list[Inline]:
         """A footnote reference: the note's blocks, placed here, numbered by first citation."""
@@ -300,18 +300,20 @@ class Converter:
 
     def _open(self, el: Element, html: HtmlConverter, frames: list[_Frame]) -> None:
         """An element left open at the end of its chunk: later tokens become its content."""
+        if len(frames) > MAX_DEPTH:  # wrappers opened and never closed: their content joins the parent
+            self.ctx.reporter.warn("html-too-deep", f"HTML nested too deeply; <{el.tag}> tags flattened")
+            frame = frames[-1]
+        else:
+            frame = _Frame(el)
+            frames.append(frame)
         if el.attrs.get("markdown") in MARKDOWN_ATTR and el.content_start >= 0:
             # Its content in this chunk is Markdown too, as when it closes in the chunk: the chunk
             # ends at the first blank line, so this is the Markdown written right after the tag.
-            frame = _Frame(el)
             frame.items.extend(self.parse_markdown(html.source[el.content_start : el.content_end]))
-            frames.append(frame)
             return
         last = el.children[-1] if el.children else None
         closed_children = el.children[:-1] if isinstance(last, Element) and not last.closed else el.children
-        frame = _Frame(el)
         frame.items.extend(html.blocks(closed_children))
-        frames.append(frame)
         if isinstance(last, Element) and not last.closed:
             if last.is_block:
                 self._open(last, html, frames)
@@ -349,7 +351,12 @@ class Converter:
                 ial = self.prepared.markers[item.key]
                 nxt = items[index + 1] if index + 1 < len(items) else None
                 if out and not after_blank:
-                    out[-1] = self._apply(out[-1], ial, item.key)
+                    applied = self._apply(out[-1], ial, item.key)
+                    if applied is None:
+                        out.pop()
+                        after_blank = True  # nothing left for a further marker to attach to
+                    else:
+                        out[-1] = applied
                 elif nxt is not None and not isinstance(nxt, _Blank):
                     pending = (
                         ial
@@ -360,17 +367,28 @@ class Converter:
                     self._unattached(ial, item.key)
             else:
                 if pending is not None:
-                    item = self._apply(item, pending, None)
+                    applied = self._apply(item, pending, None)
                     pending = None
+                    if applied is None:
+                        after_blank = True
+                        continue
+                    item = applied
                 out.append(item)
                 after_blank = False
         return attach_captions(out)
 
-    def _apply(self, block: Block, ial: Ial, key: str | None) -> Block:
+    def _apply(self, block: Block, ial: Ial, key: str | None) -> Block | None:
+        """``block`` with the attribute list applied; None when it is to go (a repeated toc)."""
         line = self.prepared.marker_lines.get(key or "")
         for ref in ial.refs:
             if ref == "toc":
                 if isinstance(block, BulletList | OrderedList):
+                    if self._has_toc:  # each would list every heading: n tocs of n headings is n²
+                        self.ctx.reporter.info(
+                            "toc-repeated", "only the first {:toc} is a table of contents; removed", line=line
+                        )
+                        return None
+                    self._has_toc = True
                     return TocPlaceholder(attr=ial.attr)
                 self.ctx.reporter.warn("toc-not-on-list", "{:toc} must follow a list; ignored", line=line)
             else:
