@@ -14,11 +14,12 @@ from export_post.highlight import highlight_css
 from export_post.labels import label
 from export_post.model import Block, Document, Heading, Image, Section, iter_blocks, plain_text
 from export_post.resources import Resource
-from export_post.xhtml import XhtmlRenderer, esc, page
+from export_post.xhtml import XhtmlRenderer, document_ids, esc, page
 
 from .accessibility import Content, is_animated, is_real_alt
 from .accessibility import metadata as accessibility_metadata
 from .fonts import embedded_fonts, font_face_css
+from .ncx import ncx_item
 from .opf import add_metadata
 
 STYLE_NAME = "style.css"
@@ -157,6 +158,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     toc: list[object] = []
     texts: list[str] = [meta.title, label("contents", meta.lang), label("cover", meta.lang)]
     has_math = False
+    known_ids = document_ids(document)
     for chapter in chapters:
         renderer = XhtmlRenderer(
             document,
@@ -166,6 +168,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
             epub=True,
             reporter=context.reporter,
             code_style=context.theme.code_style,
+            known_ids=known_ids,
         )
         body = renderer.header(None) if chapter.with_header else ""
         body += renderer.blocks(chapter.blocks) + renderer.endnotes()
@@ -188,7 +191,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     content = Content(tuple(images.alts.values()), has_math, images.animated, has_toc=bool(toc))
     for prop, value in accessibility_metadata(content):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_item(epub.EpubNcx())  # EPUB 2 reading systems; the spine's toc attribute needs it
+    book.add_item(ncx_item(book.uid, meta.title, toc))  # EPUB 2 reading systems; the spine names it
     if embed_fonts:
         fonts = embedded_fonts(context.theme.fonts, "".join(texts))
         for font in fonts:

@@ -143,6 +143,7 @@ class XhtmlRenderer:
         epub: bool = False,
         reporter: Reporter | None = None,
         code_style: str = "default",
+        known_ids: frozenset[str] | None = None,
     ) -> None:
         self.doc = doc
         self.image_url = image_url
@@ -159,7 +160,8 @@ class XhtmlRenderer:
         self.lang = doc.meta.lang
         self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
-        self._known_ids = {h.id for h in doc.headings} | _attr_ids(doc)
+        # A renderer per EPUB chapter: the ids of the whole post are found once, not per chapter.
+        self._known_ids = document_ids(doc) if known_ids is None else known_ids
         self._emitted_ids: set[str] = set()
 
     # ----------------------------------------------------------------------- helpers
@@ -608,13 +610,14 @@ def _align(align: Align) -> str:
     return f' class="align-{align.value}"' if align is not Align.DEFAULT else ""
 
 
-def _attr_ids(doc: Document) -> set[str]:
+def document_ids(doc: Document) -> frozenset[str]:
+    """The ids an in-document link may point at: every heading's and every block's own."""
     ids: set[str] = set()
     for block in iter_blocks(doc.blocks):
         attr = getattr(block, "attr", None)
         if isinstance(attr, Attr) and attr.id:
             ids.add(attr.id)
-    return ids
+    return frozenset(ids)
 
 
 def page(
