@@ -36,6 +36,7 @@ from export_post.metatext import field_text
 from export_post.model import Run, text_direction
 from export_post.themes import SlideStyle
 
+from .appender import Appender
 from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableShape, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, Geometry, margin_left
@@ -108,10 +109,11 @@ class Renderer:
         else:
             _remove_slides(prs)  # a reference deck lends its design, not its slides
         available = list(prs.slide_layouts)
+        self.appender = Appender(prs)  # python-pptx alone would make the deck cost slides²
         for number, plan in enumerate(self.deck.slides, start=1):
             name = LAYOUTS[plan.kind]
             layout = available[self.layouts[name]] if name in self.layouts else _by_name(available, name)
-            slide = prs.slides.add_slide(layout)
+            slide = self.appender.add_slide(layout)
             self.slide(slide, plan, number)
         core = prs.core_properties
         for name in CORE_TEXT_PROPERTIES:  # each within Office's limit (see .coreprops)
@@ -189,7 +191,7 @@ class Renderer:
         if plan.kind is not Kind.TITLE:
             self._slide_number(slide, number)
         if plan.notes:
-            notes = slide.notes_slide.notes_text_frame
+            notes = self.appender.notes_slide(slide).notes_text_frame
             assert notes is not None
             notes.text = plan.notes
 
