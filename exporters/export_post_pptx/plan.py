@@ -22,6 +22,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import assert_never
 
 from export_post.labels import label
@@ -717,17 +718,23 @@ class Planner:
         return chunks
 
     def _split_words(self, para: Para, rect: Rect, size: float) -> list[Para]:
+        """``para`` cut into pieces of as many words as fit (at least one word each)."""
         words = "".join(r.text for r in para.runs).split(" ")
+
+        def piece(start: int, count: int) -> Para:
+            return Para(
+                runs=(Run(text=" ".join(words[start : start + count])),), level=para.level, bullet=None
+            )
+
+        def fits(start: int, count: int) -> bool:
+            return self.body_height([piece(start, count)], size, rect.w) <= rect.h
+
         out: list[Para] = []
-        current: list[str] = []
-        for word in words:
-            trial = Para(runs=(Run(text=" ".join([*current, word])),), level=para.level, bullet=None)
-            if current and self.body_height([trial], size, rect.w) > rect.h:
-                out.append(Para(runs=(Run(text=" ".join(current)),), level=para.level, bullet=None))
-                current = []
-            current.append(word)
-        if current:
-            out.append(Para(runs=(Run(text=" ".join(current)),), level=para.level, bullet=None))
+        start = 0
+        while start < len(words):
+            count = max(1, _longest(len(words) - start, partial(fits, start)))
+            out.append(piece(start, count))
+            start += count
         return out
 
     # ---------------------------------------------------------------- other kinds
@@ -980,17 +987,15 @@ class Planner:
             return [line]
         parts: list[str] = []
         while line:
-            low, high = 1, len(line)
-            while low < high:  # the longest prefix that fits
-                mid = (low + high + 1) // 2
-                if self.text_height([Piece(line[:mid], mono)], size, width) <= room:
-                    low = mid
-                else:
-                    high = mid - 1
-            parts.append(line[:low])
-            line = line[low:]
+            # The longest prefix that fits (at least a character), measuring no more than twice it.
+            cut = max(1, _longest(len(line), partial(self._code_fits, line, mono, size, width, room)))
+            parts.append(line[:cut])
+            line = line[cut:]
         self.stats.add("code_lines_cut")
         return parts
+
+    def _code_fits(self, line: str, mono: Style, size: float, width: float, room: float, n: int) -> bool:
+        return self.text_height([Piece(line[:n], mono)], size, width) <= room
 
     def table_slides(self, title: str, table: Table) -> list[Slide]:
         rect = self.geo.body
@@ -1112,6 +1117,29 @@ def _with_heading(part: Section, top: Section) -> tuple[Block, ...]:
     """A section's blocks, headed by its heading unless it is ``top`` (whose heading is the title)."""
     own = tuple(b for b in part.blocks if not isinstance(b, ThematicBreak | TocPlaceholder))
     return own if part is top or part.heading is None else (part.heading, *own)
+
+
+def _longest(limit: int, fits: Callable[[int], bool]) -> int:
+    """As :func:`_most`, for a ``limit`` far beyond what fits (a paragraph or a line of code
+    cut into slides): doubling, then halving, so no try is longer than twice what fits."""
+    if limit <= 0 or not fits(1):
+        return 0
+    good, step = 1, 1
+    while good < limit:
+        trial = min(limit, good + step)
+        if not fits(trial):
+            bad = trial
+            break
+        good, step = trial, step * 2
+    else:
+        return good
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(middle):
+            good = middle
+        else:
+            bad = middle
+    return good
 
 
 def _sizes_between(top: float, low: float) -> list[float]:

@@ -37,16 +37,31 @@ _ABBREVIATIONS = frozenset(
 )
 
 
-def lead_length(text: str) -> int | None:
-    """Characters in the first sentence of ``text``, or None when it is a single sentence."""
-    for m in _END.finditer(text):
-        word = re.search(r"([\w.]+)[.!?\u2026]?$", text[: m.start() + 1])
-        if word and text[m.start()] == "." and word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
+_NONBLANK = re.compile(r"\S")
+_WORD_CHAR = re.compile(r"[\w.]")
+_LONGEST_ABBREVIATION = max(map(len, _ABBREVIATIONS)) + 2  # with its dots
+
+
+def lead_length(text: str, start: int = 0) -> int | None:
+    """Characters in the first sentence of ``text[start:]``, or None when it is a single sentence."""
+    for m in _END.finditer(text, start):
+        if text[m.start()] == "." and _word_before(text, m.start(), start) in _ABBREVIATIONS:
             continue
         end = m.end()
-        if text[end:].strip():
-            return end
+        if _NONBLANK.search(text, end):
+            return end - start
     return None
+
+
+def _word_before(text: str, dot: int, start: int) -> str:
+    """The word ending at ``text[dot]`` (dots included, then stripped), lowercased; looked at no
+    further back than an abbreviation is long, so a paragraph of many costs no more than one."""
+    first = dot
+    while first > start and _WORD_CHAR.match(text, first - 1):
+        first -= 1
+        if dot - first > _LONGEST_ABBREVIATION:
+            return ""
+    return text[first : dot + 1].lower().rstrip(".")
 
 
 def lead_runs(runs: tuple[Run, ...]) -> tuple[tuple[Run, ...], bool]:
@@ -70,28 +85,30 @@ def lead_runs(runs: tuple[Run, ...]) -> tuple[tuple[Run, ...], bool]:
 
 
 def split_sentences(runs: tuple[Run, ...]) -> list[tuple[Run, ...]]:
-    """All sentences of ``runs`` (for text too long to fit one slide)."""
+    """All sentences of ``runs`` (for text too long to fit one slide), found in one pass."""
+    text = "".join(r.text for r in runs)
+    spans: list[tuple[int, int]] = []  # each sentence's start and end in ``text``
+    start = 0
+    while (n := lead_length(text, start)) is not None:
+        spans.append((start, start + n))
+        start = _NONBLANK.search(text, start + n).start()  # type: ignore[union-attr]  # lead_length saw it
+    if not spans:
+        return [runs]
+    spans.append((start, len(text)))
     parts: list[tuple[Run, ...]] = []
-    rest = runs
-    while rest:
-        head, cut = lead_runs(rest)
-        if not cut:
-            parts.append(rest)
-            break
-        parts.append(head)
-        rest = _drop(rest, sum(len(r.text) for r in head))
+    index, offset = 0, 0  # the run that ``text[offset]`` begins, and where it begins
+    for number, (begin, end) in enumerate(spans):
+        out: list[Run] = []
+        while index < len(runs) and offset < end:
+            run = runs[index]
+            piece = run.text[max(0, begin - offset) : end - offset]
+            if piece:
+                out.append(Run(text=piece, style=run.style))
+            if offset + len(run.text) > end:
+                break  # the run goes on into the next sentence
+            offset += len(run.text)
+            index += 1
+        if out and number < len(spans) - 1:
+            out[-1] = Run(text=out[-1].text.rstrip(), style=out[-1].style)
+        parts.append(tuple(r for r in out if r.text))
     return parts
-
-
-def _drop(runs: tuple[Run, ...], n: int) -> tuple[Run, ...]:
-    out: list[Run] = []
-    skipped = 0
-    for run in runs:
-        if skipped >= n:
-            out.append(run)
-        elif skipped + len(run.text) > n:
-            out.append(Run(text=run.text[n - skipped :], style=run.style))
-        skipped += len(run.text)
-    if out:
-        out[0] = Run(text=out[0].text.lstrip(), style=out[0].style)
-    return tuple(r for r in out if r.text)
