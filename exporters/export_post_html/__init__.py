@@ -1,11 +1,12 @@
 """HTML export: one self-contained page (theme CSS inline, images embedded as data URIs).
 
-The body is the same markup the PDF is rendered from; only the CSS layer differs.
+The body is the same markup the PDF is rendered from; only the CSS layer differs, and how
+an image's bytes reach the page (see :mod:`.embedding`: each image once, however often the
+post shows it).
 """
 
 from __future__ import annotations
 
-import base64
 from typing import ClassVar
 
 from export_post import __version__
@@ -13,12 +14,9 @@ from export_post.exporter import ExportContext, NoOptions
 from export_post.highlight import highlight_css
 from export_post.metatext import field_text
 from export_post.model import Document, Image
-from export_post.resources import Resource
 from export_post.xhtml import XhtmlRenderer, meta_tags, page
 
-
-def data_uri(resource: Resource) -> str:
-    return f"data:{resource.media_type};base64,{base64.b64encode(resource.data).decode('ascii')}"
+from .embedding import Embedder
 
 
 class HtmlExporter:
@@ -29,22 +27,25 @@ class HtmlExporter:
     Options: ClassVar[type[NoOptions]] = NoOptions
 
     def export(self, document: Document, context: ExportContext) -> bytes:
+        embedder = Embedder()
+
         def image_url(image: Image) -> str | None:
             resource = context.resources.image(image.src, line=image.line)
-            return data_uri(resource) if resource else None
+            return embedder.url(resource) if resource else None
 
         meta = document.meta
         cover = context.resources.image(meta.image) if meta.image else None
         renderer = XhtmlRenderer(
             document,
             image_url=image_url,
-            math_url=lambda image: data_uri(image.resource()),
+            math_url=lambda image: embedder.url(image.resource()),
             reporter=context.reporter,
             code_style=context.theme.code_style,
         )
-        body = renderer.header(data_uri(cover) if cover else None) + renderer.blocks(document.blocks)
+        body = renderer.header(embedder.url(cover) if cover else None) + renderer.blocks(document.blocks)
         body += renderer.endnotes()
-        css = context.theme.css("html") + highlight_css(context.theme.code_style)
+        body = embedder.embed(body)
+        css = context.theme.css("html") + highlight_css(context.theme.code_style) + embedder.css()
         html = page(
             body,
             title=field_text(meta.title),
