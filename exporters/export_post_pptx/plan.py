@@ -59,6 +59,7 @@ from export_post.model import (
     to_runs,
 )
 from export_post.model.roles import epigraph
+from export_post.model.text import REPEATED_NOTE_CHARS, clip
 from export_post.resources import Resource
 from export_post.themes import SlideStyle
 from export_post.xhtml import human_date, toc_entries
@@ -128,6 +129,7 @@ class Planner:
         # each; the exporter reports them.
         self.not_rendered: list[str] = []
         self._loose_notes: list[str] = []  # text with no slide of its own, for the next slide's notes
+        self._repeats: dict[str, str] = {}  # footnote label -> its text at later citations
 
     # ---------------------------------------------------------------------- measuring
 
@@ -564,10 +566,20 @@ class Planner:
         return tuple(out)
 
     def _note_texts(self, inlines: Sequence[Inline]) -> str:
-        """The footnotes cited in ``inlines``, as lines for the speaker notes."""
-        for note, kind in pictured_in_notes(inlines):
-            self._not_rendered(f"{kind} in footnote {note.label}: shown as text in the speaker notes")
-        return "".join(f"\n{line}" for line in note_lines(inlines))
+        """The footnotes cited in ``inlines``, as lines for the speaker notes: whole at a note's
+        first citation, clipped at later ones (a long note cited n times is not copied n times)."""
+        lines: list[str] = []
+        for note in iter_notes(inlines):
+            repeat = self._repeats.get(note.label)
+            if repeat is not None:
+                lines.append(repeat)
+                continue
+            for pictured, kind in pictured_in_notes((note,)):
+                self._not_rendered(f"{kind} in footnote {pictured.label}: shown as text in the speaker notes")
+            full = note_lines((note,))
+            self._repeats[note.label] = clip(" ".join(full), REPEATED_NOTE_CHARS)
+            lines.extend(full)
+        return "".join(f"\n{line}" for line in lines)
 
     def _not_rendered(self, message: str) -> None:
         if message not in self.not_rendered:

@@ -63,6 +63,8 @@ from .model import (
 )
 from .model.nodes import Align
 from .model.roles import epigraph
+from .model.text import REPEATED_NOTE_CHARS, clip, squash
+from .model.walk import block_inlines
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -157,6 +159,7 @@ class XhtmlRenderer:
         self._endnotes: dict[str, Note] = {}
         self._endnote_order: list[str] = []  # grows while the notes are rendered (notes cite notes)
         self._note_refs: dict[str, int] = {}
+        self._repeats: dict[str, str] = {}  # footnotes: label -> what its later citations show
         self.lang = doc.meta.lang
         self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
@@ -434,6 +437,9 @@ class XhtmlRenderer:
 
     def note(self, note: Note) -> str:
         if self.notes == "footnotes":
+            if note.label in self._repeats:  # cited before: the note again, clipped (it can be long)
+                return f'<span class="footnote">{esc(self._repeats[note.label])}</span>'
+            self._repeats[note.label] = clip(squash(_note_text(note)), REPEATED_NOTE_CHARS)
             return f'<span class="footnote">{"<br/>".join(self._inline_lines(note.children))}</span>'
         number = note.label
         if number not in self._endnotes:
@@ -608,6 +614,10 @@ def _without_notes(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 def _align(align: Align) -> str:
     return f' class="align-{align.value}"' if align is not Align.DEFAULT else ""
+
+
+def _note_text(note: Note) -> str:
+    return " ".join(plain_text(i) for b in iter_blocks(note.children) for i in block_inlines(b))
 
 
 def document_ids(doc: Document) -> frozenset[str]:

@@ -64,6 +64,20 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+REPEATED_NOTE_CHARS = 300
+"""How much of a footnote its later citations repeat where a format repeats notes (PDF
+footnotes, speaker notes): the whole note is at its first citation, and a long note cited
+n times would otherwise be copied n times."""
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a space, with an ellipsis if cut."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip() + "\u2026"
+
+
 _LEADING_NON_LETTERS = re.compile(r"^[^a-zA-Z]+")
 _NOT_ID_CHARS = re.compile(r"[^a-zA-Z0-9 -]")
 

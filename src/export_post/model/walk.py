@@ -1,7 +1,7 @@
 """Generic traversal of the block tree (pandoc-types ``Walk.query`` for our needs).
 
 Footnotes hold blocks inside inlines, so the walks go through them too: ``iter_blocks``
-yields the blocks of every footnote after the block that cites it.
+yields the blocks of every footnote after the block that first cites it.
 """
 
 from __future__ import annotations
@@ -106,13 +106,22 @@ def block_inlines(block: Block) -> Iterator[tuple[Inline, ...]]:
 
 
 def iter_blocks(blocks: Iterable[Block]) -> Iterator[Block]:
-    """Every block, nested ones and those inside footnotes included, in document order."""
+    """Every block, nested ones and those inside footnotes included, in document order.
+
+    A footnote's blocks come once, after the block that first cites it: the reader gives
+    every citation of a note the same blocks, and a note cited n times is not walked n times."""
+    return _iter_blocks(blocks, set())
+
+
+def _iter_blocks(blocks: Iterable[Block], seen: set[int]) -> Iterator[Block]:
     for block in blocks:
         yield block
-        yield from iter_blocks(child_blocks(block))
+        yield from _iter_blocks(child_blocks(block), seen)
         for inlines in block_inlines(block):
             for note in iter_notes(inlines):
-                yield from iter_blocks(note.children)
+                if id(note.children) not in seen:
+                    seen.add(id(note.children))
+                    yield from _iter_blocks(note.children, seen)
 
 
 def iter_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
@@ -157,13 +166,23 @@ def map_inlines(blocks: Iterable[Block], fn: InlineMap) -> tuple[Block, ...]:
     return tuple(_map_block(block, fn) for block in blocks)
 
 
-def map_notes(inlines: tuple[Inline, ...], fn: InlineMap) -> tuple[Inline, ...]:
-    """``inlines`` with :func:`map_inlines` applied inside their footnotes (at any depth)."""
+def map_notes(
+    inlines: tuple[Inline, ...], fn: InlineMap, done: dict[int, tuple[Block, ...]] | None = None
+) -> tuple[Inline, ...]:
+    """``inlines`` with :func:`map_inlines` applied inside their footnotes (at any depth).
+
+    ``done`` (kept by the caller for one pass over a tree) maps a note's blocks once however
+    often it is cited: the citations share the result, as they shared the blocks."""
     out: list[Inline] = []
     for node in inlines:
         match node:
             case Note(children=kids):
-                out.append(replace(node, children=map_inlines(kids, fn)))
+                mapped = done.get(id(kids)) if done is not None else None
+                if mapped is None:
+                    mapped = map_inlines(kids, fn)
+                    if done is not None:
+                        done[id(kids)] = mapped
+                out.append(replace(node, children=mapped))
             case (
                 Emph(children=kids)
                 | Strong(children=kids)
@@ -173,7 +192,7 @@ def map_notes(inlines: tuple[Inline, ...], fn: InlineMap) -> tuple[Inline, ...]:
                 | Span(children=kids)
                 | Link(children=kids)
             ):
-                out.append(replace(node, children=map_notes(kids, fn)))
+                out.append(replace(node, children=map_notes(kids, fn, done)))
             case Text() | Code() | Image() | LineBreak() | Math():
                 out.append(node)
             case _:

@@ -24,7 +24,7 @@ import mistune
 
 from ..diagnostics import Reporter
 from ..model import Block, Document, iter_blocks, plain_text
-from ..model.walk import block_inlines, map_inlines
+from ..model.walk import block_inlines
 from .context import ReaderContext
 from .convert import Converter
 from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
@@ -35,7 +35,7 @@ from .mathpass import resolve_math
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
 from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, read_post_text
-from .typography import smarten
+from .typography import smarten_blocks
 
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
 
@@ -108,7 +108,7 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     blocks = resolve_math(
         Converter(md, state.env, prepared, ctx, footnotes).blocks(tokens), site.math, reporter
     )
-    blocks = map_inlines(blocks, smarten)
+    blocks = smarten_blocks(blocks)
     if not any(data.get(k) for k in ("lang", "language", "locale")) and not site.setting("lang"):
         guessed = guess_language(meta.title + "\n" + plain_text_of(blocks))
         if guessed is not None and guessed != meta.lang:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import assert_never
 
 from ..diagnostics import Reporter
@@ -164,6 +164,8 @@ class _State:
     macros: Macros
     dollars: bool
     reporter: Reporter
+    # A footnote's blocks, done once and shared by all its citations (as the reader made them).
+    notes: dict[int, tuple[Block, ...]] = field(default_factory=dict)
 
 
 def resolve_math(blocks: Sequence[Block], syntax: MathSyntax, reporter: Reporter) -> tuple[Block, ...]:
@@ -304,7 +306,9 @@ def _inlines(inlines: tuple[Inline, ...], state: _State) -> tuple[Inline, ...]:
                 if expanded:
                     out.append(Math(tex=expanded))
             case Note(children=kids):
-                out.append(replace(node, children=tuple(_blocks(kids, state))))
+                if id(kids) not in state.notes:
+                    state.notes[id(kids)] = tuple(_blocks(kids, state))
+                out.append(replace(node, children=state.notes[id(kids)]))
             case (
                 Emph(children=kids)
                 | Strong(children=kids)

@@ -8,11 +8,12 @@ character before them, carried across inline boundaries (``"**bold**"`` works).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
-from ..model import Code, Image, Inline, LineBreak, Math, Text
+from ..model import Block, Code, Image, Inline, LineBreak, Math, Text
 from ..model.nodes import Emph, Link, Span, Strikethrough, Strong, Subscript, Superscript
-from ..model.walk import map_notes
+from ..model.walk import map_inlines, map_notes
 
 _DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
 _QUOTE = re.compile("[\"']")
@@ -23,6 +24,17 @@ def smarten(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """Typography for one inline sequence and, through :func:`map_notes`, its footnotes."""
     out, _ = _walk(inlines, "")
     return map_notes(out, smarten)
+
+
+def smarten_blocks(blocks: Iterable[Block]) -> tuple[Block, ...]:
+    """Typography for a whole post; a footnote cited many times is done once, not per citation."""
+    done: dict[int, tuple[Block, ...]] = {}
+
+    def fn(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out, _ = _walk(inlines, "")
+        return map_notes(out, fn, done)
+
+    return map_inlines(blocks, fn)
 
 
 def _walk(inlines: tuple[Inline, ...], prev: str) -> tuple[tuple[Inline, ...], str]:
