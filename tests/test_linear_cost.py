@@ -386,3 +386,44 @@ def test_a_long_note_cited_again_is_clipped_in_pdf_footnotes_and_speaker_notes(
     notes = "\n".join(s.notes for s in deck.slides)
     assert notes.count("[1] Note sentence number 0") == 200 and notes.count("number 39 with") == 1
     assert len(notes) < 200 * 600
+
+
+def test_tables_are_drawn_without_rescanning_columns_or_links(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pptx import Presentation
+    from pptx.opc.package import _Relationships
+    from pptx.table import Table
+
+    cols = 150
+    wide = "| " + " | ".join(f"H{i}" for i in range(cols)) + " |\n|" + "---|" * cols + "\n"
+    wide += "| " + " | ".join(str(i) for i in range(cols)) + " |\n"
+    links = "| A | B | C |\n|---|---|---|\n" + "".join(
+        "| " + " | ".join(f"[{r}.{c}](https://example.com/{r}/{c})" for c in range(3)) + " |\n"
+        for r in range(12)
+    )
+    doc = load_post(_post(site, "## Wide\n\n" + wide + "\n## Links\n\n" + links))
+    scanned = resums = 0
+    real_matching, real_resum = _Relationships._get_matching, Table.notify_width_changed
+
+    def matching(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal scanned
+        scanned += len(self)
+        return real_matching(self, *args, **kwargs)
+
+    def resum(self: Any) -> None:
+        nonlocal resums
+        resums += 1
+        real_resum(self)
+
+    monkeypatch.setattr(_Relationships, "_get_matching", matching)
+    monkeypatch.setattr(Table, "notify_width_changed", resum)
+    data = render(doc, "pptx")
+    assert resums == 0 and scanned <= 40  # once per column, and once per link over the slide's links, before
+    monkeypatch.undo()
+    slides = [s for s in Presentation(io.BytesIO(data)).slides if any(x.has_table for x in s.shapes)]
+    first, second = (next(x for x in s.shapes if x.has_table) for s in slides[:2])
+    assert len(first.table.columns) == cols and first.width == sum(c.width for c in first.table.columns)
+    rids = second.table._tbl.xpath(".//a:hlinkClick/@r:id")
+    targets = [slides[1].part.rels[r].target_ref for r in rids]
+    assert targets[:4] == [f"https://example.com/0/{c}" for c in range(3)] + ["https://example.com/1/0"]

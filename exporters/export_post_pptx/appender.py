@@ -43,6 +43,7 @@ class Appender:
         self._next_id = max([255, *(int(i) for i in self._id_list.xpath("./p:sldId/@id"))]) + 1
         self._slides: dict[int, Any] = {}  # layout part -> a new slide's XML on it
         self._notes: Any = None  # a new notes page's XML
+        self._links: dict[tuple[int, str], str] = {}  # (slide part, url) -> relationship id
         self.package.next_partname = self.partname
         self.package.next_image_partname = self.image_partname
         self.package.get_or_add_image_part = self.image_part
@@ -71,6 +72,19 @@ class Appender:
         if part is None:
             part = self._images[image.sha1] = ImagePart.new(self.package, image)
         return part
+
+    def hyperlink(self, part: Any, url: str) -> str:
+        """The id of ``part``'s relationship to the external ``url`` (python-pptx looks through
+        every relationship of the slide for each link: a wide table of links cost cells²)."""
+        key = (id(part), url)
+        rid = self._links.get(key)
+        if rid is None:
+            add = getattr(part._rels, "_add_relationship", None)
+            rid = str(
+                add(RT.HYPERLINK, url, True) if add else part.relate_to(url, RT.HYPERLINK, is_external=True)
+            )
+            self._links[key] = rid
+        return rid
 
     def add_slide(self, layout: SlideLayout) -> Slide:
         """A new last slide on ``layout``, as ``prs.slides.add_slide`` makes it.

@@ -371,10 +371,9 @@ class Renderer:
                 ),
             )
 
-    @staticmethod
-    def _link(paragraph: _Paragraph, url: str) -> str:
+    def _link(self, paragraph: _Paragraph, url: str) -> str:
         """The relationship id of an external hyperlink from the paragraph's slide to ``url``."""
-        return str(paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True))
+        return self.appender.hyperlink(paragraph.part, url)
 
     def _code(self, frame: TextFrame, box: TextBox) -> None:
         paragraph = frame.paragraphs[0]
@@ -497,16 +496,21 @@ class Renderer:
         r = table.rect
         frame = slide.shapes.add_table(nrows, ncols, emu(r.x), emu(r.y), emu(r.w), emu(r.h))
         grid = frame.table
-        for i, width in enumerate(table.col_widths):
-            grid.columns[i].width = emu(width)
-        for i, height in enumerate(table.row_heights):
-            grid.rows[i].height = emu(height)
+        # Straight on the XML: python-pptx finds a column, row or cell by index by listing them
+        # all, and resums every width after setting one, which made a wide table cost cols³.
+        for column, width in zip(grid._tbl.tblGrid.gridCol_lst, table.col_widths, strict=True):
+            column.w = emu(width)
+        for tr, height in zip(grid._tbl.tr_lst, table.row_heights, strict=True):
+            tr.h = emu(height)
+        frame.width = Emu(sum(emu(w) for w in table.col_widths))
+        frame.height = Emu(sum(emu(h) for h in table.row_heights))
+        cells = grid.iter_cells()  # row by row
         rows = ([table.header] if table.header else []) + list(table.rows)
         header_ink = ink_on(self.style.accent)
         for ri, row in enumerate(rows):
             header = bool(table.header) and ri == 0
             for ci in range(ncols):
-                cell = grid.cell(ri, ci)
+                cell = next(cells)
                 cell.margin_left = cell.margin_right = emu(INSET_X)
                 cell.margin_top = cell.margin_bottom = emu(INSET_Y)
                 if self.branded:  # under a template, its table style
@@ -597,7 +601,6 @@ def _srgb(color: str) -> etree._Element:
 def _apply_palette(prs: object, style: SlideStyle) -> None:
     """Write the theme's colours and fonts into the deck's own theme part (hyperlink colour,
     table styles and any text the user adds later follow them)."""
-    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 
     master_part = prs.slide_master.part  # type: ignore[attr-defined]
     theme_part = master_part.part_related_by(RT.THEME)
