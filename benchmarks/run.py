@@ -338,8 +338,15 @@ def main() -> None:
         results["hotspots"] = hotspots(posts)
     results["load_after"] = os.getloadavg()
     text = report(posts, common, jobs, pandoc, one, many, cold, rerun, ours_pdf, bare_pdf, memory, results)
-    REPORT.write_text(text, encoding="utf-8")
+    REPORT.write_text(text + _scaling_section(), encoding="utf-8")
     print(text)
+
+
+def _scaling_section() -> str:
+    """The section benchmarks/scaling.py wrote into the report (kept when this one rewrites it)."""
+    text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
+    start, end = text.find("<!-- scaling:start -->"), text.find("<!-- scaling:end -->")
+    return "\n" + text[start : end + len("<!-- scaling:end -->")] + "\n" if 0 <= start < end else ""
 
 
 def _limits(one: Batch, reference: float) -> list[str]:
