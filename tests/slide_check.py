@@ -7,7 +7,9 @@ drawn at one of the sizes its shape declares.
 
 from __future__ import annotations
 
+import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +59,24 @@ def render_pdf(pptx: Path, out_dir: Path) -> Path:
 
 
 def render_pdfs(decks: list[Path], out_dir: Path) -> dict[Path, Path]:
-    """Each deck converted to PDF by LibreOffice, in one run (it starts slowly). The decks
-    must have distinct file names."""
+    """Each deck converted to PDF by LibreOffice (it starts slowly, so each run converts
+    many), in as many concurrent runs as there are CPUs. The decks must have distinct file
+    names."""
     soffice = require_tool("soffice")
     assert len({d.stem for d in decks}) == len(decks), "deck names must differ"
+    runs = max(1, min(os.cpu_count() or 1, len(decks)))
+    batches = [decks[i::runs] for i in range(runs)]
+    with ThreadPoolExecutor(runs) as pool:
+        errors = list(pool.map(lambda batch: _convert(soffice, batch, out_dir), batches))
+    pdfs = {deck: out_dir / (deck.stem + ".pdf") for deck in decks}
+    missing = [deck.name for deck, pdf in pdfs.items() if not pdf.exists()]
+    assert not missing, f"LibreOffice did not convert {missing}: {errors}"
+    return pdfs
+
+
+def _convert(soffice: str, decks: list[Path], out_dir: Path) -> str:
+    """One LibreOffice run (with its own profile, so that runs do not share a lock) over
+    ``decks``; what it printed on stderr."""
     with tempfile.TemporaryDirectory() as profile:
         result = run(
             [
@@ -75,10 +91,7 @@ def render_pdfs(decks: list[Path], out_dir: Path) -> dict[Path, Path]:
             ],
             timeout=300 + 20 * len(decks),
         )
-    pdfs = {deck: out_dir / (deck.stem + ".pdf") for deck in decks}
-    missing = [deck.name for deck, pdf in pdfs.items() if not pdf.exists()]
-    assert not missing, f"LibreOffice did not convert {missing}: {result.stderr}"
-    return pdfs
+    return result.stderr
 
 
 def drawn_chars(pdf: Path) -> tuple[list[Char], tuple[float, float]]:

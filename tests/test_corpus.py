@@ -186,19 +186,27 @@ def slide_reports(
     }
     decks: dict[tuple[Path, str], Path] = {}
     problems: dict[tuple[Path, str], list[str]] = {}
+    jobs: dict[tuple[Path, str], tuple[Path, dict[str, Any], Path]] = {}
     for index, post in enumerate(p for p in POSTS if p is not None):
         decks[post, "default"] = exported[post]["pptx"]
         problems[post, "default"] = []  # checked in `exported`
-        doc = load_post(post)
         for name, options in variants.items():
-            reporter = Reporter()
-            deck = work / f"{index:02d}-{name}.pptx"
-            export(doc, "pptx", deck, reporter=reporter, **options)
-            decks[post, name] = deck
-            problems[post, name] = [d.message for d in reporter.diagnostics if d.code == "pptx-layout"]
-    copies = {key: _copy_as(deck, work / f"{i:03d}.pptx") for i, (key, deck) in enumerate(decks.items())}
-    pdfs = render_pdfs(list(copies.values()), work / "pdf")
-    return {key: (check_rendered(copy, pdfs[copy]), problems[key]) for key, copy in copies.items()}
+            decks[post, name] = work / f"{index:02d}-{name}.pptx"
+            jobs[post, name] = (post, options, decks[post, name])
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        problems.update(zip(jobs, pool.map(_variant_deck, jobs.values()), strict=True))
+        copies = {key: _copy_as(deck, work / f"{i:03d}.pptx") for i, (key, deck) in enumerate(decks.items())}
+        pdfs = render_pdfs(list(copies.values()), work / "pdf")
+        reports = pool.map(check_rendered, copies.values(), (pdfs[c] for c in copies.values()))
+        return {key: (report, problems[key]) for key, report in zip(copies, reports, strict=True)}
+
+
+def _variant_deck(job: tuple[Path, dict[str, Any], Path]) -> list[str]:
+    """Export one post's deck with other settings; the layout problems the exporter reported."""
+    post, options, deck = job
+    reporter = Reporter()
+    export(load_post(post), "pptx", deck, reporter=reporter, **options)
+    return [d.message for d in reporter.diagnostics if d.code == "pptx-layout"]
 
 
 def _copy_as(deck: Path, target: Path) -> Path:
