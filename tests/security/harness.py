@@ -169,6 +169,7 @@ class Run:
     stdout: str
     stderr: str
     elapsed: float
+    cpu: float  # seconds of CPU the CLI and its workers used: what a busy machine does not inflate
     report: dict[str, Any]
     max_rss_kb: int
     new_files: list[Path]
@@ -200,7 +201,8 @@ class Run:
         return [line for line in self.stderr.splitlines() if line.startswith(ERROR_PREFIX)]
 
     def explain(self) -> str:
-        return f"rc={self.rc} elapsed={self.elapsed:.1f}s\nargv={self.argv}\nstderr:\n{self.stderr[-3000:]}"
+        head = f"rc={self.rc} elapsed={self.elapsed:.1f}s cpu={self.cpu:.1f}s"
+        return f"{head}\nargv={self.argv}\nstderr:\n{self.stderr[-3000:]}"
 
 
 def _snapshot(root: Path) -> dict[Path, tuple[float, int]]:
@@ -241,8 +243,9 @@ def _peak_rss_kb(pids: Iterable[int]) -> int:
 
 def run_process(
     argv: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float
-) -> tuple[int, str, str, float, int]:
-    """Run ``argv`` in a new session like ``timeout``: (rc, stdout, stderr, seconds, peak RSS KiB).
+) -> tuple[int, str, str, float, float, int]:
+    """Run ``argv`` in a new session like ``timeout``: (rc, stdout, stderr, seconds, CPU
+    seconds, peak RSS KiB).
 
     rc is 124 when the outer timeout fired. The peak is the largest ``VmHWM`` of any process
     of the session (the CLI and its workers), sampled until the CLI exits. Whatever is left of
@@ -270,25 +273,37 @@ def run_process(
             reader.start()
         peak = 0
         rc: int | None = None
+        usage: Any = None
         while rc is None:
             if LINUX:
                 peak = max(peak, _peak_rss_kb(session_processes(proc.pid)))
-            rc = proc.poll()
+            rc, usage = _reap(proc, block=False)
             if rc is None and time.monotonic() - start > timeout:
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+                _, usage = _reap(proc, block=True)
                 rc = 124
             elif rc is None:
                 time.sleep(0.05)
         elapsed = time.monotonic() - start
+        cpu = usage.ru_utime + usage.ru_stime
         if LINUX:
             for pid in session_processes(proc.pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
         for reader in readers:
             reader.join(10)
-    return rc, streams.get("out", ""), streams.get("err", ""), elapsed, peak
+    return rc, streams.get("out", ""), streams.get("err", ""), elapsed, cpu, peak
+
+
+def _reap(proc: subprocess.Popen[str], *, block: bool) -> tuple[int | None, Any]:
+    """The exit code and resource use of ``proc`` once it ended (``wait4``: the CPU time
+    includes the workers it waited for), or ``(None, None)`` while it runs."""
+    pid, status, usage = os.wait4(proc.pid, 0 if block else os.WNOHANG)
+    if pid == 0:
+        return None, None
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, usage
 
 
 @dataclass
@@ -369,13 +384,13 @@ class Harness:
             *args,
         ]
         before = _snapshot(self.root)
-        rc, stdout, stderr, elapsed, peak = run_process(
+        rc, stdout, stderr, elapsed, cpu, peak = run_process(
             argv, cwd=self.root, env=env or self.env(), timeout=timeout
         )
         after = _snapshot(self.root)
         new = sorted(p for p, state in after.items() if before.get(p) != state)
         data = json.loads(report.read_text(encoding="utf-8")) if report.is_file() else {}
-        return Run(argv, rc, stdout, stderr, elapsed, data, peak, new, out)
+        return Run(argv, rc, stdout, stderr, elapsed, cpu, data, peak, new, out)
 
 
 # ------------------------------------------------------------------------ reading outputs
