@@ -79,7 +79,7 @@ def test_the_runner_reports_each_outcome_as_it_comes() -> None:
     assert outcomes[0] == outcomes[2] == ([], [], [])
     assert isinstance(outcomes[1], Failure) and "timed out" in outcomes[1].reason
     assert [index for index, _, _ in seen] == [0, 2, 1]
-    assert seen[0][2] < 1.0  # reported long before the batch ended
+    assert seen[0][2] < seen[-1][2] - 0.5  # reported long before the batch ended (load-proof)
 
 
 def test_a_dead_worker_is_reported_through_the_callback() -> None:
