@@ -71,15 +71,15 @@ def test_the_runner_reports_each_outcome_as_it_comes() -> None:
     seen: list[tuple[int, object, float]] = []
     start = time.monotonic()
     wait = select.select  # returns ([], [], []) after its timeout
-    runner: IsolatedRunner[object] = IsolatedRunner(wait, 2, Limits(timeout=1.5, memory=None))
+    runner: IsolatedRunner[object] = IsolatedRunner(wait, 2, Limits(timeout=4, memory=None))
     outcomes = runner.run(
-        [([], [], [], 0.1), ([], [], [], 5), ([], [], [], 0.2)],
+        [([], [], [], 0.1), ([], [], [], 30), ([], [], [], 0.2)],
         on_result=lambda index, outcome: seen.append((index, outcome, time.monotonic() - start)),
     )
     assert outcomes[0] == outcomes[2] == ([], [], [])
     assert isinstance(outcomes[1], Failure) and "timed out" in outcomes[1].reason
     assert [index for index, _, _ in seen] == [0, 2, 1]
-    assert seen[0][2] < seen[-1][2] - 0.5  # reported long before the batch ended (load-proof)
+    assert seen[0][2] < seen[-1][2] - 1  # reported long before the batch ended
 
 
 def test_a_dead_worker_is_reported_through_the_callback() -> None:
