@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
 from PIL import Image, features
 
-from export_post.diagnostics import Reporter
+from export_post.diagnostics import Reporter, Severity
 from export_post.resources import ResourcePolicy, ResourceResolver
 
 
@@ -201,12 +202,16 @@ def test_data_uris_and_unsupported_formats(layout: tuple[Path, Path, Path]) -> N
     [
         ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "contains <script>"),
         ('<svg xmlns="http://www.w3.org/2000/svg"><rect onload="x()"/></svg>', "event handler"),
+        # Plain-text entities (as Illustrator declares) are expanded; these never are.
         (
-            '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>',
-            "another file or URL",
+            '<!DOCTYPE svg [<!ENTITY a "xx"><!ENTITY b "&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg">&b;</svg>',
+            "XML entities",
         ),
-        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', "styles refer"),
-        ('<!DOCTYPE svg [<!ENTITY a "x">]><svg xmlns="http://www.w3.org/2000/svg"/>', "XML entities"),
+        (
+            '<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
+            "XML entities",
+        ),
+        ('<!DOCTYPE svg [<!ENTITY % p "x">]><svg xmlns="http://www.w3.org/2000/svg"/>', "XML entities"),
         (
             '<svg xmlns="http://www.w3.org/2000/svg"><defs><g id="a0"><rect/></g>'
             + "".join(f'<g id="a{i}">' + f'<use href="#a{i - 1}"/>' * 4 + "</g>" for i in range(1, 10))
@@ -221,6 +226,35 @@ def test_unsafe_svgs_are_refused(layout: tuple[Path, Path, Path], svg: str, reas
     r, rep = resolver(site, posts)
     assert r.image("/assets/x.svg") is None
     assert reason in rep.diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("svg", "warning"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/passwd"/></svg>', "'file:' scheme"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="../../../etc/passwd"/></svg>', "outside the site"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.com/x.png"/></svg>', "remote"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><use href="other.svg#a"/></svg>', None),
+    ],
+)
+def test_svg_references_to_other_files_are_removed_not_followed(
+    layout: tuple[Path, Path, Path], svg: str, warning: str | None
+) -> None:
+    """What an SVG would load from elsewhere is left out (a refused picture with a warning);
+    the drawing itself is kept. (Before, the whole SVG was refused.)"""
+    site, posts, _ = layout
+    (site / "assets" / "x.svg").write_text(svg)
+    r, rep = resolver(site, posts)
+    found = r.image("/assets/x.svg")
+    assert found is not None
+    assert not re.search(rb"passwd|https:|x\.css|other\.svg", found.data), found.data
+    warnings = [d.message for d in rep.warnings]
+    if warning is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and warning in warnings[0] and "(in SVG '/assets/x.svg')" in warnings[0]
+    assert [d.code for d in rep.diagnostics if d.severity is Severity.INFO] == ["svg-rewritten"]
 
 
 def test_inline_svg_becomes_a_checked_figure(tmp_path: Path) -> None:

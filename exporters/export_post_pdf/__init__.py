@@ -72,6 +72,8 @@ class PdfExporter:
 
         def url_for(resource: Resource) -> str:
             manifest[resource.name] = resource
+            for part in resource.embedded:  # the pictures inside an SVG, as data: URIs
+                manifest[part.name] = part
             return f"{MANIFEST_SCHEME}:{resource.name}"
 
         def image_url(image: Image) -> str | None:

@@ -16,7 +16,11 @@ def _raster(svg: bytes, width: int) -> bytes | None:
 
     try:
         return bytes(
-            resvg_py.svg_to_bytes(svg_string=svg.decode("utf-8"), width=width, skip_system_fonts=False)
+            # dpi: CSS's 96 px to the inch, so that pt, mm and in sizes are sizes (the default,
+            # 0, makes every SVG sized in pt, as matplotlib writes them, "invalid").
+            resvg_py.svg_to_bytes(
+                svg_string=svg.decode("utf-8"), width=width, dpi=96.0, skip_system_fonts=False
+            )
         )
     except Exception:
         return None

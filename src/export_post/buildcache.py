@@ -44,7 +44,7 @@ from .diagnostics import Diagnostic, Reporter, Severity
 from .folderlock import folder_lock
 from .model import Document, iter_images
 from .output import write_output
-from .resources import Resource, ResourceResolver
+from .resources import Base, Resource, ResourceResolver, looks_like_svg
 from .safefile import FileTooLarge, RefusedFile, open_regular, read_regular
 from .themes import Theme
 from .weburl import RefKind, parse_reference
@@ -286,7 +286,11 @@ class DigestResolver(ResourceResolver):
             else:
                 self.looked_at = None
 
-    def inspect(self, ref: str, data: bytes, line: int | None) -> Resource | None:
+    def inspect(
+        self, ref: str, data: bytes, line: int | None, *, base: Base = None, nested: bool = False
+    ) -> Resource | None:
+        if looks_like_svg(data) and not nested:  # the pictures it draws are the post's files too
+            return super().inspect(ref, data, line, base=base)
         digest = hashlib.sha256(data).hexdigest()
         return Resource(ref=ref, data=b"", media_type="", width=0, height=0, digest=digest)
 

@@ -25,16 +25,18 @@ import re
 import stat
 import threading
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import assert_never
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError, features
 
 from .diagnostics import Reporter
 from .svgcheck import svg_problem
+from .svgrewrite import rewrite_svg
 from .weburl import RefKind, parse_reference
 
 EXTENSIONS = {
@@ -81,6 +83,13 @@ class Resource:
     width: int
     height: int
     digest: str
+    # The pictures an SVG draws, embedded in it as data: URIs (each approved like any image),
+    # for renderers that serve only approved resources (the PDF fetcher).
+    embedded: tuple[Resource, ...] = field(default=(), repr=False)
+
+    @property
+    def data_uri(self) -> str:
+        return f"data:{self.media_type};base64,{base64.b64encode(self.data).decode('ascii')}"
 
     @property
     def name(self) -> str:
@@ -117,14 +126,17 @@ class ResourceResolver:
 
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
         """The image ``ref`` names, or None (after reporting why) if it cannot be used."""
-        if ref not in self._cache:
+        return self._cached(ref, lambda: self._resolve(ref, line))
+
+    def _cached(self, key: str, resolve: Callable[[], Resource | None]) -> Resource | None:
+        if key not in self._cache:
             if len(self._cache) >= MAX_IMAGES:
                 self._refuse(
                     "image-limit", f"more than {MAX_IMAGES} different images; the rest are not read", None
                 )
                 return None
-            self._cache[ref] = self._resolve(ref, line)
-        return self._cache[ref]
+            self._cache[key] = resolve()
+        return self._cache[key]
 
     def consider(self, candidate: Path, inside: bool) -> None:
         """Called with each local file a reference leads to, before it is looked at; ``inside``
@@ -140,31 +152,51 @@ class ResourceResolver:
     def _refuse(self, code: str, message: str, line: int | None) -> None:
         self.reporter.warn(code, message, line=line)
 
-    def _resolve(self, ref: str, line: int | None) -> Resource | None:
+    def _resolve(
+        self, ref: str, line: int | None, *, base: Base = None, inside: str = "", nested: bool = False
+    ) -> Resource | None:
+        """``ref`` as written in the post (``base`` None) or in an SVG at ``base`` (its folder,
+        or its URL); ``inside`` names that SVG in messages, ``nested`` refuses SVG."""
+        label = f"{ref[:80]} ({inside})" if inside else ref
         if not ref.strip():
-            self._refuse("image-no-source", "image with an empty source", line)
+            suffix = f" ({inside})" if inside else ""
+            self._refuse("image-no-source", f"image with an empty source{suffix}", line)
             return None
         where = parse_reference(ref, site_url=self.site_url)
+        if where.kind is RefKind.LOCAL and isinstance(base, str) and not where.site_absolute:
+            url = urljoin(base, ref)  # relative to a remote SVG: as remote as the SVG
+            return self._remote(label, url, url.split(":", 1)[0], line, nested=nested)
         match where.kind:
             case RefKind.REMOTE:
-                return self._remote(ref, where.url, where.url.split(":", 1)[0], line)
+                return self._remote(label, where.url, where.url.split(":", 1)[0], line, nested=nested)
             case RefKind.DATA:
-                return self._data(ref, where.url, line)
+                return self._data(label, where.url, line, nested=nested)
             case RefKind.LOCAL:
-                return self._local(ref, where.path, where.site_absolute, line)
+                folder = base if isinstance(base, Path) else None
+                return self._local(label, where.path, where.site_absolute, line, folder=folder, nested=nested)
             case RefKind.WINDOWS:
-                self._refuse("image-refused", f"image path {ref!r} is a Windows path; refused", line)
+                self._refuse("image-refused", f"image path {label!r} is a Windows path; refused", line)
             case RefKind.OTHER_SCHEME:
-                self._refuse("image-refused", f"image {ref!r} uses the '{where.url}:' scheme; refused", line)
+                message = f"image {label!r} uses the '{where.url}:' scheme; refused"
+                self._refuse("image-refused", message, line)
             case RefKind.INVALID:
                 self._refuse(
-                    "image-refused", f"image {ref!r} is not a valid address ({where.url}); refused", line
+                    "image-refused", f"image {label!r} is not a valid address ({where.url}); refused", line
                 )
             case _:
                 assert_never(where.kind)
         return None
 
-    def _local(self, ref: str, raw_path: str, site_absolute: bool, line: int | None) -> Resource | None:
+    def _local(
+        self,
+        ref: str,
+        raw_path: str,
+        site_absolute: bool,
+        line: int | None,
+        *,
+        folder: Path | None = None,
+        nested: bool = False,
+    ) -> Resource | None:
         path = raw_path
         for _ in range(4):
             decoded = unquote(path)
@@ -186,7 +218,7 @@ class ResourceResolver:
                 path = path[len(baseurl) :]
             candidate = self.site_root / path.lstrip("/")
         else:
-            candidate = self.post_dir / path
+            candidate = (folder or self.post_dir) / path
         real = candidate.resolve()  # follows every symlink, so an escaping link is caught below
         inside = any(real == root or root in real.parents for root in self.roots)
         self.consider(candidate, inside)
@@ -213,17 +245,44 @@ class ResourceResolver:
         except OSError as err:
             self._refuse("image-unreadable", f"cannot read image {ref!r}: {err.strerror}", line)
             return None
-        return self.inspect(ref, data, line)
+        return self.inspect(ref, data, line, base=candidate.parent, nested=nested)
 
-    def _svg(self, ref: str, data: bytes, digest: str, line: int | None) -> Resource | None:
+    def _svg(self, ref: str, data: bytes, digest: str, line: int | None, base: Base) -> Resource | None:
         tag = _SVG_TAG.search(data[:65536])
         if tag is None:
             self._refuse("image-corrupt", f"image {ref!r} is not a valid SVG", line)
             return None
-        problem = svg_problem(data)
+        embedded: dict[str, Resource] = {}
+        budget = [self.policy.max_bytes]  # bytes the SVG's embedded pictures may add, all told
+        where = "an inline SVG" if ref.startswith("data:") else f"SVG {ref!r}"
+
+        folder = base or self.post_dir
+
+        def embed(href: str) -> str | None:
+            found = self._cached(
+                f"{base}\x00{href}",
+                lambda: self._resolve(href, line, base=folder, inside=f"in {where}", nested=True),
+            )
+            if found is None:
+                return None
+            uri = found.data_uri
+            if len(uri) > budget[0]:
+                message = f"{where}: its pictures are over the size limit; {href[:80]} left out"
+                self._refuse("image-too-large", message, line)
+                return None
+            budget[0] -= len(uri)
+            embedded[found.digest] = found
+            return uri
+
+        rewritten = rewrite_svg(data, embed)
+        problem = rewritten.problem or svg_problem(rewritten.data)
         if problem is not None:
             self._refuse("image-refused", f"SVG {ref!r} refused: {problem}", line)
             return None
+        if rewritten.changes:
+            done = ", ".join(rewritten.changes)
+            self.reporter.info("svg-rewritten", f"{where} adapted for every format: {done}", line=line)
+            data, digest = rewritten.data, hashlib.sha256(rewritten.data).hexdigest()
         width, height = _svg_size(tag.group(0))
         return Resource(
             ref=ref,
@@ -232,9 +291,10 @@ class ResourceResolver:
             width=width,
             height=height,
             digest=digest,
+            embedded=tuple(embedded.values()),
         )
 
-    def _data(self, ref: str, url: str, line: int | None) -> Resource | None:
+    def _data(self, ref: str, url: str, line: int | None, *, nested: bool = False) -> Resource | None:
         """An image embedded in the post as a ``data:`` URI (inline SVG arrives this way too)."""
         header, _, payload = url.partition(",")
         media = header[5:].split(";")[0].strip().lower()
@@ -255,9 +315,11 @@ class ResourceResolver:
         except ValueError:
             self._refuse("image-corrupt", "inline data: image is not valid base64", line)
             return None
-        return self.inspect(f"data:{media}", data, line)
+        return self.inspect(ref if nested else f"data:{media}", data, line, nested=nested)
 
-    def _remote(self, ref: str, url: str, scheme: str, line: int | None) -> Resource | None:
+    def _remote(
+        self, ref: str, url: str, scheme: str, line: int | None, *, nested: bool = False
+    ) -> Resource | None:
         if not self.policy.allow_remote:
             self._refuse(
                 "image-remote-disabled",
@@ -281,13 +343,23 @@ class ResourceResolver:
         except RemoteError as err:
             self._refuse("image-remote-failed", f"remote image {ref!r} not fetched: {err}", line)
             return None
-        return self.inspect(ref, data, line)
+        return self.inspect(ref, data, line, base=url, nested=nested)
 
-    def inspect(self, ref: str, data: bytes, line: int | None) -> Resource | None:
-        """Check ``data`` really is an allowed image under the caps; convert odd formats."""
+    def inspect(
+        self, ref: str, data: bytes, line: int | None, *, base: Base = None, nested: bool = False
+    ) -> Resource | None:
+        """Check ``data`` really is an allowed image under the caps; convert odd formats.
+
+        An SVG is rewritten for every format (:mod:`export_post.svgrewrite`), the pictures it
+        refers to resolved relative to ``base`` (its folder or URL; the post's folder for an
+        SVG written in the post) and embedded. ``nested``: a picture inside an SVG, which may
+        not be an SVG itself."""
         digest = hashlib.sha256(data).hexdigest()
-        if _looks_like_svg(data):
-            return self._svg(ref, data, digest, line)
+        if looks_like_svg(data):
+            if nested:
+                self._refuse("image-refused", f"image {ref!r} is an SVG inside an SVG; refused", line)
+                return None
+            return self._svg(ref, data, digest, line, base)
         try:
             with _WARNINGS, warnings.catch_warnings():
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
@@ -347,6 +419,8 @@ class ResourceResolver:
         )
 
 
+Base = Path | str | None  # where an SVG's own references start: its folder, or its URL
+
 _SVG_TAG = re.compile(rb"<svg\b[^>]*>", re.I | re.S)
 _SVG_LENGTH = re.compile(rb"^\s*([\d.]+)\s*(px|pt|mm|cm|in)?\s*$")
 _PX = {b"px": 1.0, b"pt": 4 / 3, b"mm": 96 / 25.4, b"cm": 96 / 2.54, b"in": 96.0}
@@ -394,7 +468,7 @@ def _unsupported_kind(data: bytes) -> str:
     return ""
 
 
-def _looks_like_svg(data: bytes) -> bool:
+def looks_like_svg(data: bytes) -> bool:
     """Markup (an XML declaration, comments or a doctype may come first) with an <svg> root."""
     head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(b"<") and b"<svg" in head

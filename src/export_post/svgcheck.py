@@ -17,7 +17,23 @@ MAX_EXPANDED = 50_000
 _FORBIDDEN = frozenset({"script", "foreignObject", "iframe", "embed", "object", "handler", "listener"})
 _HREF = ("href", "{http://www.w3.org/1999/xlink}href")
 _SAFE_DATA = re.compile(r"^data:image/(?:png|jpeg|gif|webp);base64,", re.I)
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)|@import", re.I)
+_CSS_URL = re.compile(r"url\(\s*(?![\"']?\s*#)|@import", re.I)
+_LITERAL = r"(?:\"[^\"]*\"|'[^']*')"
+# A DOCTYPE up to where its internal subset ("[") would start.
+DOCTYPE = re.compile(
+    rf"<!DOCTYPE\s+[\w:.-]+(?:\s+(?:PUBLIC\s+{_LITERAL}(?:\s+{_LITERAL})?|SYSTEM\s+{_LITERAL}))?\s*(?P<subset>\[)?",
+    re.I,
+)
+
+
+def has_internal_subset(data: bytes) -> bool:
+    """Whether the document type declaration has an internal subset (where entities are
+    declared); a ``[`` further on, in ``<![CDATA[`` say, is not one."""
+    start = data.find(b"<!DOCTYPE", 0, 65536)
+    if start < 0:
+        return False
+    match = DOCTYPE.match(data[start : start + 4096].decode("latin-1"))
+    return match is None or match.group("subset") is not None
 
 
 def _local(tag: str) -> str:
@@ -26,8 +42,7 @@ def _local(tag: str) -> str:
 
 def svg_problem(data: bytes) -> str | None:
     """Why this SVG is refused, or None when it is safe to use."""
-    head = data[:4096]
-    if b"<!ENTITY" in data or (b"<!DOCTYPE" in head and b"[" in head.split(b"<!DOCTYPE", 1)[1][:512]):
+    if b"<!ENTITY" in data or has_internal_subset(data):
         return "it declares XML entities"
     try:
         root = ElementTree.fromstring(data)
