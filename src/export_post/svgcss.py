@@ -11,6 +11,7 @@ selectors (``#x``, ``[id="x"]``) and in ``url(#x)``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +24,8 @@ from .svgids import IdPlan
 
 PRESENTATION_ONLY = frozenset({"direction", "unicode-bidi"})  # CSS-001 in EPUB style sheets
 _DROPPED_AT_RULES = frozenset({"import", "font-face"})
+# What a style attribute needs for anything here to apply (a backslash may escape any of it).
+_MAY_CHANGE = re.compile(r"url|direction|unicode-bidi|\\", re.I)
 
 
 @dataclass
@@ -46,6 +49,8 @@ def rewrite_style_attribute(style: str, plan: IdPlan) -> CssResult:
     """A ``style`` attribute's declarations, rewritten; ``direction``/``unicode-bidi`` are
     handed back in ``presentation``."""
     result = CssResult(style)
+    if not _MAY_CHANGE.search(style) and not (plan and "#" in style):
+        return result  # most style attributes (matplotlib writes one per path) need no parsing
     items = tinycss2.parse_declaration_list(style, skip_comments=True, skip_whitespace=True)
     kept = _declarations(items, plan, result, attribute=True)
     if result.changes:
