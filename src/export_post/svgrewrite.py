@@ -24,8 +24,9 @@ decides whether it is safe, so the EPUB, PDF, HTML and slides all get the same p
 
 Everything else (other namespaces' metadata, SVG fonts, animation, unknown elements) is
 kept: EPUB allows it and renderers ignore what they do not know. An SVG that needs none of
-this is returned byte for byte. Scripts and event handlers are left for ``svg_problem`` to
-refuse.
+this is returned byte for byte. Scripts (``<script>``, ``<handler>``, ``<listener>``) and
+``on…`` event handler attributes are removed, as a browser showing the SVG as an image
+ignores them; ``svg_problem`` still refuses any that remain.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ _LINK_ATTRIBUTES = frozenset(
     | {f"{{{XLINK_NS}}}{name}" for name in ("title", "show", "actuate", "type", "role", "arcrole")}
 )
 _IMAGES = frozenset({"image", "feImage"})
+# Script, in any namespace (a picture never runs it; gnuplot's "mouse" SVGs carry it).
+_ACTIVE = frozenset({"script", "handler", "listener"})
 _SUBSET_PART = re.compile(
     r"\s+|<!--.*?-->|<!ENTITY\s+(?P<name>[A-Za-z_][\w.-]*)\s+(?P<value>\"[^\"]*\"|'[^']*')\s*>",
     re.S,
@@ -212,6 +215,15 @@ def _visit(element: etree._Element, embed: Embed, changes: list[str]) -> None:
         del element.attrib[XML_BASE]
         changes.append("xml:base removed")
     name = etree.QName(element)
+    if name.localname in _ACTIVE:
+        _remove(element)
+        changes.append("scripts removed")
+        return
+    handlers = [key for key in element.attrib if etree.QName(key).localname.lower().startswith("on")]
+    for key in handlers:
+        del element.attrib[key]
+    if handlers:
+        changes.append("event handlers removed")
     if name.namespace == SVG_NS:
         if not _svg_element(element, name.localname, embed, changes):
             return
