@@ -46,6 +46,49 @@ def test_theme_from_a_folder_extending_an_installed_one(tmp_path: Path) -> None:
     assert b"#aa0000" in render(load_post(post), "html", theme=folder)
 
 
+def test_theme_css_with_markup_characters_stays_css_in_the_page(tmp_path: Path) -> None:
+    """``<``, ``&``, ``]]>`` and ``</style>`` in a theme's CSS (in strings, comments, data
+    URIs) neither break the XHTML page nor end its ``<style>`` early, and still apply."""
+    from html.parser import HTMLParser
+
+    from lxml import etree
+    from pypdf import PdfReader
+
+    css = (
+        "/* a </style><script>alert(1)</script> and ]]> in a comment */\n"
+        'h1::after { content: " [a < b & c]"; }\n'
+        "p { background: url(\"data:image/svg+xml;utf8,<svg xmlns='http://www.w3.org/2000/svg'/>\"); }\n"
+    )
+    folder = write_theme(
+        tmp_path / "marks",
+        "name: marks\nextends: default\ncss: {common: [marks.css]}\n",
+        **{"marks.css": css},
+    )
+    post = tmp_path / "p.md"
+    post.write_text("# Hi\n\nText.\n")
+    doc = load_post(post)
+    html = render(doc, "html", theme=folder).decode("utf-8")
+
+    tags: list[str] = []
+    styles: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            tags.append(tag)
+
+        def handle_data(self, data: str) -> None:
+            if tags and tags[-1] == "style":
+                styles.append(data)
+
+    Tags().feed(html)  # as a browser reads a .html file
+    assert "script" not in tags and 'content: " [a < b & c]"' in "".join(styles)
+    root = etree.fromstring(html.encode("utf-8"))  # as an XML tool reads it
+    style = root.find(".//{http://www.w3.org/1999/xhtml}style")
+    assert style is not None and 'content: " [a < b & c]"' in (style.text or "")
+    pdf = PdfReader(io.BytesIO(render(doc, "pdf", theme=folder)))
+    assert "[a < b & c]" in pdf.pages[0].extract_text()
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -644,7 +644,7 @@ def page(
     """A complete XHTML document around ``body``."""
     ns = f' xmlns:epub="{EPUB_NS}"' if epub else ""
     links = "".join(f'<link rel="stylesheet" type="text/css" href="{esc(h)}"/>\n' for h in stylesheets)
-    style = f"<style>\n{css}\n</style>\n" if css else ""
+    style = f"<style>\n{style_text(css)}\n</style>\n" if css else ""
     body_dir = ' dir="rtl"' if direction == "rtl" else ""  # reading systems that look at body only
     return (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
@@ -653,3 +653,13 @@ def page(
         f"{head_extra}{links}{style}</head>\n"
         f"<body{body_dir}>\n{body}</body>\n</html>\n"
     )
+
+
+def style_text(css: str) -> str:
+    """``css`` as the text of a ``<style>`` element that reads the same as HTML and as XML:
+    ``</style`` cannot end it early (``<\\/`` is the same in a CSS string) and, when ``<`` or
+    ``&`` occur, it is a CDATA section hidden in CSS comments (``]]>`` split)."""
+    css = re.sub(r"</(?=style)", r"<\\/", css, flags=re.I)
+    if "<" not in css and "&" not in css:
+        return css
+    return "/*<![CDATA[*/\n" + css.replace("]]>", "]]\\>") + "\n/*]]>*/"
