@@ -34,6 +34,23 @@ OVERFLOW = (
     + "\n- tail\n"
 )
 
+# Code that wraps where LibreOffice breaks lines unlike a space-only word wrap: white space
+# that overflows a line wraps onto the next (only one space may hang past the edge), an
+# indented line breaks after its indent, and an over-long word breaks after its hyphens
+# before it is cut anywhere. Lines are long enough to wrap on a 4:3 slide and on ours.
+WRAPPING = (
+    "---\ntitle: Wrapping\n---\n## Diagram\n\n```\n"
+    + "\n".join(f"step {i}   load -> mul -> add\n" + " " * 96 + "|\n" + " " * 96 + "v" for i in range(4))
+    + "\n```\n\n## Indented\n\n```cpp\n"
+    + "\n".join(" " * 12 + "counter.load(std::memory_order_relaxed)" * 2 + ";" for _ in range(12))
+    + "\n```\n\n## Options\n\n```\n"
+    + "\n".join(
+        "$ ./bench.sh --test=mul --extra-events=" + ",".join(f"uops.port_{p}#p{p}" for p in range(12))
+        for _ in range(4)
+    )
+    + "\n```\n"
+)
+
 
 def layouts_post(folder: Path) -> Path:
     """Every picture framing, a caption that never ends, a minified line and a huge table cell."""
@@ -66,6 +83,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
     overflow = work / "overflow.md"
     overflow.write_text(OVERFLOW, encoding="utf-8")
     layouts = layouts_post(work)
+    wrapping = work / "wrapping.md"
+    wrapping.write_text(WRAPPING, encoding="utf-8")
     jobs: dict[str, tuple[Path, dict[str, object]]] = {
         "sample-default": (SAMPLE_POST, {}),
         "sample-serif": (SAMPLE_POST, {"theme": "serif"}),
@@ -76,6 +95,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "overflow-dark-4x3": (overflow, {"reference_pptx": str(dark)}),
         "layouts-default": (layouts, {}),
         "layouts-dark-4x3": (layouts, {"reference_pptx": str(dark)}),
+        "wrapping-default": (wrapping, {}),
+        "wrapping-dark-4x3": (wrapping, {"reference_pptx": str(dark)}),
     }
     decks: dict[str, Path] = {}
     reporters: dict[str, Reporter] = {}
@@ -104,6 +125,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "overflow-dark-4x3",
         "layouts-default",
         "layouts-dark-4x3",
+        "wrapping-default",
+        "wrapping-dark-4x3",
     ],
 )
 def test_every_character_is_drawn_in_its_box_at_its_size(

@@ -5,9 +5,9 @@ that will actually draw it: a character the named font lacks (Chinese in Calibri
 measured in the font fontconfig substitutes for it, as LibreOffice does. Lines are broken
 greedily at spaces as PowerPoint and LibreOffice do (CJK between any two characters, with
 LibreOffice's extra space between CJK and other scripts); a
-line is as tall as the tallest font in the paragraph (vertical metrics via fontTools). We
-break only at spaces and not after hyphens, so we never predict fewer lines than a
-renderer draws.
+line is as tall as the tallest font in the paragraph (vertical metrics via fontTools). A
+word that fits a line is never broken after a hyphen, which could only save lines; a word
+longer than a line is, as LibreOffice does before cutting it anywhere, which costs lines.
 """
 
 from __future__ import annotations
@@ -32,6 +32,10 @@ _CJK = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3040-\u30ff"
 _BREAK_SPACE = "[^\\S\u00a0\u2007\u202f]"
 _TOKEN = re.compile(rf"{_BREAK_SPACE}+|[{_CJK}]|(?:(?!{_BREAK_SPACE})[^{_CJK}])+")
 _CJK_CHAR = re.compile(rf"[{_CJK}]")
+# Where LibreOffice breaks a word too long for a line before breaking it anywhere: after a
+# hyphen or dash (even before a digit), a slash, "?", "!", "|" or "\\"; before "%".
+_BREAKS_AFTER = "-/?!|\\\\\u00ad\u2010\u2013\u2014"  # as a regex character class
+_BREAK_INSIDE = re.compile(rf"(?<=[{_BREAKS_AFTER}])(?![{_BREAKS_AFTER}])|(?=%)")
 # LibreOffice puts a quarter em between Chinese/Japanese/Korean and other letters or digits
 # ("2016年2月" is 3 such gaps wider); PowerPoint does not, so counting it is the safe side.
 ASIAN_SPACING = 0.25
@@ -145,39 +149,62 @@ def pieces_line_height_em(pieces: list[Piece]) -> float:
 
 
 def count_lines(pieces: list[Piece], size: float, width: float) -> int:
-    """How many lines ``pieces`` wrap to in ``width`` points (explicit ``\\n`` breaks too)."""
+    """How many lines ``pieces`` wrap to in ``width`` points (explicit ``\\n`` breaks too).
+
+    Lines break as LibreOffice breaks them. White space fills a line like any character,
+    except that one space may hang past its end; the rest wraps onto the next line (an
+    indent or a run of spaces in code can take a line of its own). An indented word that
+    does not fit after its indent starts the next line. A word longer than a line breaks
+    after its hyphens, slashes and the like first, and only then anywhere."""
     if width <= 0:
         return 10**6
     lines = 1
     used = 0.0
-    pending_space = 0.0
+    spaces: list[float] = []  # the white space since the last word, each character's width
     previous_cjk: bool | None = None  # the script of the token just before, if no space came between
     for piece in pieces:
         for token in _TOKEN.findall(piece.text):
             if token[0].isspace() and token[0] not in "\u00a0\u2007\u202f":
-                if "\n" in token:
-                    lines += token.count("\n")
-                    used, pending_space = 0.0, 0.0
-                else:
-                    pending_space += text_width(token, piece.style, size)
+                for char in token:
+                    if char == "\n":
+                        lines += _place_spaces(spaces, used, width)[0] + 1
+                        used, spaces = 0.0, []
+                    else:
+                        spaces.append(text_width(char, piece.style, size))
                 previous_cjk = None
                 continue
             cjk = _CJK_CHAR.match(token) is not None
-            w = text_width(token, piece.style, size)
-            if previous_cjk is not None and previous_cjk != cjk:
-                w += ASIAN_SPACING * size
+            gap = ASIAN_SPACING * size if previous_cjk is not None and previous_cjk != cjk else 0.0
             previous_cjk = cjk
-            if used > 0 and used + pending_space + w > width:
-                lines += 1
-                used, pending_space = 0.0, 0.0
-            if w > width:  # a word longer than the line breaks anywhere
-                extra, used = _split_long(token, piece.style, size, width, used)
-                lines += extra
-                pending_space = 0.0
-                continue
-            used += pending_space + w
-            pending_space = 0.0
-    return lines
+            extra, used = _place_spaces(spaces, used, width)
+            lines += extra
+            spaces = []
+            w = text_width(token, piece.style, size) + gap
+            parts = [token] if w <= width else [p for p in _BREAK_INSIDE.split(token) if p]
+            for index, part in enumerate(parts):
+                if len(parts) > 1:
+                    w = text_width(part, piece.style, size) + (gap if index == 0 else 0.0)
+                if used > 0 and used + w > width:  # also after an indent or a hanging space
+                    lines += 1
+                    used = 0.0
+                if w > width:  # a piece longer than the line breaks anywhere
+                    extra, used = _split_long(part, piece.style, size, width, used)
+                    lines += extra
+                else:
+                    used += w
+    return lines + _place_spaces(spaces, used, width)[0]
+
+
+def _place_spaces(spaces: list[float], used: float, width: float) -> tuple[int, float]:
+    """White space set from ``used`` on: the lines it adds and where the last one ends. One
+    space may hang past a line's end (``used`` is then beyond ``width``)."""
+    lines = 0
+    for w in spaces:
+        if used > width:  # a space already hangs past this line: the next one wraps
+            lines += 1
+            used = 0.0
+        used += w
+    return lines, used
 
 
 def _split_long(token: str, style: Style, size: float, width: float, used: float) -> tuple[int, float]:

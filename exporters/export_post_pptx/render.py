@@ -268,11 +268,16 @@ class Renderer:
         frame.clear()
         frame.word_wrap = True
         frame.auto_size = MSO_AUTO_SIZE.NONE
-        frame.margin_left = frame.margin_right = emu(INSET_X)
-        frame.margin_top = frame.margin_bottom = emu(INSET_Y)
         if not inherit:
             frame.vertical_anchor = anchor
         body_pr = frame._txBody.bodyPr
+        # Written out even where they equal the defaults (python-pptx would leave those out):
+        # a placeholder otherwise inherits the reference deck's insets, columns or vertical
+        # text, and the renderer shrinks text we measured for our box.
+        for name, value in (("lIns", INSET_X), ("rIns", INSET_X), ("tIns", INSET_Y), ("bIns", INSET_Y)):
+            body_pr.set(name, str(emu(value)))
+        body_pr.set("numCol", "1")
+        body_pr.set("vert", "horz")
         for child in list(body_pr):
             if child.tag in (qn("a:normAutofit"), qn("a:spAutoFit"), qn("a:noAutofit")):
                 body_pr.remove(child)

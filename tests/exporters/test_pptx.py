@@ -257,3 +257,30 @@ def test_deck_is_reproducible_and_describes_itself(tmp_path: Path, monkeypatch: 
 
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples/personal-growth/_posts/2024-06-10-personal-growth.md"
+
+
+def _mono_lines(text: str, chars: float) -> int:
+    """Lines ``text`` wraps to in a monospaced line ``chars`` characters wide (and a bit)."""
+    from export_post_pptx.measure import Piece, Style, count_lines, text_width
+
+    style = Style("DejaVu Sans Mono", mono=True)
+    return count_lines([Piece(text, style)], 18.0, text_width("x", style, 18.0) * chars + 0.1)
+
+
+def test_white_space_wraps_as_libreoffice_wraps_it() -> None:
+    # What LibreOffice drew in a 12-character line: one space may hang past the end, the
+    # rest of a run of spaces wraps (and can make a line of its own).
+    assert _mono_lines("x" * 10 + " " * 3 + "|", 12) == 2  # two fit, one hangs
+    assert _mono_lines("x" * 10 + " " * 5 + "|", 12) == 2
+    assert _mono_lines("x" * 10 + " " * 20 + "|", 12) == 3
+    assert _mono_lines("x" * 10 + " " * 5, 12) == 2  # trailing spaces too
+    assert _mono_lines(" " * 30 + "xx", 12) == 3
+    assert _mono_lines(" " * 4 + "x" * 10, 12) == 2  # an indented word that does not fit
+
+
+def test_an_overlong_word_breaks_after_its_hyphens_before_anywhere() -> None:
+    # 24 characters: not 12 + 12, but "xxxxxxxx--", then 12 + 2 y's
+    assert _mono_lines("xxxxxxxx--" + "y" * 14, 12) == 3
+    assert _mono_lines("xxxxxxxx-4" + "y" * 14, 12) == 3  # a hyphen before a digit too
+    assert _mono_lines("x" * 30, 12) == 3
+    assert _mono_lines("aaaa bbbb cccc", 12) == 2  # ordinary words as before

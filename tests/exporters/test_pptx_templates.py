@@ -197,3 +197,33 @@ def test_slide_flags_reach_only_the_formats_that_use_them(tmp_path: Path) -> Non
     text = " ".join(s.text_frame.text for slide in slides for s in slide.shapes if s.has_text_frame)
     assert "Embracing a mindset of lifelong learning can lead to substantial" in text
     assert next(out.glob("*.html")).exists()
+
+
+def test_text_never_inherits_the_reference_decks_insets_or_columns(
+    sample_doc: Document, dark: Path, tmp_path: Path
+) -> None:
+    # A deck whose placeholders have 1-inch insets and two columns: our text, measured for
+    # our own insets in one column, must say so itself or the renderer uses the deck's.
+    prs = Presentation(str(dark))
+    masters_and_layouts = [prs.slide_master, *prs.slide_layouts]
+    for owner in masters_and_layouts:
+        for placeholder in owner.placeholders:
+            body_pr = placeholder._element.txBody.bodyPr
+            for name in ("lIns", "rIns", "tIns", "bIns"):
+                body_pr.set(name, "914400")
+            body_pr.set("numCol", "2")
+    padded = tmp_path / "padded.pptx"
+    prs.save(str(padded))
+    checked = 0
+    for slide in deck(sample_doc, padded).slides:
+        for shape in slide.placeholders:
+            body_pr = shape._element.txBody.bodyPr
+            assert [body_pr.get(n) for n in ("lIns", "rIns", "tIns", "bIns")] == [
+                "91440",
+                "91440",
+                "45720",
+                "45720",
+            ]
+            assert body_pr.get("numCol") == "1"
+            checked += 1
+    assert checked > 20
