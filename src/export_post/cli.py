@@ -303,7 +303,7 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command; its exit code. SIGINT and SIGTERM end it with 130 and 143 (see
-    :mod:`export_post.interrupts`), after the summary of what was done."""
+    :mod:`export_post.batch.interrupts`), after the summary of what was done."""
     with interruptible():
         try:
             return _main(argv, stdout, stderr)
