@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from export_post import Document, load_post
-from export_post.api import export_post, make_settings
+from export_post.batch import export_post, make_settings
 
 from .support import SAMPLE_POST
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
-import export_post.api as api
-from export_post.api import ExportResult, export_many
+import export_post.batch.schedule as schedule
+from export_post.batch import ExportResult, export_many
+from export_post.batch.isolation import Failure, IsolatedRunner, Limits
 from export_post.cli import main
-from export_post.isolation import Failure, IsolatedRunner, Limits
 
 from .support import FIXTURES, SAMPLE_SITE
 
@@ -42,7 +42,7 @@ def test_jobs_default_to_the_cpus_available(posts: Path, monkeypatch: pytest.Mon
         real(self, function, jobs, limits)
 
     monkeypatch.setattr(IsolatedRunner, "__init__", spy)
-    monkeypatch.setattr(api, "cpu_count", lambda: 2)
+    monkeypatch.setattr(schedule, "cpu_count", lambda: 2)
     export_many([posts], ["html"], posts / "out")
     export_many([posts], ["html"], posts / "out", jobs=1, force=True)
     assert used == [2, 1]
@@ -238,7 +238,7 @@ def test_max_image_px_belongs_to_epub_and_pptx(args: list[str], message: str) ->
 
 def test_an_unreachable_dask_scheduler_is_a_usage_error(posts: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed", reason="needs export-post[dask] (distributed)")
-    monkeypatch.setattr("export_post.cluster.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("export_post.batch.cluster.CONNECT_TIMEOUT", "1s")
     code, _, err = cli(str(posts), "-f", "html", "--dask-scheduler", "tcp://127.0.0.1:9")
     assert code == 2 and "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in err
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-import export_post
-from export_post.api import ExportResult, export_many
-from export_post.buildcache import MANIFEST_NAME
+import export_post._version
+from export_post.batch import ExportResult, PostJob, export_many, run_job
+from export_post.batch.buildcache import MANIFEST_NAME
 
 ASSETS = {"a": (200, 120, "red"), "b": (160, 90, "blue")}
 
@@ -124,7 +124,7 @@ def test_an_output_changed_by_someone_else_is_rebuilt(blog: Path) -> None:
 
 def test_a_new_version_rebuilds(blog: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     build(blog)
-    monkeypatch.setattr(export_post, "__version__", "99.0")
+    monkeypatch.setattr(export_post._version, "__version__", "99.0")
     assert statuses(build(blog)) == {"ok"}
 
 
@@ -257,13 +257,13 @@ class CountedPosts:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.names: list[str] = []
-        real = export_post.api.export_post
+        real = run_job
 
-        def counted(source: Path, *args: Any, **kwargs: Any) -> list[ExportResult]:
-            self.names.append(source.stem)
-            return real(source, *args, **kwargs)
+        def counted(job: PostJob) -> list[ExportResult]:
+            self.names.append(job.source.stem)
+            return real(job)
 
-        monkeypatch.setattr(export_post.api, "export_post", counted)
+        monkeypatch.setattr("export_post.batch.schedule.run_job", counted)
 
     def run(self, blog: Path, **kwargs: Any) -> dict[tuple[str, str], str]:
         self.names.clear()

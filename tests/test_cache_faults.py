@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from export_post.api import export_many
-from export_post.buildcache import MANIFEST_NAME, Entry, Manifest, Manifests, read_manifest
+from export_post.batch.buildcache import MANIFEST_NAME, Entry, Manifest, Manifests, read_manifest
 from export_post.cli import main
 from export_post.output import write_output
 
@@ -159,7 +159,7 @@ def test_a_cache_that_cannot_be_saved_is_one_warning(tmp_path: Path, monkeypatch
     def full(path: Path, data: bytes) -> os.stat_result:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("export_post.buildcache.write_output", full)
+    monkeypatch.setattr("export_post.batch.buildcache.write_output", full)
     warnings: list[str] = []
     posts = [SAMPLE_SITE, Path(__file__).parent / "fixtures" / "features"]
     results = export_many(posts, ["html", "epub"], out, isolate=False, on_warning=warnings.append)
@@ -180,7 +180,7 @@ def test_the_cache_records_the_file_its_writer_wrote(tmp_path: Path, monkeypatch
         real(path, data.replace(b"</body>", b"<!-- the other run's theme --></body>"))
         return written
 
-    monkeypatch.setattr("export_post.api.write_output", then_another_run_writes)
+    monkeypatch.setattr("export_post.batch.job.write_output", then_another_run_writes)
     export_many([SAMPLE_SITE], ["html"], out, isolate=False, theme="serif")
     monkeypatch.undo()
     (result,) = export_many([SAMPLE_SITE], ["html"], out, isolate=False, theme="serif")

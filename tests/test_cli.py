@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 from export_post.cli import main
 
 from .support import SAMPLE_SITE

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from export_post.api import export_many, export_post, make_settings
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch import export_many, export_post, make_settings
+from export_post.batch.buildcache import MANIFEST_NAME
+from export_post.batch.discovery import Post, discover, find_posts
 from export_post.cli import main
-from export_post.discovery import Post, discover, find_posts
 from export_post.errors import ReadError
 from export_post.reader.source import read_post_text
 

@@ -12,7 +12,7 @@ import pytest
 
 import export_post.leftovers as leftovers
 from export_post.api import export_many
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 from export_post.output import write_atomic, write_output
 
 from .support import SAMPLE_SITE

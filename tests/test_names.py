@@ -14,7 +14,7 @@ import regex
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 from export_post.cli import main
 from export_post.output import EXTENSION_BYTES, MAX_NAME_BYTES, NAME_MAX, output_name, write_atomic
 from export_post.reader.source import MAX_POST_BYTES

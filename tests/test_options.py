@@ -21,6 +21,8 @@ from typing import Any
 import pytest
 
 import export_post.api
+import export_post.batch.job
+import export_post.batch.schedule
 import export_post.cli
 from export_post import ExportPostError, export, export_many, load_post, render
 from export_post.cli import main
@@ -41,8 +43,8 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("work started before the options were checked")
 
-    monkeypatch.setattr(export_post.api, "IsolatedRunner", refuse)
-    monkeypatch.setattr(export_post.api, "load_post", refuse)
+    monkeypatch.setattr(export_post.batch.schedule, "IsolatedRunner", refuse)
+    monkeypatch.setattr(export_post.batch.job, "load_post", refuse)
 
 
 PLACE = re.compile(r"FIFO_HTML|NOTDECK|LOCKED|EMPTY|FILE|FIFO|DIR|ODD")

@@ -29,7 +29,7 @@ import pytest
 from PIL import Image
 
 from export_post import load_post, render
-from export_post.api import export_many, export_post, make_settings
+from export_post.batch import export_many, export_post, make_settings
 from export_post.highlight import highlight_html, lexer_for, token_colors
 from export_post.images import downscale
 from export_post.resources import Resource, ResourceResolver

@@ -5,7 +5,9 @@
 >>> export(doc, "pdf", "out/", theme="default")
 """
 
-from .api import ExportResult, export, export_many, render
+from ._version import __version__
+from .api import export, render
+from .batch import ExportResult, export_many
 from .diagnostics import Diagnostic, Reporter, Severity
 from .errors import (
     ExportError,
@@ -24,8 +26,6 @@ from .reader import load_post
 from .registry import format_names, get_exporter, register_exporter
 from .resources import Resource, ResourceResolver
 from .themes import Theme, list_themes, load_theme
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Diagnostic",

@@ -9,37 +9,40 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import __version__, checks
-from .api import (
-    ALL_FORMATS,
-    POST_SUFFIXES,
-    ExportResult,
-    check_options,
-    environment_epoch,
-    expand_formats,
-    export_many,
-    unique_posts,
+from . import checks
+from ._version import __version__
+from .api import check_options, environment_epoch
+from .batch import ExportResult, export_many
+from .batch.cluster import dask_executor
+from .batch.discovery import POST_SUFFIXES, Post, discover, unique_posts
+from .batch.interrupts import Interrupted, interruptible
+from .batch.isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
+from .batch.results import (
+    LINE_DIAGNOSTIC_FIELDS,
+    LINE_FIELDS,
+    REPORT_DIAGNOSTIC_FIELDS,
+    REPORT_FIELDS,
+    json_text,
+    result_json,
+    status_counts,
 )
-from .cluster import dask_executor
+from .batch.settings import ALL_FORMATS, checked, default, expand_formats, settings_fields
 from .diagnostics import Severity, printable
-from .discovery import Post, discover
 from .errors import ExportPostError
 from .exporter import option_names
-from .interrupts import Interrupted, interruptible
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
-from .output import write_atomic
+from .output import names_folder, write_atomic
 from .registry import exporter_class, format_names
 from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
-    from .progress import ProgressView
+    from .batch.progress import ProgressView
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -98,6 +101,21 @@ def build_parser() -> argparse.ArgumentParser:
         prog="export-post",
         description="Convert Markdown (Jekyll/kramdown) posts to EPUB, PDF, PPTX slides and HTML.",
     )
+    _add_inputs_and_settings(parser)
+    _add_limits(parser)
+    _add_exporter_options(parser)
+    _add_batch_options(parser)
+    parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
+    parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
+    parser.add_argument("--version", action="version", version=f"export-post {__version__}")
+    verbosity = parser.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print notes and tracebacks too")
+    return parser
+
+
+def _add_inputs_and_settings(parser: argparse.ArgumentParser) -> None:
+    """The posts, the formats, where the outputs go, and the settings (one flag each)."""
     parser.add_argument("inputs", nargs="*", metavar="INPUT", help="post files, or site/post folders")
     parser.add_argument(
         "-f",
@@ -115,18 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
         "(one post, one format); "
         "default: next to each input",
     )
-    parser.add_argument("--theme", default="default", help="theme name or theme folder (default: default)")
-    parser.add_argument(
-        "--site-root", metavar="DIR", help="folder that /-absolute image paths resolve against"
-    )
-    parser.add_argument("--strict", action="store_true", help="fail (and write nothing) on any warning")
-    parser.add_argument(
-        "--allow-remote", action="store_true", help="fetch https:// images (public hosts only)"
-    )
-    parser.add_argument(
-        "--allow-http", action="store_true", help="also fetch plain http:// images (implies --allow-remote)"
-    )
-    parser.add_argument("--allow-host", action="append", default=[], metavar="HOST", help=argparse.SUPPRESS)
+    for name, setting in settings_fields().items():
+        if setting.flag is not None:
+            parser.add_argument(setting.flag.name, **setting.flag.arguments(name, _default(name)))
+
+
+def _add_limits(parser: argparse.ArgumentParser) -> None:
+    """The limits of each worker, and the report."""
     parser.add_argument(
         "--timeout",
         type=float,
@@ -145,6 +158,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--report", metavar="FILE", help="also write every result and diagnostic as JSON to FILE"
     )
+
+
+def _add_exporter_options(parser: argparse.ArgumentParser) -> None:
+    """The options of the built-in exporters."""
     parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
     parser.add_argument(
         "--pdf-variant",
@@ -187,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="embed the theme's fonts in the EPUB (subset to the characters the book uses)",
     )
+
+
+def _add_batch_options(parser: argparse.ArgumentParser) -> None:
+    """How the batch runs and what it prints."""
     batch = parser.add_argument_group("batch options")
     batch.add_argument(
         "-j",
@@ -204,13 +225,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="run the posts on this Dask cluster (needs export-post[dask] and a shared file system)",
     )
-    parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
-    parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
-    parser.add_argument("--version", action="version", version=f"export-post {__version__}")
-    verbosity = parser.add_mutually_exclusive_group()
-    verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
-    verbosity.add_argument("-v", "--verbose", action="store_true", help="print notes and tracebacks too")
-    return parser
+
+
+def _flagged() -> list[str]:
+    """The settings the command line has a flag for."""
+    return [name for name, setting in settings_fields().items() if setting.flag is not None]
+
+
+def _default(name: str) -> Any:
+    """A setting's default on the command line (a list for a repeated flag, as argparse adds to it)."""
+    value = default(name)
+    return list(value) if isinstance(value, tuple) else value
 
 
 def parse_formats(values: Sequence[str] | None) -> list[str]:
@@ -232,9 +257,7 @@ def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
         checks.path(value, "INPUT")
     if args.report is not None:
         checks.output_file(args.report, "--report")
-    if args.site_root is not None:
-        checks.folder(args.site_root, "--site-root")
-    checks.text(args.theme, "--theme")
+    settings = checked({name: getattr(args, name) for name in _flagged()}, cli=True)
     if args.dask_scheduler is not None:
         checks.text(args.dask_scheduler, "--dask-scheduler")
     environment_epoch()  # a malformed SOURCE_DATE_EPOCH
@@ -242,7 +265,7 @@ def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
         "jobs": checks.count(args.jobs, "--jobs"),
         "timeout": checks.seconds(args.timeout, "--timeout"),
         "memory_limit": checks.memory(args.memory_limit, "--memory-limit", unit=2**20),
-        "allowed_hosts": [checks.text(host, "--allow-host") for host in args.allow_host],
+        **settings,
     }
 
 
@@ -257,7 +280,7 @@ def plan_outputs(
     if output is None:
         return None, None
     target = checks.path(output, "-o")
-    if target.is_dir() or output.endswith(("/", os.sep)):
+    if names_folder(output):
         return checks.output_folder(target, "-o"), None
     outputs = len(sources) * len(formats)
     if outputs == 1:
@@ -280,7 +303,7 @@ def main(
     argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
 ) -> int:
     """Run the command; its exit code. SIGINT and SIGTERM end it with 130 and 143 (see
-    :mod:`export_post.interrupts`), after the summary of what was done."""
+    :mod:`export_post.batch.interrupts`), after the summary of what was done."""
     with interruptible():
         try:
             return _main(argv, stdout, stderr)
@@ -292,68 +315,13 @@ def main(
 def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | None) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    parser = build_parser()
-    view: ProgressView | None = None
-    arrived: list[ExportResult] = []
-    stopped: Interrupted | None = None
     try:
-        args = parser.parse_args(argv)
-        if args.list_formats:
-            for name in format_names():
-                out.write(f"{name}\t{exporter_class(name).description}\n")
+        args = build_parser().parse_args(argv)
+        if args.list_formats or args.list_themes:
+            _list(args, out)
             return EXIT_OK
-        if args.list_themes:
-            for name in sorted(installed_themes()):
-                theme = load_theme(name)
-                out.write(f"{theme.name}\t{theme.description}\t({theme.origin})\n")
-            return EXIT_OK
-        if not args.inputs:
-            raise UsageError("no input given; pass post files or folders (see --help)")
-        checked = check_arguments(args)
-        formats = parse_formats(args.format)
-        options = exporter_options(args, formats)
-        check_options(formats, options)
-        sources: list[Post] = []
-        for path in map(Path, args.inputs):
-            posts = discover(path)
-            if path.is_dir() and not posts:
-                raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
-            sources.extend(posts)
-        sources = unique_posts(sources)
-        out_dir, single = plan_outputs([post.path for post in sources], formats, args.output)
-        common: dict[str, Any] = {
-            **checked,
-            "theme": args.theme,
-            "site_root": args.site_root,
-            "strict": args.strict,
-            "allow_remote": args.allow_remote,
-            "allow_http": args.allow_http,
-            "force": args.force,
-            **options,
-        }
-        if single is not None:
-            common["output_file"] = single
-        else:
-            common["out_dir"] = out_dir
-        with contextlib.ExitStack() as stack:
-            if args.dask_scheduler:
-                common["executor"] = stack.enter_context(dask_executor(args.dask_scheduler))
-            if err.isatty() and not args.quiet and not (args.json and out.isatty()):
-                from .progress import ProgressView  # rich is imported only for a terminal
-
-                total = len(sources) * len(formats)
-                view = stack.enter_context(
-                    ProgressView(err, total, verbose=args.verbose, diagnostics=not args.json)
-                )
-                common["on_start"] = view.started
-            common["on_result"] = _live_output(out if args.json else None, view, arrived)
-            common["on_warning"] = _warning_output(None if args.quiet else err, view)
-            try:
-                results = export_many(sources, formats, **common)
-            except Interrupted as signal_:  # workers are gone and the build cache is saved
-                order = {post.path: i for i, post in reversed(list(enumerate(sources)))}
-                stopped = signal_
-                results = sorted(arrived, key=lambda r: (order.get(r.source, 0), formats.index(r.format)))
+        batch = _prepare(args)
+        _convert(batch, out, err)
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
         return EXIT_USAGE
@@ -361,9 +329,92 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
         with contextlib.suppress(OSError, ValueError):  # and keep Python from failing to flush it
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return EXIT_FAILED
-    left = max(0, len(sources) * len(formats) - len(results))
+    return _conclude(batch, out, err)
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> None:
+    """``--list-formats`` or ``--list-themes``."""
+    if args.list_formats:
+        for name in format_names():
+            out.write(f"{name}\t{exporter_class(name).description}\n")
+        return
+    for name in sorted(installed_themes()):
+        theme = load_theme(name)
+        out.write(f"{theme.name}\t{theme.description}\t({theme.origin})\n")
+
+
+@dataclass(slots=True)
+class _Batch:
+    """What the command converts, how, and what came of it."""
+
+    args: argparse.Namespace
+    formats: list[str]
+    sources: list[Post]
+    keywords: dict[str, Any]  # for export_many
+    view: ProgressView | None = None
+    results: list[ExportResult] = field(default_factory=list)
+    stopped: Interrupted | None = None
+
+    @property
+    def not_converted(self) -> int:
+        return max(0, len(self.sources) * len(self.formats) - len(self.results))
+
+
+def _prepare(args: argparse.Namespace) -> _Batch:
+    """Every option checked, the posts found and where their outputs go: usage errors now."""
+    if not args.inputs:
+        raise UsageError("no input given; pass post files or folders (see --help)")
+    given = check_arguments(args)
+    formats = parse_formats(args.format)
+    options = exporter_options(args, formats)
+    check_options(formats, options)
+    sources: list[Post] = []
+    for path in map(Path, args.inputs):
+        posts = discover(path)
+        if path.is_dir() and not posts:
+            raise UsageError(f"{path}: no posts ({', '.join('*' + s for s in POST_SUFFIXES)}) found")
+        sources.extend(posts)
+    sources = unique_posts(sources)
+    out_dir, single = plan_outputs([post.path for post in sources], formats, args.output)
+    keywords: dict[str, Any] = {**given, "force": args.force, **options}
+    if single is not None:
+        keywords["output_file"] = single
+    else:
+        keywords["out_dir"] = out_dir
+    return _Batch(args, formats, sources, keywords)
+
+
+def _convert(batch: _Batch, out: TextIO, err: TextIO) -> None:
+    """Run the batch, showing what arrives (a bar on a terminal, JSON lines with ``--json``)."""
+    args, formats, sources = batch.args, batch.formats, batch.sources
+    arrived: list[ExportResult] = []
+    common = dict(batch.keywords)
+    with contextlib.ExitStack() as stack:
+        if args.dask_scheduler:
+            common["executor"] = stack.enter_context(dask_executor(args.dask_scheduler))
+        if err.isatty() and not args.quiet and not (args.json and out.isatty()):
+            from .batch.progress import ProgressView  # rich is imported only for a terminal
+
+            total = len(sources) * len(formats)
+            batch.view = stack.enter_context(
+                ProgressView(err, total, verbose=args.verbose, diagnostics=not args.json)
+            )
+            common["on_start"] = batch.view.started
+        common["on_result"] = _live_output(out if args.json else None, batch.view, arrived)
+        common["on_warning"] = _warning_output(None if args.quiet else err, batch.view)
+        try:
+            batch.results = export_many(sources, formats, **common)
+        except Interrupted as signal_:  # workers are gone and the build cache is saved
+            order = {post.path: i for i, post in reversed(list(enumerate(sources)))}
+            batch.stopped = signal_
+            batch.results = sorted(arrived, key=lambda r: (order.get(r.source, 0), formats.index(r.format)))
+
+
+def _conclude(batch: _Batch, out: TextIO, err: TextIO) -> int:
+    """The summary, the lines, the report; the exit code."""
+    args, results, view = batch.args, batch.results, batch.view
     if view is not None:
-        view.summary(results, not_converted=left)
+        view.summary(results, not_converted=batch.not_converted)
     if args.json or view is not None:
         if not args.json and not out.isatty():  # stdout is captured: it gets the usual lines
             report(results, out, None, quiet=False, verbose=False)
@@ -376,14 +427,17 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
         except OSError as error:
             err.write(f"export-post: error: cannot write report {printable(args.report)}: {error.strerror}\n")
             code = EXIT_FAILED
-    if stopped is None:
+    if batch.stopped is None:
         return code
-    err.write(f"export-post: interrupted by {stopped.name}: {_counts(results)}, {left} not converted\n")
-    return stopped.exit_code
+    counts = _counts(results)
+    err.write(
+        f"export-post: interrupted by {batch.stopped.name}: {counts}, {batch.not_converted} not converted\n"
+    )
+    return batch.stopped.exit_code
 
 
 def _counts(results: Sequence[ExportResult]) -> str:
-    count = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
+    count = status_counts(results)
     return f"{count['ok']} written, {count['skipped']} up to date, {count['failed']} failed"
 
 
@@ -420,55 +474,16 @@ def _live_output(
 
 def result_record(result: ExportResult) -> dict[str, Any]:
     """One result as JSON (a ``--json`` line)."""
-    return {
-        "source": str(result.source),
-        "format": result.format,
-        "output": str(result.output) if result.output else None,
-        "status": result.status,
-        "error": result.error,
-        "diagnostics": [
-            {"code": d.code, "severity": d.severity.value, "line": d.line, "message": d.message}
-            for d in result.diagnostics
-        ],
-        "seconds": round(result.seconds, 3),
-    }
+    return result_json(result, LINE_FIELDS, LINE_DIAGNOSTIC_FIELDS)
 
 
 def write_report(path: Path, results: list[ExportResult]) -> None:
     """Every result with its diagnostics, as one JSON document (``--report``)."""
     document = {
         "version": __version__,
-        "results": [
-            {
-                "source": str(r.source),
-                "format": r.format,
-                "ok": r.ok,
-                "status": r.status,
-                "output": str(r.output) if r.output else None,
-                "error": r.error,
-                "seconds": round(r.seconds, 3),
-                "diagnostics": [
-                    {
-                        "code": d.code,
-                        "severity": d.severity.value,
-                        "message": d.message,
-                        "path": str(d.path) if d.path else None,
-                        "line": d.line,
-                    }
-                    for d in r.diagnostics
-                ],
-            }
-            for r in results
-        ],
+        "results": [result_json(r, REPORT_FIELDS, REPORT_DIAGNOSTIC_FIELDS) for r in results],
     }
     write_atomic(path, (json_text(document, indent=2) + "\n").encode("utf-8"))
-
-
-def json_text(value: Any, *, indent: int | None = None) -> str:
-    """``value`` as JSON that any UTF-8 stream takes: a path with bytes that are not UTF-8
-    (held as lone surrogates) gets ``\\udcXX`` escapes, which JSON readers decode again."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def report(

@@ -40,6 +40,20 @@ def output_name(source: Path, extension: str) -> str:
     return stem + extension
 
 
+def output_path(source: Path, extension: str, folder: Path | None = None, file: Path | None = None) -> Path:
+    """Where an output of ``source`` goes: ``file`` when one is named, else the post's
+    :func:`output_name` in ``folder`` (default: the post's own folder)."""
+    if file is not None:
+        return file
+    return (folder if folder is not None else source.parent) / output_name(source, extension)
+
+
+def names_folder(output: str | Path) -> bool:
+    """Whether ``output`` (as the user gave it) means a folder: an existing one, or a name
+    ending in ``/``."""
+    return Path(output).is_dir() or str(output).endswith(("/", os.sep))
+
+
 def _cut(text: str, limit: int) -> str:
     """The longest start of ``text`` of whole grapheme clusters that is at most ``limit`` bytes
     (as the file system sees them: undecodable bytes of the original name count one each)."""

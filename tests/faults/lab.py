@@ -32,7 +32,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from export_post.buildcache import MANIFEST_NAME, read_manifest
+from export_post.batch.buildcache import MANIFEST_NAME, read_manifest
 from export_post.leftovers import target_of
 
 HOOK = r"""
@@ -79,15 +79,15 @@ for item in filter(None, os.environ.get("FAULT_HOOK", "").split(",")):
     elif name == "crash":
         _before_export(arg, lambda: os.kill(os.getpid(), signal.SIGKILL))
     elif name == "slow-read":
-        import export_post.api as api
+        import export_post.batch.job as job
 
-        real_load = api.load_post
+        real_load = job.load_post
 
         def load_post(*args, **kwargs):
             time.sleep(float(arg))
             return real_load(*args, **kwargs)
 
-        api.load_post = load_post
+        job.load_post = load_post
     elif name == "slow-write":
         real_fsync = os.fsync
 

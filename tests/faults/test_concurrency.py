@@ -55,7 +55,7 @@ def test_two_command_line_runs_with_different_themes(lab: Lab, tried: Tried) -> 
 RACER = """
 import multiprocessing, random, sys, time
 from export_post.api import export_many
-from export_post.buildcache import Manifests
+from export_post.batch.buildcache import Manifests
 
 real = Manifests.record
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 
 from .conftest import Tried
 from .lab import Lab, assert_all_complete, assert_cache_truthful, complete, outputs, temporaries

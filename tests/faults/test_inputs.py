@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 from export_post.cli import main
 
 from ..test_cache_faults import CORRUPT

@@ -533,7 +533,7 @@ def k6_no_hits(*servers: CanaryServer) -> None:
 def k7_writes(h: Harness, run: Run, expected: Iterable[Path]) -> None:
     """K7: nothing written outside out/; out/ holds only the expected files (and the
     incremental-build manifest issue 6 asks for); no temporaries."""
-    from export_post.buildcache import MANIFEST_NAME
+    from export_post.batch.buildcache import MANIFEST_NAME
 
     outside = [p for p in run.new_files if h.out not in p.parents]
     assert outside == [], outside

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 
 from .harness import (
     Harness,

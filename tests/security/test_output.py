@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from export_post.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME
 
 from .harness import (
     LINUX,

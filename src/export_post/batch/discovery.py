@@ -6,16 +6,22 @@ a folder) that is a symlink leading out of the site is refused, and so is a post
 a regular file (a FIFO, a device, a socket: refused before anything opens it). The site is
 the folder named, or its parent when the folder named is a ``_posts`` folder. A folder the
 walk reaches twice (a symlink loop, two links to one folder) is walked once.
+
+Then the posts of a batch: each file once, however often and however it is named, and the
+posts whose outputs would overwrite another's.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ReadError
-from .safefile import RefusedFile, check_regular, is_inside
+from .. import checks
+from ..errors import ReadError
+from ..output import output_path
+from ..safefile import RefusedFile, check_regular, is_inside
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
 SKIP_DIRS = frozenset({"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"})
@@ -108,3 +114,55 @@ def _post(path: Path, boundary: Path) -> Post:
 
 def _refused(path: Path, message: str) -> Post:
     return Post(path, refused=str(ReadError(message, path=path)))
+
+
+def inputs(paths: object) -> list[Path | Post]:
+    """``paths`` checked as :func:`checks.paths` does; a :class:`Post` is kept as it is."""
+    if isinstance(paths, str | bytes | os.PathLike) or not isinstance(paths, Iterable):
+        checks.paths(paths, "paths")  # raises
+    items = list(paths)  # type: ignore[call-overload]
+    plain = iter(checks.paths([item for item in items if not isinstance(item, Post)], "paths"))
+    return [item if isinstance(item, Post) else next(plain) for item in items]
+
+
+def unique_posts(posts: Iterable[Post]) -> list[Post]:
+    """``posts`` without repeats, as :func:`distinct_posts` tells them apart."""
+    posts = list(posts)
+    wanted = set(distinct_posts(post.path for post in posts))
+    kept: dict[Path, Post] = {}
+    for post in posts:
+        if post.path in wanted:
+            kept.setdefault(post.path, post)
+    return list(kept.values())
+
+
+def distinct_posts(sources: Iterable[Path]) -> list[Path]:
+    """``sources`` in order without repeats: one file named several times, however it is
+    spelled (relative or absolute, with ``./``, through a symbolic link), counts once, under
+    the first spelling. Converting it again would only race to write the same outputs."""
+    seen: set[object] = set()
+    kept: list[Path] = []
+    for source in sources:
+        try:
+            info = source.stat()
+            key: object = (info.st_dev, info.st_ino)
+        except (OSError, ValueError):  # missing: it fails once, by its resolved name
+            key = os.path.realpath(source)
+        if key not in seen:
+            seen.add(key)
+            kept.append(source)
+    return kept
+
+
+def name_clashes(sources: Sequence[Path], out_dir: Path | None) -> dict[Path, Path]:
+    """Posts whose outputs would overwrite an earlier post's (same stem, same folder)."""
+    first: dict[tuple[str, str], Path] = {}
+    clashes: dict[Path, Path] = {}
+    for source in sources:
+        stem = output_path(source, "", out_dir)
+        key = (os.path.realpath(stem.parent), stem.name)
+        if key in first and os.path.realpath(first[key]) != os.path.realpath(source):
+            clashes[source] = first[key]
+        else:
+            first.setdefault(key, source)
+    return clashes

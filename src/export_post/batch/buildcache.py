@@ -13,7 +13,7 @@ looking at the path later, when another run may have replaced it), and the diagn
 that build. An output is up to date when the file at its name is still that very file and
 its fingerprint is unchanged. Worker processes only read entries handed to them; the calling
 process alone writes manifests, as results arrive, merged with the manifest on disk under the
-folder's lock (:mod:`export_post.folderlock`), so concurrent runs into one folder keep each
+folder's lock (:mod:`export_post.batch.folderlock`), so concurrent runs into one folder keep each
 other's entries and none can pair its fingerprint with another run's file.
 
 A fingerprint needs the post parsed and its images hashed. So that a run where nothing
@@ -40,14 +40,16 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Reporter, Severity
+from .. import _version
+from ..diagnostics import LOGGER, Diagnostic, Reporter, Severity
+from ..model import Document, iter_images
+from ..output import write_output
+from ..resources import Base, Resource, ResourceResolver, looks_like_svg
+from ..safefile import FileTooLarge, RefusedFile, open_regular, read_regular
+from ..themes import Theme
+from ..weburl import RefKind, parse_reference
 from .folderlock import folder_lock
-from .model import Document, iter_images
-from .output import write_output
-from .resources import Base, Resource, ResourceResolver, looks_like_svg
-from .safefile import FileTooLarge, RefusedFile, open_regular, read_regular
-from .themes import Theme
-from .weburl import RefKind, parse_reference
+from .results import MANIFEST_DIAGNOSTIC_FIELDS, diagnostic_json, json_text
 
 MANIFEST_NAME = ".export-post-cache.json"
 MANIFEST_FORMAT = 3
@@ -201,7 +203,7 @@ def format_context(format: str, options: Mapping[str, Any], theme: str, facts: M
     settings ``facts`` (the resource policy, ``SOURCE_DATE_EPOCH``...)."""
     return _digest(
         {
-            "version": _version(),
+            "version": _version.__version__,  # looked up on each call (tests change it)
             "format": format,
             "theme": theme,
             "options": {k: _option_value(v) for k, v in sorted(options.items())},
@@ -299,8 +301,6 @@ Warn = Callable[[str], None]
 
 
 def _log_warning(message: str) -> None:
-    from .diagnostics import LOGGER
-
     LOGGER.warning("%s", message)
 
 
@@ -349,8 +349,7 @@ class Manifest:
                     "format": MANIFEST_FORMAT,
                     "outputs": {name: _dump(e) for name, e in kept.items()},
                 }
-                text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
-                data = text.encode("utf-8", "backslashreplace")  # names not UTF-8: \\udcXX
+                data = (json_text(document, indent=1) + "\n").encode("utf-8")  # names not UTF-8: \\udcXX
                 self._saved = (output_id(write_output(self.path, data)), kept)
         except OSError as err:
             if not self._save_failed:
@@ -403,12 +402,6 @@ class Manifests:
 # ------------------------------------------------------------------------------------------
 
 
-def _version() -> str:
-    from . import __version__
-
-    return __version__
-
-
 def _digest(value: object) -> str:
     text = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()  # paths not UTF-8 too
@@ -446,10 +439,7 @@ def _dump(entry: Entry) -> dict[str, Any]:
         "inode": inode,
         "context": entry.context,
         "inputs": [list(s) for s in entry.inputs] if entry.inputs is not None else None,
-        "diagnostics": [
-            {"code": d.code, "severity": d.severity.value, "message": d.message, "line": d.line}
-            for d in entry.diagnostics
-        ],
+        "diagnostics": [diagnostic_json(d, MANIFEST_DIAGNOSTIC_FIELDS) for d in entry.diagnostics],
     }
 
 

@@ -23,8 +23,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from .api import ExportResult
-from .diagnostics import Severity, printable
+from ..diagnostics import Severity, printable
+from .results import ExportResult, status_counts
 
 
 class ProgressView:
@@ -85,7 +85,7 @@ class ProgressView:
     def summary(self, results: Sequence[ExportResult], *, not_converted: int = 0) -> None:
         """The closing table: written, skipped as up to date, failed, what an interruption
         left undone, and the wall time."""
-        counts = {status: sum(r.status == status for r in results) for status in ("ok", "skipped", "failed")}
+        counts = status_counts(results)
         table = Table(title="export-post", show_header=False, title_justify="left")
         table.add_column(justify="left")
         table.add_column(justify="right")

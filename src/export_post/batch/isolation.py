@@ -210,79 +210,111 @@ class IsolatedRunner(Generic[R]):
         every worker is killed at once and the exception goes on."""
         self._tasks = list(tasks)
         self._pending = deque(range(len(tasks)))
-        results: dict[int, R | Failure] = {}
-
-        def finish(index: int, outcome: R | Failure) -> None:
-            results[index] = outcome
-            if on_result is not None:
-                on_result(index, outcome)
-
-        pending = self._pending
-        context = _context()
-        workers: list[_Worker] = []
+        session = _Session(self, on_start, on_result, on_progress)
         try:
-            while pending or any(w.task is not None for w in workers):
-                while pending and len([w for w in workers if w.task is not None]) < self.jobs:
-                    worker = next((w for w in workers if w.task is None), None)
-                    if worker is None:
-                        worker = _Worker(context, self.limits.memory)
-                        workers.append(worker)
-                    index = pending.popleft()
-                    worker.task = index
-                    worker.deadline = self._deadline()
-                    worker.conn.send((index, self.function, self._tasks[index]))
-                    if on_start is not None:
-                        on_start(index)
-                busy = [w for w in workers if w.task is not None]
+            while self._pending or session.busy():
+                session.start_pending()
+                busy = session.busy()
                 if not busy:
                     continue  # a callback added a task
-                nearest = min(w.deadline for w in busy)
-                ready = wait([w.conn for w in busy], timeout=max(0.0, min(nearest - time.monotonic(), 1.0)))
-                now = time.monotonic()
-                for worker in busy:
-                    assert worker.task is not None
-                    if worker.conn in ready:
-                        try:
-                            index, (status, value) = worker.conn.recv()
-                        except (EOFError, OSError):
-                            task, failure = worker.task, Failure(_death(worker))
-                            self._replace(workers, worker)
-                            finish(task, failure)
-                            continue
-                        if status == "progress":
-                            worker.deadline = self._deadline()
-                            if on_progress is not None:
-                                on_progress(index, value)
-                            continue
-                        worker.task = None
-                        finish(index, value if status == "ok" else Failure(value))
-                    elif now > worker.deadline:
-                        task = worker.task
-                        self._replace(workers, worker)
-                        finish(task, Failure(f"timed out after {self.limits.timeout:g} s"))
+                session.wait(busy)
                 if on_idle is not None:
                     on_idle()
         except BaseException:
-            for worker in workers:  # interrupted: no worker finishes what nobody waits for
+            for worker in session.workers:  # interrupted: no worker finishes what nobody waits for
                 worker.kill()
             raise
         finally:
-            for worker in workers:
-                with contextlib.suppress(OSError):
-                    worker.conn.send(None)
-            for worker in workers:
-                worker.process.join(2)
-                worker.kill()
-        return [results.get(i, Failure("not run")) for i in range(len(self._tasks))]
+            session.close()
+        return [session.results.get(i, Failure("not run")) for i in range(len(self._tasks))]
 
     def _deadline(self) -> float:
         timeout = self.limits.timeout
         return time.monotonic() + timeout if timeout else float("inf")
 
-    @staticmethod
-    def _replace(workers: list[_Worker], worker: _Worker) -> None:
+
+class _Session(Generic[R]):
+    """One :meth:`IsolatedRunner.run`: its workers, the outcomes so far, the callbacks."""
+
+    def __init__(
+        self,
+        runner: IsolatedRunner[R],
+        on_start: Callable[[int], None] | None,
+        on_result: Callable[[int, R | Failure], None] | None,
+        on_progress: Callable[[int, Any], None] | None,
+    ) -> None:
+        self.runner = runner
+        self.on_start, self.on_result, self.on_progress = on_start, on_result, on_progress
+        self.context = _context()
+        self.workers: list[_Worker] = []
+        self.results: dict[int, R | Failure] = {}
+
+    def busy(self) -> list[_Worker]:
+        return [w for w in self.workers if w.task is not None]
+
+    def start_pending(self) -> None:
+        """Hand waiting tasks to idle (or new) workers, up to the runner's ``jobs``."""
+        runner = self.runner
+        while runner._pending and len(self.busy()) < runner.jobs:
+            worker = next((w for w in self.workers if w.task is None), None)
+            if worker is None:
+                worker = _Worker(self.context, runner.limits.memory)
+                self.workers.append(worker)
+            index = runner._pending.popleft()
+            worker.task = index
+            worker.deadline = runner._deadline()
+            worker.conn.send((index, runner.function, runner._tasks[index]))
+            if self.on_start is not None:
+                self.on_start(index)
+
+    def wait(self, busy: list[_Worker]) -> None:
+        """Take what the busy workers sent within a second (or until the nearest deadline);
+        a worker past its deadline is replaced and its task fails."""
+        nearest = min(w.deadline for w in busy)
+        ready = wait([w.conn for w in busy], timeout=max(0.0, min(nearest - time.monotonic(), 1.0)))
+        now = time.monotonic()
+        for worker in busy:
+            assert worker.task is not None
+            if worker.conn in ready:
+                self._receive(worker)
+            elif now > worker.deadline:
+                task = worker.task
+                self._replace(worker)
+                self._finish(task, Failure(f"timed out after {self.runner.limits.timeout:g} s"))
+
+    def close(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in self.workers:
+            worker.process.join(2)
+            worker.kill()
+
+    def _receive(self, worker: _Worker) -> None:
+        assert worker.task is not None
+        try:
+            index, (status, value) = worker.conn.recv()
+        except (EOFError, OSError):
+            task, failure = worker.task, Failure(_death(worker))
+            self._replace(worker)
+            self._finish(task, failure)
+            return
+        if status == "progress":
+            worker.deadline = self.runner._deadline()
+            if self.on_progress is not None:
+                self.on_progress(index, value)
+            return
+        worker.task = None
+        self._finish(index, value if status == "ok" else Failure(value))
+
+    def _finish(self, index: int, outcome: R | Failure) -> None:
+        self.results[index] = outcome
+        if self.on_result is not None:
+            self.on_result(index, outcome)
+
+    def _replace(self, worker: _Worker) -> None:
         worker.kill()
-        workers.remove(worker)
+        self.workers.remove(worker)
 
 
 def _death(worker: _Worker) -> str:

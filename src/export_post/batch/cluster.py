@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
 
-from .errors import OptionError
+from ..errors import OptionError
 
 CONNECT_TIMEOUT = "10s"
 
