@@ -25,6 +25,7 @@ from .fetcher import MANIFEST_SCHEME, make_fetcher
 from .fontstamp import font_timestamp
 from .loading import import_weasyprint
 from .tablefit import fit_tables
+from .textdraw import recording
 from .textlayer import repair_text_layer
 
 STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.page writes it
@@ -121,7 +122,7 @@ def render_pdf(
     if not (found and closed):
         head, text, body = html, "", ""
     sheet = _stylesheet(text) if text else None
-    with _weasyprint_log() as messages, font_timestamp(context.timestamp):
+    with _weasyprint_log() as messages, font_timestamp(context.timestamp), recording():
         page = HTML(string=head + body, base_url=f"{MANIFEST_SCHEME}:", url_fetcher=make_fetcher(manifest))
         fonts: dict[str, Any] = {}
         options: dict[str, Any] = {
