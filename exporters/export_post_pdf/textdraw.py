@@ -7,10 +7,13 @@ serves many clusters: the Devanagari ``ि`` is drawn before its consonant, so a
 text goes with one of its glyphs and the other reads as nothing, and ``क`` drawn alone then
 reads as the ``कि`` it first carried. Conjunct halves, Bengali and Tamil vowel signs, Thai
 marks, Arabic letter parts, a space drawn for a no-break space, a bracket mirrored in
-right-to-left text: each use of a glyph may need its own text.
+right-to-left text: each use of a glyph may need its own text. And in a right-to-left line
+the pieces WeasyPrint draws separately (a link, bold text, the cells of a table row) follow
+one another leftwards, where pypdf and pdfminer.six put a space only when text moves on to
+the right, so they run the words of neighbouring pieces together.
 
 While a PDF of ours is drawn (:func:`recording`), each call of ``draw_first_line`` (one line
-of one text box) comes with two repairs, made with the cluster and position information
+of one text box) comes with three repairs, made with the cluster and position information
 WeasyPrint has at that moment:
 
 1. **Each glyph use its own text.** A glyph drawn for a text other than the one its font's
@@ -23,20 +26,32 @@ WeasyPrint has at that moment:
    font only: a CFF font has no ``CIDToGIDMap``; its glyphs keep WeasyPrint's text.)
 2. **No word gap where a mark returns.** The move back after a mark drawn shifted left is
    written in steps pypdf does not take for a space (:func:`_return_from_marks_in_steps`).
+3. **A space between right-to-left pieces.** When a text box is drawn to the left of the one
+   drawn before it on the same baseline and the two are separate words (a gap between them,
+   or a space at the end of the first or the start of the second), a space glyph is drawn in
+   that gap before the box's own glyphs, so the space comes between the two in the text.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import pydyf
+
 ALIAS = "export-post glyph alias"  # first item of the Font.missing keys this module adds
+
+# Geometry of two pieces on one line, in units of the smaller font size.
+SAME_LINE = 0.8  # baselines closer than this (pypdf's own threshold)
+TOUCHING = 0.1  # a piece ending this far right of the next one's start still precedes it
+WORD_GAP = 0.15  # a gap this wide separates words (poppler breaks words at 0.1)
 
 _HEX = re.compile(rb"<([0-9a-fA-F]*)>")
 # In a TJ array: a glyph shifted left (a mark placed by its x offset), then the move back.
@@ -44,14 +59,29 @@ _SHIFTED_GLYPH = re.compile(rb"(?<=>)(\d+(?:\.\d*)?)(<[0-9a-fA-F]{4}>)-(\d+(?:\.
 RETURN_STEP = 50  # thousandths of an em: less than half a space in any text font
 
 
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A text box as drawn: where its line is, and whether it ends with a space."""
+
+    ctm: tuple[float, ...]
+    baseline: float
+    left: float
+    right: float
+    size: float
+    ends_with_space: bool
+
+
 @dataclass
 class Recording:
     """The state of one PDF being drawn."""
+
+    last_piece: dict[int, _Piece] = field(default_factory=dict)  # by id of the content stream
 
 
 _recording: ContextVar[Recording | None] = ContextVar("export_post_pdf_text_recording", default=None)
 _lock = threading.Lock()
 _installed = False
+_space_glyphs: dict[bytes, int | None] = {}  # font file hash -> its space glyph
 
 
 @contextmanager
@@ -84,6 +114,7 @@ def _install() -> None:
             state = _recording.get()
             if state is None:
                 return original(stream, textbox, overflow, ellipsis, matrix)
+            _separate(state, stream, textbox, matrix)
             start = len(stream.stream)
             emojis = original(stream, textbox, overflow, ellipsis, matrix)
             if len(stream.stream) > start:
@@ -228,3 +259,90 @@ def _return_from_marks_in_steps(stream: Any, start: int) -> None:
         line = stream.stream[index]
         if isinstance(line, bytes) and line.endswith(b"TJ"):
             stream.stream[index] = _SHIFTED_GLYPH.sub(in_steps, line)
+
+
+# --- spaces between right-to-left pieces -------------------------------------------------
+
+
+def _separate(state: Recording, stream: Any, textbox: Any, matrix: Any) -> None:
+    """Draw a space before this text box when it continues leftwards the one drawn before it,
+    as a separate word."""
+    a, b, c, d, e, f = matrix.values
+    text = getattr(textbox, "text", "")
+    if (a, b, c, d) != (1, 0, 0, -1) or getattr(textbox, "position_x", None) != e or not text.strip():
+        return  # not a text box of the page's flow drawn by draw_text (an SVG letter, …)
+    size = float(textbox.style["font_size"])
+    piece = _Piece(tuple(stream.ctm.values), f, e, e + textbox.width, size, text[-1].isspace())
+    key = id(stream)
+    before = state.last_piece.get(key)
+    state.last_piece[key] = piece
+    if before is None or before.ctm != piece.ctm:
+        return
+    unit = min(before.size, piece.size)
+    if abs(before.baseline - piece.baseline) > SAME_LINE * unit:
+        return
+    if piece.right > before.left + TOUCHING * unit:
+        return  # not to the left of it: every reader handles text that moves on to the right
+    if not (before.left - piece.right >= WORD_GAP * unit or before.ends_with_space or text[0].isspace()):
+        return  # one word drawn in two pieces
+    space = _space(stream, textbox)
+    if space is None:
+        return
+    font, code = space
+    stream.set_text_matrix(1, 0, 0, -1, piece.right, f)
+    # pypdf reorders the characters of a right-to-left run up to the next font selection: the
+    # font is selected on both sides of the space, even where it is the current one already
+    # (WeasyPrint's stream skips that; its pydyf base class writes it).
+    stream.set_font_size(font.hash, size)
+    if not stream.stream[-1].endswith(b" Tf"):
+        pydyf.Stream.set_font_size(stream, font.hash, size)
+    stream.show_text(f"<{code:04x}>")
+    pydyf.Stream.set_font_size(stream, font.hash, size)
+
+
+def _space(stream: Any, textbox: Any) -> tuple[Any, int] | None:
+    """The text box's first font and a glyph id in it that draws a space and reads as one."""
+    from weasyprint.text.ffi import ffi
+
+    line, _ = textbox.pango_layout.get_first_line()
+    if line.runs == ffi.NULL:
+        return None
+    pango_font = line.runs[0].data.item.analysis.font
+    font, _ = stream.add_font(pango_font)
+    if font.bitmap:
+        return None
+    glyph = next((g for g, text in font.to_unicode.items() if text == " " and g in font.widths), None)
+    if glyph is None:
+        glyph = _space_glyph(font)
+        if glyph is None:
+            return None
+        if glyph not in font.widths:
+            font.widths[glyph] = _glyph_width(stream, pango_font, glyph)
+    if font.to_unicode.setdefault(glyph, " ") == " ":
+        return font, glyph
+    return font, _code(_Glyph(font, glyph, " "))
+
+
+def _space_glyph(font: Any) -> int | None:
+    """The glyph the font's ``cmap`` draws U+0020 with (read once per font file)."""
+    key = font.hash.encode() + b"/" + str(len(font.file_content)).encode()
+    if key not in _space_glyphs:
+        from fontTools.ttLib import TTFont, TTLibError
+
+        try:
+            ttfont = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+            name = (ttfont.getBestCmap() or {}).get(0x20)
+            _space_glyphs[key] = ttfont.getGlyphID(name) if name else None
+        except (TTLibError, KeyError, ValueError, AssertionError, EOFError, IndexError):
+            _space_glyphs[key] = None
+    return _space_glyphs[key]
+
+
+def _glyph_width(stream: Any, pango_font: Any, glyph: int) -> int:
+    """The glyph's advance in thousandths of an em, as WeasyPrint measures it."""
+    from weasyprint.text.ffi import FROM_UNITS, pango
+
+    pango.pango_font_get_glyph_extents(pango_font, glyph, stream.ink_rect, stream.logical_rect)
+    _, font_size = stream.add_font(pango_font)
+    width: float = stream.logical_rect.width * 1000 * FROM_UNITS / font_size
+    return round(width)

@@ -122,6 +122,7 @@ DEVANAGARI = (  # conjuncts, pre-base and other matras, nukta: one glyph serves 
 A4_WIDTH_PT, RIGHT_MARGIN_PT = 595.28, 20 * 72 / 25.4  # the default theme's @page
 WHOLE_WORD_CASES = {
     "table": ("A table of long words", WIDE_TABLE),
+    "hebrew": ("כותרת בעברית", HEBREW_PIECES),
     "devanagari": ("हिंदी शीर्षक", DEVANAGARI),
 }
 
