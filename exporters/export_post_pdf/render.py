@@ -15,6 +15,7 @@ import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from export_post.exporter import ExportContext
@@ -23,6 +24,8 @@ from export_post.resources import Resource
 from .fetcher import MANIFEST_SCHEME, make_fetcher
 from .fontstamp import font_timestamp
 from .loading import import_weasyprint
+from .tablefit import fit_tables
+from .textdraw import recording
 from .textlayer import repair_text_layer
 
 STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.page writes it
@@ -119,25 +122,20 @@ def render_pdf(
     if not (found and closed):
         head, text, body = html, "", ""
     sheet = _stylesheet(text) if text else None
-    with _weasyprint_log() as messages, font_timestamp(context.timestamp):
-        document = HTML(
-            string=head + body, base_url=f"{MANIFEST_SCHEME}:", url_fetcher=make_fetcher(manifest)
-        )
-        options: dict[str, Any] = {}
+    with _weasyprint_log() as messages, font_timestamp(context.timestamp), recording():
+        page = HTML(string=head + body, base_url=f"{MANIFEST_SCHEME}:", url_fetcher=make_fetcher(manifest))
+        fonts: dict[str, Any] = {}
+        options: dict[str, Any] = {
+            "pdf_tags": True,
+            "pdf_variant": variant,
+            "pdf_identifier": _identifier(context),
+        }
         if sheet is not None:
             messages[:0] = sheet.messages
-            options = {
-                "stylesheets": [sheet.css],
-                "font_config": sheet.fonts,
-                "counter_style": sheet.counters,
-            }
-        pdf: bytes = document.write_pdf(
-            pdf_tags=True,
-            pdf_variant=variant,
-            pdf_identifier=_identifier(context),
-            finisher=repair_text_layer,
-            **options,
-        )
+            fonts = {"font_config": sheet.fonts, "counter_style": sheet.counters}
+            options["stylesheets"] = [sheet.css]
+        document = fit_tables(partial(page.render, **fonts, **options))
+        pdf: bytes = document.write_pdf(finisher=repair_text_layer, **options)
     for message in dict.fromkeys(messages):
         context.reporter.info("pdf-renderer", f"WeasyPrint: {message[:300]}")
     return pdf

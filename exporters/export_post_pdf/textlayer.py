@@ -35,6 +35,8 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
+from .textdraw import is_alias
+
 # Poppler reads a ToUnicode destination of at most 252 hex digits (a 255-byte token with its
 # brackets): 63 UTF-16 code units. pypdf allows 256, the PDF reference 256 as well (512 bytes).
 MAX_UNITS = 63
@@ -47,11 +49,12 @@ _BFCHAR = re.compile(rb"<([0-9a-fA-F]{2,4})>\s*<([0-9a-fA-F]*)>")
 def repair_text_layer(document: object, pdf: Any) -> None:
     """WeasyPrint finisher: repair every composite font's encoding and ToUnicode map in ``pdf``
     (a ``pydyf.PDF``). Objects that do not look as WeasyPrint writes them are left alone."""
+    aliases = _aliases(document)
     for font in list(_fonts(pdf)):
         if font.get("Subtype") == "/Type0":
             descendant = _resolve(pdf, (font.get("DescendantFonts") or [None])[0])
             if isinstance(descendant, dict):
-                _use_identity_encoding(pdf, font, descendant)
+                _use_identity_encoding(pdf, font, descendant, aliases.get(_font_hash(font), {}))
                 _repair_to_unicode(pdf, font, _glyph_characters(pdf, descendant))
         else:  # a Type 3 (bitmap) font: no font program to ask, only the length limit applies
             _repair_to_unicode(pdf, font, {})
@@ -61,6 +64,22 @@ def _fonts(pdf: Any) -> Iterator[dict[str, Any]]:
     for obj in pdf.objects:
         if isinstance(obj, dict) and obj.get("Type") == "/Font" and "ToUnicode" in obj:
             yield obj
+
+
+def _aliases(document: object) -> dict[str, dict[int, int]]:
+    """Font resource name -> {alias glyph id: the glyph it draws} (see :mod:`.textdraw`). The
+    last font of a name is the one WeasyPrint's font resources name."""
+    found: dict[str, dict[int, int]] = {}
+    for font in getattr(document, "fonts", {}).values():
+        found[font.hash] = {code: key[1] for key, code in font.missing.items() if is_alias(key)}
+    return found
+
+
+def _font_hash(font: dict[str, Any]) -> str:
+    """The resource name WeasyPrint gives a font: its ``/BaseFont`` up to the ``+``."""
+    base = font.get("BaseFont")
+    name = base.decode("latin-1") if isinstance(base, bytes) else str(base or "")
+    return name.lstrip("/").partition("+")[0]
 
 
 def _resolve(pdf: Any, value: object) -> Any:
@@ -80,7 +99,9 @@ def _is_stream(obj: object) -> bool:
 # --- 1. the encoding ---------------------------------------------------------------------
 
 
-def _use_identity_encoding(pdf: Any, font: dict[str, Any], descendant: dict[str, Any]) -> None:
+def _use_identity_encoding(
+    pdf: Any, font: dict[str, Any], descendant: dict[str, Any], aliases: dict[int, int]
+) -> None:
     encoding = _resolve(pdf, font.get("Encoding"))
     if not _is_stream(encoding) or encoding.extra.get("Type") != "/CMap":
         return
@@ -95,10 +116,11 @@ def _use_identity_encoding(pdf: Any, font: dict[str, Any], descendant: dict[str,
             return  # a mapping Identity-H cannot express
     if descendant.get("Subtype") == "/CIDFontType2" and descendant.get("CIDToGIDMap") == "/Identity":
         if to_notdef:
-            # The CMap's stream object becomes the CIDToGIDMap: two bytes per CID, its glyph.
+            # The CMap's stream object becomes the CIDToGIDMap: two bytes per CID, its glyph
+            # (an alias's glyph, or .notdef for a character no font has).
             gids = bytearray(b"".join(cid.to_bytes(2, "big") for cid in range(max(to_notdef) + 1)))
             for cid in to_notdef:
-                gids[2 * cid : 2 * cid + 2] = b"\0\0"
+                gids[2 * cid : 2 * cid + 2] = aliases.get(cid, 0).to_bytes(2, "big")
             encoding.stream = [bytes(gids)]
             encoding.extra = {}
             descendant["CIDToGIDMap"] = font["Encoding"]

@@ -3,7 +3,9 @@ the characters no font has, the length of the title and the theme (issues 12.4 a
 
 from __future__ import annotations
 
+import re
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -97,6 +99,65 @@ def test_the_sample_at_a5_reads_its_cut_header_as_cut(sample_doc: Document, tmp_
     # The glyph read as the cut-off "arning" before, so the header seemed whole. (The header
     # is shortened at a word since it is clamped to a line rather than ellipsized.)
     assert _first_line_of_page(pdf, 3) == "Personal Growth Through Continuous…"
+
+
+# --- every word whole, in every reader: tables, right-to-left, complex scripts -----------
+
+WIDE_TABLE = (
+    "| Parameter | Description | Default | Alternatives | Consequences | Recommendation |\n"
+    "|---|---|---|---|---|---|\n"
+    "| configuration | straightforward | interoperability | authentication | notwithstanding "
+    "| troubleshooting |\n"
+    "| internationalization | responsibilities | uncharacteristically | counterrevolutionary "
+    "| incomprehensibilities | electroencephalograph |\n"
+    "| left | centered | aligned | strong | second | fourth |\n"
+)
+HEBREW_PIECES = (  # links, bold and table cells are drawn as pieces, right to left
+    "זהו [קישור ארוך](https://example.com) ואחריו **מילה מודגשת** ועוד *טקסט נטוי* בשורה.\n\n"
+    "| שם | תיאור | ערך |\n|---|---|---|\n| מערכות | האבטחה | משתדלות |\n| למזלנו | כולם | פרסמו |\n"
+)
+DEVANAGARI = (  # conjuncts, pre-base and other matras, nukta: one glyph serves many clusters
+    "क्षत्रिय श्रीमान् विद्यालय कि की कु कॆ क्ति ख़फ़ ज़िंदगी प्रकृति द्वार स्त्री हिंदी किताब ज्ञान त्र्यंबक शिक्षक\n"
+)
+A4_WIDTH_PT, RIGHT_MARGIN_PT = 595.28, 20 * 72 / 25.4  # the default theme's @page
+WHOLE_WORD_CASES = {
+    "table": ("A table of long words", WIDE_TABLE),
+    "hebrew": ("כותרת בעברית", HEBREW_PIECES),
+    "devanagari": ("हिंदी शीर्षक", DEVANAGARI),
+}
+
+
+def _whole_words(text: str) -> set[str]:
+    """Words as a reader gives them: split at white space only (a space inside a word, as a
+    reader adds it at a gap it takes for one, cuts it), punctuation around them stripped."""
+    text = pdf_extract.join_hyphenated(unicodedata.normalize("NFC", text))
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return {w.strip(PUNCTUATION) for w in text.split()} - {""}
+
+
+PUNCTUATION = ".,:;!?|*()[]\"'-"
+
+
+@pytest.mark.parametrize("case", list(WHOLE_WORD_CASES))
+def test_poppler_and_pypdf_read_every_word_whole(case: str, tmp_path: Path) -> None:
+    """A word cut in a narrow table cell, a right-to-left piece run into the next one, a
+    glyph read as the text of another cluster, a gap inside a cluster: each cuts or loses
+    words in some reader."""
+    title, body = WHOLE_WORD_CASES[case]
+    pdf, _ = _pdf(tmp_path, case, title, body)
+    expected = _whole_words(re.sub(r"\(https?://[^)]*\)|\|-+", " ", body))
+    for name, extraction in extract_all(pdf).items():
+        if name == "pdfminer":
+            continue  # no bidi algorithm, and a gap at each mark: words compared by characters
+        assert sorted(expected - _whole_words(extraction.text)) == [], name
+    assert text_layer_problems(pdf) == []
+
+
+def test_a_table_too_wide_for_the_page_is_set_smaller_within_the_margins(tmp_path: Path) -> None:
+    pdf, _ = _pdf(tmp_path, "table", "A table of long words", WIDE_TABLE)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True)
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox.stdout))
+    assert right <= A4_WIDTH_PT - RIGHT_MARGIN_PT + 1  # whole words, yet no column past the margin
 
 
 # --- the class, beyond our themes: WeasyPrint with CSS and fonts we do not ship -------------

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 
 from ..validators import Finding
 
-COMPLEX_SCRIPTS = ("ARABIC", "HEBREW", "THAI", "DEVANAGARI")
-
 
 def _scripts(words: str) -> set[str]:
     return {unicodedata.name(c, "?").split()[0] for c in words if c.isalpha()}
@@ -46,10 +44,11 @@ OPEN: list[KnownClass] = [
     KnownClass(
         "pdftext",
         "#12.4",
-        "Arabic, Hebrew, Thai or Devanagari words not read back from the PDF (ligatures, clusters)",
+        "Arabic or Thai words not read back from the PDF (poppler reverses the two letters of a "
+        "lam-alef ligature; Thai clusters)",
         "words-pdf",
         r".",
-        COMPLEX_SCRIPTS,
+        ("ARABIC", "THAI"),
     ),
 ]
 
@@ -62,17 +61,6 @@ OPEN.append(
         "PDF's text (visual order), so the word reads differently",
         "words-pdf",
         r"missing: \['_\w+_'",
-    )
-)
-
-OPEN.append(
-    KnownClass(
-        "unassigned (pdf text, right-to-left)",
-        "#12.4 / #12.5",
-        "in a right-to-left post, pypdf runs the cells of a table row together (they are drawn "
-        "right to left, so it puts no space between them) and loses their words",
-        "pdf-text",
-        r"pypdf: \d+% of poppler's words; missing e\.g\. \['vector', 'proof', 'shader'",
     )
 )
 
