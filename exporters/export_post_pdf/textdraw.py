@@ -78,6 +78,8 @@ class Recording:
     last_piece: dict[int, _Piece] = field(default_factory=dict)  # by id of the content stream
 
 
+# The major versions whose ``draw_first_line`` this module was written against and tested with.
+TESTED_WEASYPRINT = frozenset({"70"})
 _recording: ContextVar[Recording | None] = ContextVar("export_post_pdf_text_recording", default=None)
 _lock = threading.Lock()
 _installed = False
@@ -106,8 +108,12 @@ def _install() -> None:
     with _lock:
         if _installed:
             return
+        _installed = True
+        import weasyprint
         from weasyprint.draw import text
 
+        if weasyprint.__version__.split(".")[0] not in TESTED_WEASYPRINT:
+            return  # another WeasyPrint draws differently: its own text layer, unrepaired
         original = text.draw_first_line
 
         def draw_first_line(stream: Any, textbox: Any, overflow: Any, ellipsis: Any, matrix: Any) -> Any:
@@ -123,7 +129,6 @@ def _install() -> None:
             return emojis
 
         text.draw_first_line = draw_first_line  # svg/text.py imports it from there at each call
-        _installed = True
 
 
 # --- the glyphs of one drawn line --------------------------------------------------------
