@@ -14,6 +14,7 @@ from export_post import Document, Reporter, load_post, render
 from export_post.exporter import ExportContext
 from export_post.resources import Resource
 from export_post_pdf.fetcher import MANIFEST_SCHEME, make_fetcher
+from export_post_pdf.textdraw import recording
 from export_post_pdf.textlayer import repair_text_layer
 
 from .support import SAMPLE_POST
@@ -38,15 +39,16 @@ def test_the_pdf_is_what_weasyprint_makes_of_the_page_with_its_style(monkeypatch
 
     seen = exporter_page(monkeypatch, load_post(SAMPLE_POST), page_size="A5")
     assert seen["html"].count(pdf_render.STYLE_OPEN) == 1
-    direct = HTML(
-        string=seen["html"],
-        base_url=f"{MANIFEST_SCHEME}:",
-        url_fetcher=make_fetcher(seen["manifest"]),
-    ).write_pdf(
-        pdf_tags=True,
-        pdf_identifier=pdf_render._identifier(seen["context"]),
-        finisher=repair_text_layer,  # the text-layer repair: the A5 running header is cut
-    )
+    with recording():  # the glyph-text repairs made while drawing (export_post_pdf.textdraw)
+        direct = HTML(
+            string=seen["html"],
+            base_url=f"{MANIFEST_SCHEME}:",
+            url_fetcher=make_fetcher(seen["manifest"]),
+        ).write_pdf(
+            pdf_tags=True,
+            pdf_identifier=pdf_render._identifier(seen["context"]),
+            finisher=repair_text_layer,  # the text-layer repair: the A5 running header is cut
+        )
     assert seen["pdf"] == direct
     assert render(load_post(SAMPLE_POST), "pdf", page_size="A5") == direct  # the cached sheet: same bytes
 
