@@ -229,8 +229,26 @@ def _copy_as(deck: Path, target: Path) -> Path:
     return target
 
 
+# Open defects, each seen in CI and not yet fixed: the case fails until the fix lands, and a
+# fix makes it an unexpected pass (strict), so this list only shrinks.
+KNOWN_SLIDE_DEFECTS = {
+    ("Shaked__shakedko.com", "dark-4x3"): "4:3 deck: a right-to-left title is drawn outside its box",
+    ("travisdowns__travisdowns.github.io/2020-02-05-now-with-comments.md", "dark-4x3"): (
+        "4:3 deck: a code box LibreOffice wraps into more lines than counted (shrunk)"
+    ),
+}
+
+
+def _slide_case(post: Path | None, variant: str) -> Any:
+    name = _id(post)
+    known = KNOWN_SLIDE_DEFECTS.items()
+    reasons = [why for (where, v), why in known if v == variant and name.startswith(where)]
+    marks = [pytest.mark.xfail(strict=True, reason=reasons[0])] if reasons else []
+    return pytest.param(post, variant, marks=marks, id=f"{name}-{variant}")
+
+
 @pytest.mark.render
-@pytest.mark.parametrize(("post", "variant"), SLIDE_CASES, ids=[f"{_id(p)}-{v}" for p, v in SLIDE_CASES])
+@pytest.mark.parametrize(("post", "variant"), [_slide_case(p, v) for p, v in SLIDE_CASES])
 def test_slides_draw_every_character_in_place(
     post: Path | None, variant: str, slide_reports: dict[tuple[Path, str], tuple[Report, list[str]]]
 ) -> None:
