@@ -14,7 +14,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import assert_never
 
 from .diagnostics import Reporter
@@ -64,7 +64,7 @@ from .model import (
 from .model.nodes import Align
 from .model.roles import epigraph
 from .model.text import REPEATED_NOTE_CHARS, clip, squash
-from .model.walk import block_inlines
+from .model.walk import block_inlines, map_inline_children
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -598,18 +598,7 @@ def _text_length(text: str) -> int:
 
 def _without_notes(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
     """``inlines`` with the footnote calls left out, at any depth."""
-    out: list[Inline] = []
-    for node in inlines:
-        match node:
-            case Note():
-                pass
-            case Emph() | Strong() | Strikethrough() | Superscript() | Subscript() | Span() | Link():
-                out.append(replace(node, children=_without_notes(node.children)))
-            case Text() | Code() | Image() | LineBreak() | Math():
-                out.append(node)
-            case _:
-                assert_never(node)
-    return tuple(out)
+    return tuple(map_inline_children(node, _without_notes) for node in inlines if not isinstance(node, Note))
 
 
 def _align(align: Align) -> str:

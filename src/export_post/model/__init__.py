@@ -19,6 +19,7 @@ from .nodes import (
     Heading,
     Image,
     Inline,
+    InlineContainer,
     LineBreak,
     Link,
     ListItem,
@@ -40,7 +41,7 @@ from .nodes import (
 )
 from .runs import Run, RunStyle, to_runs
 from .text import plain_text, squash
-from .walk import iter_blocks, iter_images, iter_inlines, iter_notes
+from .walk import inline_children, iter_blocks, iter_images, iter_inlines, iter_notes, map_inline_children
 
 __all__ = [
     "NO_ATTR",
@@ -61,6 +62,7 @@ __all__ = [
     "Heading",
     "Image",
     "Inline",
+    "InlineContainer",
     "LineBreak",
     "Link",
     "ListItem",
@@ -84,11 +86,13 @@ __all__ = [
     "ThematicBreak",
     "TocPlaceholder",
     "build_sections",
+    "inline_children",
     "inline_direction",
     "iter_blocks",
     "iter_images",
     "iter_inlines",
     "iter_notes",
+    "map_inline_children",
     "plain_text",
     "squash",
     "text_direction",

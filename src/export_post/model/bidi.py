@@ -11,24 +11,9 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from typing import assert_never
 
-from .nodes import (
-    Code,
-    Emph,
-    Image,
-    Inline,
-    LineBreak,
-    Link,
-    Math,
-    Note,
-    Span,
-    Strikethrough,
-    Strong,
-    Subscript,
-    Superscript,
-    Text,
-)
+from .nodes import Inline, Text
+from .walk import inline_children
 
 _STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}
 
@@ -47,24 +32,11 @@ def inline_direction(inlines: Iterable[Inline]) -> str | None:
     """The direction of the text a reader sees first; code, math, pictures and footnotes
     are skipped."""
     for node in inlines:
-        found: str | None = None
-        match node:
-            case Text(text=text):
-                found = text_direction(text)
-            case (
-                Emph(children=kids)
-                | Strong(children=kids)
-                | Strikethrough(children=kids)
-                | Superscript(children=kids)
-                | Subscript(children=kids)
-                | Span(children=kids)
-                | Link(children=kids)
-            ):
-                found = inline_direction(kids)
-            case Code() | Math() | Image() | Note() | LineBreak():
-                pass
-            case _:
-                assert_never(node)
+        # Code, math, pictures, footnotes and line breaks have no inline children: skipped.
+        if isinstance(node, Text):
+            found = text_direction(node.text)
+        else:
+            found = inline_direction(inline_children(node))
         if found is not None:
             return found
     return None

@@ -26,11 +26,11 @@ from .nodes import (
     CodeBlock,
     DefinitionList,
     Div,
-    Emph,
     Figure,
     Heading,
     Image,
     Inline,
+    InlineContainer,
     LineBreak,
     Link,
     Math,
@@ -39,10 +39,6 @@ from .nodes import (
     OrderedList,
     Paragraph,
     Span,
-    Strikethrough,
-    Strong,
-    Subscript,
-    Superscript,
     Table,
     Text,
     ThematicBreak,
@@ -63,9 +59,13 @@ def attr_text(attr: Attr) -> str:
 
 def dump(blocks: Iterable[Block]) -> str:
     lines: list[str] = []
-    for block in blocks:
-        _block(block, 0, lines)
+    _blocks(blocks, 0, lines)
     return "\n".join(lines)
+
+
+def _blocks(blocks: Iterable[Block], depth: int, out: list[str]) -> None:
+    for block in blocks:
+        _block(block, depth, out)
 
 
 def _block(block: Block, depth: int, out: list[str]) -> None:
@@ -83,12 +83,10 @@ def _block(block: Block, depth: int, out: list[str]) -> None:
             for item in items:
                 state = "" if item.checked is None else (" [x]" if item.checked else " [ ]")
                 out.append(f"{pad}  Item{state}")
-                for child in item.children:
-                    _block(child, depth + 2, out)
+                _blocks(item.children, depth + 2, out)
         case BlockQuote(children=kids, attr=attr):
             out.append(f"{pad}BlockQuote{attr_text(attr)}")
-            for child in kids:
-                _block(child, depth + 1, out)
+            _blocks(kids, depth + 1, out)
         case CodeBlock(text=text, language=language, attr=attr):
             out.append(f"{pad}CodeBlock{' ' + language if language else ''}{attr_text(attr)} {_q(text)}")
         case Figure(image=image, caption=caption, attr=attr):
@@ -110,14 +108,11 @@ def _block(block: Block, depth: int, out: list[str]) -> None:
             if caption:
                 out.append(f"{pad}  caption")
                 _inlines(caption, depth + 2, out)
-        case ThematicBreak(attr=attr):
-            out.append(f"{pad}ThematicBreak{attr_text(attr)}")
-        case TocPlaceholder(attr=attr):
-            out.append(f"{pad}TocPlaceholder{attr_text(attr)}")
+        case ThematicBreak(attr=attr) | TocPlaceholder(attr=attr):
+            out.append(f"{pad}{type(block).__name__}{attr_text(attr)}")
         case Div(children=kids, attr=attr):
             out.append(f"{pad}Div{attr_text(attr)}")
-            for child in kids:
-                _block(child, depth + 1, out)
+            _blocks(kids, depth + 1, out)
         case MathBlock(tex=tex, attr=attr):
             out.append(f"{pad}MathBlock{attr_text(attr)} {_q(tex)}")
         case DefinitionList(items=items, attr=attr):
@@ -127,8 +122,7 @@ def _block(block: Block, depth: int, out: list[str]) -> None:
                 _inlines(entry.term, depth + 2, out)
                 for definition in entry.definitions:
                     out.append(f"{pad}  Definition")
-                    for child in definition:
-                        _block(child, depth + 2, out)
+                    _blocks(definition, depth + 2, out)
         case _:
             assert_never(block)
 
@@ -141,12 +135,6 @@ def _inlines(inlines: Iterable[Inline], depth: int, out: list[str]) -> None:
                 out.append(f"{pad}Text {_q(text)}")
             case Code(text=text, attr=attr):
                 out.append(f"{pad}Code{attr_text(attr)} {_q(text)}")
-            case Emph(children=kids) | Strong(children=kids) | Strikethrough(children=kids):
-                out.append(f"{pad}{type(node).__name__}")
-                _inlines(kids, depth + 1, out)
-            case Superscript(children=kids) | Subscript(children=kids):
-                out.append(f"{pad}{type(node).__name__}")
-                _inlines(kids, depth + 1, out)
             case Span(children=kids, attr=attr):
                 out.append(f"{pad}Span{attr_text(attr)}")
                 _inlines(kids, depth + 1, out)
@@ -163,7 +151,9 @@ def _inlines(inlines: Iterable[Inline], depth: int, out: list[str]) -> None:
                 out.append(f"{pad}Math {_q(tex)}")
             case Note(children=kids, label=label):
                 out.append(f"{pad}Note {label}")
-                for child in kids:
-                    _block(child, depth + 1, out)
+                _blocks(kids, depth + 1, out)
+            case _ if isinstance(node, InlineContainer):  # Emph, Strong…: the name says it all
+                out.append(f"{pad}{type(node).__name__}")
+                _inlines(node.children, depth + 1, out)
             case _:
                 assert_never(node)

@@ -154,6 +154,11 @@ Inline = (
     | Note
 )
 
+InlineContainer = Emph | Strong | Strikethrough | Superscript | Subscript | Span | Link
+"""The inlines whose children are inlines (a :class:`Note`'s are blocks). Walk them with
+:func:`~export_post.model.walk.inline_children` and
+:func:`~export_post.model.walk.map_inline_children`."""
+
 # ------------------------------------------------------------------------------ blocks
 
 

@@ -8,18 +8,12 @@ from typing import assert_never
 
 from .nodes import (
     Code,
-    Emph,
     Image,
     Inline,
+    InlineContainer,
     LineBreak,
-    Link,
     Math,
     Note,
-    Span,
-    Strikethrough,
-    Strong,
-    Subscript,
-    Superscript,
     Text,
 )
 
@@ -35,16 +29,8 @@ def plain_text(inlines: Iterable[Inline], *, images: bool = False) -> str:
         match node:
             case Text(text=text) | Code(text=text):
                 parts.append(text)
-            case (
-                Emph(children=kids)
-                | Strong(children=kids)
-                | Strikethrough(children=kids)
-                | Superscript(children=kids)
-                | Subscript(children=kids)
-                | Span(children=kids)
-                | Link(children=kids)
-            ):
-                parts.append(plain_text(kids, images=images))
+            case _ if isinstance(node, InlineContainer):
+                parts.append(plain_text(node.children, images=images))
             case Image(alt=alt):
                 if images:
                     parts.append(alt)

@@ -14,30 +14,20 @@ from .nodes import (
     Block,
     BlockQuote,
     BulletList,
-    Code,
     CodeBlock,
     DefinitionItem,
     DefinitionList,
     Div,
-    Emph,
     Figure,
     Heading,
     Image,
     Inline,
-    LineBreak,
-    Link,
-    Math,
+    InlineContainer,
     MathBlock,
     Note,
     OrderedList,
     Paragraph,
-    Span,
-    Strikethrough,
-    Strong,
-    Subscript,
-    Superscript,
     Table,
-    Text,
     ThematicBreak,
     TocPlaceholder,
 )
@@ -124,25 +114,22 @@ def _iter_blocks(blocks: Iterable[Block], seen: set[int]) -> Iterator[Block]:
                     yield from _iter_blocks(note.children, seen)
 
 
+def inline_children(node: Inline) -> tuple[Inline, ...]:
+    """The inlines directly inside ``node``: a container's children, none for any other
+    inline (a footnote's children are blocks)."""
+    return node.children if isinstance(node, InlineContainer) else ()
+
+
+def map_inline_children(node: Inline, fn: InlineMap) -> Inline:
+    """``node`` with ``fn`` applied to its inline children; any other inline as it is."""
+    return replace(node, children=fn(node.children)) if isinstance(node, InlineContainer) else node
+
+
 def iter_inlines(inlines: Iterable[Inline]) -> Iterator[Inline]:
     """Every inline, nested ones included (not those inside footnotes), in document order."""
     for node in inlines:
         yield node
-        match node:
-            case (
-                Emph(children=kids)
-                | Strong(children=kids)
-                | Strikethrough(children=kids)
-                | Superscript(children=kids)
-                | Subscript(children=kids)
-                | Span(children=kids)
-                | Link(children=kids)
-            ):
-                yield from iter_inlines(kids)
-            case Text() | Code() | Image() | LineBreak() | Math() | Note():
-                pass
-            case _:
-                assert_never(node)
+        yield from iter_inlines(inline_children(node))
 
 
 def iter_notes(inlines: Iterable[Inline]) -> Iterator[Note]:
@@ -175,28 +162,15 @@ def map_notes(
     often it is cited: the citations share the result, as they shared the blocks."""
     out: list[Inline] = []
     for node in inlines:
-        match node:
-            case Note(children=kids):
-                mapped = done.get(id(kids)) if done is not None else None
-                if mapped is None:
-                    mapped = map_inlines(kids, fn)
-                    if done is not None:
-                        done[id(kids)] = mapped
-                out.append(replace(node, children=mapped))
-            case (
-                Emph(children=kids)
-                | Strong(children=kids)
-                | Strikethrough(children=kids)
-                | Superscript(children=kids)
-                | Subscript(children=kids)
-                | Span(children=kids)
-                | Link(children=kids)
-            ):
-                out.append(replace(node, children=map_notes(kids, fn, done)))
-            case Text() | Code() | Image() | LineBreak() | Math():
-                out.append(node)
-            case _:
-                assert_never(node)
+        if isinstance(node, Note):
+            mapped = done.get(id(node.children)) if done is not None else None
+            if mapped is None:
+                mapped = map_inlines(node.children, fn)
+                if done is not None:
+                    done[id(node.children)] = mapped
+            out.append(replace(node, children=mapped))
+        else:
+            out.append(map_inline_children(node, lambda kids: map_notes(kids, fn, done)))
     return tuple(out)
 
 

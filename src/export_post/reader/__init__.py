@@ -8,7 +8,8 @@ All Jekyll and kramdown knowledge lives in this package; the pipeline is:
 4. ``liquid``      – resolve the Liquid subset as data (never executed);
 5. ``kramdown``    – turn IAL/ALD/extension lines into markers mistune keeps in place;
 6. mistune 3 parses the Markdown into tokens;
-7. ``convert``     – the tokens (and raw HTML) become model nodes, IALs attached;
+7. ``convert``     – the tokens (``tokens``) become model nodes; raw HTML split over
+   tokens is stitched back into elements (``html_stitch``) and IALs are attached (``ials``);
 8. ``typography``  – quotes and dashes as kramdown prints them;
 9. ``meta``        – front matter fields become :class:`PostMeta`.
 """
@@ -35,6 +36,7 @@ from .mathpass import resolve_math
 from .meta import build_meta
 from .site import SiteContext, find_site_root, load_site
 from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, read_post_text
+from .tokens import Token
 from .typography import smarten_blocks
 
 __all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
@@ -98,7 +100,7 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
     dollars = site.math.inline_dollar is not False  # decided per post when the site is silent
     md = _markdown(dollars)
     tokens, state = md.parse(prepared.text)
-    footnotes = {
+    footnotes: dict[str, list[Token]] = {
         str(item["attrs"]["key"]): item["children"]
         for tok in tokens
         if tok["type"] == "footnotes"

@@ -1,17 +1,15 @@
-"""The only module that reads mistune's token dicts: tokens → model nodes, once.
+"""The only module that reads mistune's tokens: tokens → model nodes, once.
 
-Block assembly keeps a stack of open HTML elements across tokens, because in Markdown an
-HTML wrapper often opens in one chunk and closes in another (``<div class="note">``, a
-blank line, Markdown, a blank line, ``</div>``). Text that kramdown would read as Markdown
-inside an HTML chunk (a credit line after ``<p><img></p>``, say) is parsed as Markdown
-inline content. IAL markers left by ``kramdown.prepare`` are attached here.
+Raw HTML among the tokens is stitched into elements by ``html_stitch`` (an HTML wrapper
+may open in one Markdown chunk and close in another), and kramdown attribute lists are
+attached by ``ials``; this module converts each Markdown token and hands them the rest.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from mistune.plugins.footnotes import parse_footnote_item
@@ -27,10 +25,8 @@ from ..model import (
     DefinitionList,
     Emph,
     Heading,
-    Image,
     Inline,
     LineBreak,
-    Link,
     ListItem,
     Math,
     MathBlock,
@@ -43,39 +39,19 @@ from ..model import (
     TableCell,
     Text,
     ThematicBreak,
-    TocPlaceholder,
 )
 from ..model.nodes import Align
 from ..model.text import kramdown_id, plain_text
-from .context import ReaderContext, merge_text, trim_inlines
-from .figures import attach_captions, paragraph_or_figures
-from .html_convert import MARKDOWN_ATTR, HtmlConverter
-from .html_dom import MAX_DEPTH, CommentNode, Element, EndTag, Node, TextNode, parse_fragment
-from .kramdown import Ial, Prepared, parse_ial
+from .context import ReaderContext, trim_inlines
+from .figures import paragraph_or_figures
+from .html_stitch import BlockStitcher, InlineStitcher
+from .ials import IalAttacher
+from .kramdown import Prepared, parse_ial
 from .mathpass import DisplayMath, DollarMath
+from .tokens import Token
 
 _HEADING_ID = re.compile(r"\s*\{#(?P<id>[A-Za-z][\w:.-]*)\}\s*$")
 _ALIGN = {"left": Align.LEFT, "center": Align.CENTER, "right": Align.RIGHT}
-
-
-@dataclass(eq=False)
-class _Blank:
-    pass
-
-
-@dataclass(eq=False)
-class _Marker:
-    key: str
-
-
-_BLANK = _Blank()
-_Item = Block | _Blank | _Marker
-
-
-@dataclass(eq=False)
-class _Frame:
-    element: Element | None
-    items: list[_Item] = field(default_factory=list)
 
 
 class Converter:
@@ -85,7 +61,7 @@ class Converter:
         env: Any,
         prepared: Prepared,
         ctx: ReaderContext,
-        footnotes: dict[str, list[dict[str, Any]]] | None = None,
+        footnotes: dict[str, list[Token]] | None = None,
     ) -> None:
         self.md = md
         self.env = env
@@ -95,7 +71,7 @@ class Converter:
         self._notes: dict[str, tuple[Block, ...]] = {}
         self._labels: dict[str, str] = {}  # key -> its number, in the order notes are first cited
         self._in_note: set[str] = set()
-        self._has_toc = False
+        self.ials = IalAttacher(prepared, ctx)
         ctx.parse_markdown = self.parse_markdown
 
     def parse_markdown(self, source: str) -> list[Block]:
@@ -107,23 +83,25 @@ class Converter:
         tokens, _state = self.md.parse(source, state)
         return self.blocks(tokens)
 
+    def markdown_inlines(self, source: str) -> list[Inline]:
+        """Markdown inline content: a kramdown table cell, text between HTML elements."""
+        return self.inlines(self.md.inline(source, self.env))
+
     # ------------------------------------------------------------------------- blocks
 
-    def blocks(self, tokens: Iterable[dict[str, Any]]) -> list[Block]:
-        frames = [_Frame(None)]
+    def blocks(self, tokens: Iterable[Token]) -> list[Block]:
+        stitch = BlockStitcher(self.ctx, self.prepared, self.ials, self)
         for tok in tokens:
             kind = tok["type"]
             if kind == "blank_line":
-                frames[-1].items.append(_BLANK)
+                stitch.blank()
             elif kind == "block_html":
-                self._html(tok["raw"], frames)
+                stitch.html(tok["raw"])
             else:
-                frames[-1].items.extend(self.block(tok))
-        while len(frames) > 1:
-            self._close_frame(frames)
-        return self._attach(frames[0].items)
+                stitch.add(self.block(tok))
+        return stitch.finish()
 
-    def block(self, tok: dict[str, Any]) -> list[Block]:
+    def block(self, tok: Token) -> list[Block]:
         kind = tok["type"]
         if kind == "paragraph":
             return paragraph_or_figures(self.inlines(tok["children"]))
@@ -154,7 +132,7 @@ class Converter:
         self.ctx.reporter.warn("block-unknown", f"unsupported Markdown block '{kind}' skipped")
         return []
 
-    def definitions(self, tok: dict[str, Any]) -> DefinitionList:
+    def definitions(self, tok: Token) -> DefinitionList:
         entries: list[tuple[tuple[Inline, ...], list[tuple[Block, ...]]]] = []  # term, definitions
         for part in tok["children"]:
             if part["type"] == "def_list_head":
@@ -167,7 +145,7 @@ class Converter:
             items=tuple(DefinitionItem(term=term, definitions=tuple(defs)) for term, defs in entries)
         )
 
-    def note(self, tok: dict[str, Any]) -> list[Inline]:
+    def note(self, tok: Token) -> list[Inline]:
         """A footnote reference: the note's blocks, placed here, numbered by first citation."""
         key = str(tok.get("raw", ""))
         definition = self._definition(key)
@@ -182,7 +160,7 @@ class Converter:
                 self._in_note.discard(key)
         return [Note(children=self._notes[key], label=self._labels[key])]
 
-    def _definition(self, key: str) -> list[dict[str, Any]] | None:
+    def _definition(self, key: str) -> list[Token] | None:
         """The block tokens of footnote ``key``'s definition. mistune parses only the notes
         its own pass saw cited; a note cited only where inline text is parsed later (a
         kramdown table cell, markdown="1" HTML, another note) is parsed here, on first use."""
@@ -196,7 +174,7 @@ class Converter:
             self.footnotes[key] = rendered[0]["children"]
         return self.footnotes[key]
 
-    def heading(self, tok: dict[str, Any]) -> Heading:
+    def heading(self, tok: Token) -> Heading:
         children = list(tok["children"])
         explicit = Attr()
         if children and children[-1]["type"] == "span_ial":
@@ -210,7 +188,7 @@ class Converter:
         ident = self.ctx.ids.claim(explicit.id or kramdown_id(plain_text(kids)))
         return Heading(level=tok["attrs"]["level"], children=kids, attr=replace(explicit, id=ident))
 
-    def list_block(self, tok: dict[str, Any]) -> BulletList | OrderedList:
+    def list_block(self, tok: Token) -> BulletList | OrderedList:
         items = []
         for item in tok["children"]:
             checked = (item.get("attrs") or {}).get("checked") if item["type"] == "task_list_item" else None
@@ -221,7 +199,7 @@ class Converter:
             return OrderedList(items=tuple(items), start=int(attrs.get("start") or 1), tight=tight)
         return BulletList(items=tuple(items), tight=tight)
 
-    def table(self, tok: dict[str, Any]) -> Table:
+    def table(self, tok: Token) -> Table:
         head: tuple[TableCell, ...] = ()
         rows: list[tuple[TableCell, ...]] = []
         for part in tok["children"]:
@@ -231,13 +209,13 @@ class Converter:
                 rows.extend(tuple(self._cell(c) for c in row["children"]) for row in part["children"])
         return Table(head=head, rows=tuple(rows))
 
-    def kramdown_table(self, tok: dict[str, Any]) -> Table:
+    def kramdown_table(self, tok: Token) -> Table:
         aligns = [_ALIGN.get(a, Align.DEFAULT) for a in tok["aligns"]]
 
         def row(cells: list[str]) -> tuple[TableCell, ...]:
             return tuple(
                 TableCell(
-                    children=trim_inlines(self.inlines(self.md.inline(cell, self.env))),
+                    children=trim_inlines(self.markdown_inlines(cell)),
                     align=aligns[i] if i < len(aligns) else Align.DEFAULT,
                 )
                 for i, cell in enumerate(cells)
@@ -245,258 +223,33 @@ class Converter:
 
         return Table(head=row(tok["head"]) if tok["head"] else (), rows=tuple(row(r) for r in tok["rows"]))
 
-    def _cell(self, tok: dict[str, Any]) -> TableCell:
+    def _cell(self, tok: Token) -> TableCell:
         align = (tok.get("attrs") or {}).get("align") or ""
         return TableCell(
             children=trim_inlines(self.inlines(tok["children"])),
             align=_ALIGN.get(align, Align.DEFAULT),
         )
 
-    # ----------------------------------------------------------- raw HTML in Markdown
-
-    def _html(self, raw: str, frames: list[_Frame]) -> None:
-        key = self.prepared.marker_key(raw)
-        if key is not None:
-            frames[-1].items.append(_Marker(key))
-            return
-        fragment = parse_fragment(raw)
-        for tag in dict.fromkeys(fragment.dropped):
-            self.ctx.reporter.warn("html-too-deep", f"HTML nested too deeply; <{tag}> tags flattened")
-        html = HtmlConverter(self.ctx, raw)
-        run: list[Node] = []
-
-        def flush() -> None:
-            if run:
-                frames[-1].items.extend(self._markdown_run(raw[run[0].start : run[-1].end]))
-                run.clear()
-
-        for node in fragment.nodes:
-            if isinstance(node, CommentNode):
-                marker = self.prepared.marker_key(raw[node.start : node.end])
-                if marker is not None:
-                    flush()
-                    frames[-1].items.append(_Marker(marker))
-                continue
-            if isinstance(node, EndTag):
-                flush()
-                self._close_tag(node.tag, frames)
-            elif isinstance(node, TextNode) or not (
-                node.is_block or node.tag in ("iframe", "video", "audio", "embed")
-            ):
-                run.append(node)
-            elif node.closed:
-                flush()
-                frames[-1].items.extend(html.element(node))
-            else:
-                flush()
-                self._open(node, html, frames)
-        flush()
-
-    def _markdown_run(self, source: str) -> list[Block]:
-        """Text outside HTML elements: Markdown inline content, as kramdown reads it."""
-        if not source.strip():
-            return []
-        return paragraph_or_figures(self.inlines(self.md.inline(source.strip(), self.env)))
-
-    def _open(self, el: Element, html: HtmlConverter, frames: list[_Frame]) -> None:
-        """An element left open at the end of its chunk: later tokens become its content."""
-        if len(frames) > MAX_DEPTH:  # wrappers opened and never closed: their content joins the parent
-            self.ctx.reporter.warn("html-too-deep", f"HTML nested too deeply; <{el.tag}> tags flattened")
-            frame = frames[-1]
-        else:
-            frame = _Frame(el)
-            frames.append(frame)
-        if el.attrs.get("markdown") in MARKDOWN_ATTR and el.content_start >= 0:
-            # Its content in this chunk is Markdown too, as when it closes in the chunk: the chunk
-            # ends at the first blank line, so this is the Markdown written right after the tag.
-            frame.items.extend(self.parse_markdown(html.source[el.content_start : el.content_end]))
-            return
-        last = el.children[-1] if el.children else None
-        closed_children = el.children[:-1] if isinstance(last, Element) and not last.closed else el.children
-        frame.items.extend(html.blocks(closed_children))
-        if isinstance(last, Element) and not last.closed:
-            if last.is_block:
-                self._open(last, html, frames)
-            else:
-                frame.items.extend(html.blocks([last]))
-
-    def _close_tag(self, tag: str, frames: list[_Frame]) -> None:
-        for index in range(len(frames) - 1, 0, -1):
-            element = frames[index].element
-            if element is not None and element.tag == tag:
-                while len(frames) > index:
-                    self._close_frame(frames)
-                return
-
-    def _close_frame(self, frames: list[_Frame]) -> None:
-        frame = frames.pop()
-        assert frame.element is not None
-        html = HtmlConverter(self.ctx, "")
-        frames[-1].items.extend(html.container(frame.element, self._attach(frame.items)))
-
-    # ------------------------------------------------------------------------- IALs
-
-    def _attach(self, items: Sequence[_Item]) -> list[Block]:
-        """Apply IAL markers to the block directly before them (else directly after)."""
-        out: list[Block] = []
-        pending: Ial | None = None
-        after_blank = True
-        for index, item in enumerate(items):
-            if isinstance(item, _Blank):
-                if pending is not None:
-                    self._unattached(pending)
-                    pending = None
-                after_blank = True
-            elif isinstance(item, _Marker):
-                ial = self.prepared.markers[item.key]
-                nxt = items[index + 1] if index + 1 < len(items) else None
-                if out and not after_blank:
-                    applied = self._apply(out[-1], ial, item.key)
-                    if applied is None:
-                        out.pop()
-                        after_blank = True  # nothing left for a further marker to attach to
-                    else:
-                        out[-1] = applied
-                elif nxt is not None and not isinstance(nxt, _Blank):
-                    pending = (
-                        ial
-                        if pending is None
-                        else Ial(pending.attr.merged(ial.attr), pending.refs + ial.refs)
-                    )
-                else:
-                    self._unattached(ial, item.key)
-            else:
-                if pending is not None:
-                    applied = self._apply(item, pending, None)
-                    pending = None
-                    if applied is None:
-                        after_blank = True
-                        continue
-                    item = applied
-                out.append(item)
-                after_blank = False
-        return attach_captions(out)
-
-    def _apply(self, block: Block, ial: Ial, key: str | None) -> Block | None:
-        """``block`` with the attribute list applied; None when it is to go (a repeated toc)."""
-        line = self.prepared.marker_lines.get(key or "")
-        for ref in ial.refs:
-            if ref == "toc":
-                if isinstance(block, BulletList | OrderedList):
-                    if self._has_toc:  # each would list every heading: n tocs of n headings is n²
-                        self.ctx.reporter.info(
-                            "toc-repeated", "only the first {:toc} is a table of contents; removed", line=line
-                        )
-                        return None
-                    self._has_toc = True
-                    return TocPlaceholder(attr=ial.attr)
-                self.ctx.reporter.warn("toc-not-on-list", "{:toc} must follow a list; ignored", line=line)
-            else:
-                self.ctx.reporter.info(
-                    "ial-unknown-reference",
-                    f"attribute list reference '{ref}' is not defined",
-                    line=line,
-                )
-        if isinstance(block, Heading) and ial.attr.id:
-            ial = Ial(replace(ial.attr, id=self.ctx.ids.claim(ial.attr.id)), ial.refs)
-        return replace(block, attr=block.attr.merged(ial.attr))
-
-    def _unattached(self, ial: Ial, key: str | None = None) -> None:
-        line = self.prepared.marker_lines.get(key or "")
-        self.ctx.reporter.info("ial-unattached", "attribute list has no block next to it; ignored", line=line)
-
     # ------------------------------------------------------------------------ inlines
 
-    def inlines(self, tokens: Iterable[dict[str, Any]]) -> list[Inline]:
-        # Inline HTML arrives as separate open/close tokens; pair them with a stack.
-        stack: list[tuple[Element, list[Inline]]] = []
-        out: list[Inline] = []
-        html = HtmlConverter(self.ctx, "")
-
-        def target() -> list[Inline]:
-            return stack[-1][1] if stack else out
-
+    def inlines(self, tokens: Iterable[Token]) -> list[Inline]:
+        stitch = InlineStitcher(self.ctx)
         items = list(tokens)
         index = 0
         while index < len(items):
             tok = items[index]
-            index += 1
             kind = tok["type"]
-            if (
-                kind == "inline_html"
-                and re.match(r"<svg[\s>]", tok["raw"], re.I)
-                and "</svg>" not in tok["raw"]
-            ):
-                index = self._inline_svg(items, index - 1, target())
-            elif kind == "inline_html":
-                self._inline_html(tok["raw"], stack, out, html)
-            elif kind == "span_ial":
-                self._span_ial(tok["raw"], target())
+            if kind == "inline_html":
+                index = stitch.html(items, index)
+                continue
+            if kind == "span_ial":
+                self.ials.span(tok["raw"], stitch.target())
             else:
-                target().extend(self.inline(tok))
-        while stack:
-            element, kids = stack.pop()
-            target().extend(html.inline_element(element.tag, element.attrs, kids))
-        return merge_text(out)
+                stitch.target().extend(self.inline(tok))
+            index += 1
+        return stitch.finish()
 
-    def _inline_svg(self, items: list[dict[str, Any]], start: int, dest: list[Inline]) -> int:
-        """An ``<svg>`` split over inline tokens: rejoin its markup, make it an image.
-        Returns the index after its closing tag."""
-        parts = []
-        end = start
-        while end < len(items):
-            parts.append(str(items[end].get("raw", "")))
-            end += 1
-            if "</svg>" in parts[-1].lower():
-                break
-        raw = "".join(parts)
-        element = next(
-            (n for n in parse_fragment(raw).nodes if isinstance(n, Element) and n.tag == "svg"), None
-        )
-        image = HtmlConverter(self.ctx, raw).inline_svg(element) if element is not None else None
-        if image is not None:
-            dest.append(image)
-        return end
-
-    def _inline_html(
-        self,
-        raw: str,
-        stack: list[tuple[Element, list[Inline]]],
-        out: list[Inline],
-        html: HtmlConverter,
-    ) -> None:
-        fragment = parse_fragment(raw)
-        for node in fragment.nodes:
-            dest = stack[-1][1] if stack else out
-            if isinstance(node, Element):
-                if node.closed:
-                    dest.extend(html.inline_element(node.tag, node.attrs, html.inlines(node.children), node))
-                else:
-                    stack.append((node, []))
-            elif isinstance(node, EndTag):
-                for index in range(len(stack) - 1, -1, -1):
-                    if stack[index][0].tag == node.tag:
-                        while len(stack) > index:
-                            element, kids = stack.pop()
-                            parent = stack[-1][1] if stack else out
-                            parent.extend(html.inline_element(element.tag, element.attrs, kids))
-                        break
-            elif isinstance(node, TextNode):
-                dest.append(Text(text=node.text))
-
-    def _span_ial(self, raw: str, siblings: list[Inline]) -> None:
-        attr = parse_ial(raw, self.prepared.alds).attr
-        previous = siblings[-1] if siblings else None
-        if isinstance(previous, Image | Link | Code | Span):
-            siblings[-1] = replace(previous, attr=previous.attr.merged(attr))
-        elif isinstance(previous, Emph | Strong | Strikethrough):
-            siblings[-1] = Span(children=(previous,), attr=attr)
-        else:
-            self.ctx.reporter.info(
-                "ial-unattached", f"span attribute list {{:{raw}}} follows no element; ignored"
-            )
-
-    def inline(self, tok: dict[str, Any]) -> list[Inline]:
+    def inline(self, tok: Token) -> list[Inline]:
         kind = tok["type"]
         if kind == "text":
             return [Text(text=tok["raw"])]

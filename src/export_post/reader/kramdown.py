@@ -16,7 +16,7 @@ A CommonMark parser would read an IAL line as paragraph text (or as a lazy conti
 of a list item or block quote), so :func:`prepare` replaces each one with an HTML comment
 holding an unguessable key. A comment line interrupts paragraphs, lists and quotes, so the
 marker lands as a ``block_html`` token exactly where kramdown's IAL sits in the tree, and
-``convert.py`` attaches it to its neighbour.
+``ials.py`` attaches it to its neighbour.
 """
 
 from __future__ import annotations

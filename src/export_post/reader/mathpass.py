@@ -33,23 +33,17 @@ from ..model import (
     DefinitionItem,
     DefinitionList,
     Div,
-    Emph,
     Figure,
     Heading,
     Image,
     Inline,
+    InlineContainer,
     LineBreak,
-    Link,
     Math,
     MathBlock,
     Note,
     OrderedList,
     Paragraph,
-    Span,
-    Strikethrough,
-    Strong,
-    Subscript,
-    Superscript,
     Table,
     Text,
     ThematicBreak,
@@ -309,16 +303,8 @@ def _inlines(inlines: tuple[Inline, ...], state: _State) -> tuple[Inline, ...]:
                 if id(kids) not in state.notes:
                     state.notes[id(kids)] = tuple(_blocks(kids, state))
                 out.append(replace(node, children=state.notes[id(kids)]))
-            case (
-                Emph(children=kids)
-                | Strong(children=kids)
-                | Strikethrough(children=kids)
-                | Superscript(children=kids)
-                | Subscript(children=kids)
-                | Span(children=kids)
-                | Link(children=kids)
-            ):
-                out.append(replace(node, children=_inlines(kids, state)))
+            case _ if isinstance(node, InlineContainer):
+                out.append(replace(node, children=_inlines(node.children, state)))
             case Text() | Code() | Image() | LineBreak():
                 out.append(node)
             case _:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from ..model import Block, Code, Image, Inline, LineBreak, Math, Text
-from ..model.nodes import Emph, Link, Span, Strikethrough, Strong, Subscript, Superscript
+from ..model.nodes import InlineContainer
 from ..model.walk import map_inlines, map_notes
 
 _DASHES = (("---", "\u2014"), ("--", "\u2013"), ("...", "\u2026"))
@@ -44,7 +44,7 @@ def _walk(inlines: tuple[Inline, ...], prev: str) -> tuple[tuple[Inline, ...], s
             text = _text(node.text, prev)
             out.append(Text(text=text))
             prev = text[-1:] or prev
-        elif isinstance(node, Emph | Strong | Strikethrough | Superscript | Subscript | Span | Link):
+        elif isinstance(node, InlineContainer):
             kids, prev = _walk(node.children, prev)
             out.append(replace(node, children=kids))
         elif isinstance(node, LineBreak):
