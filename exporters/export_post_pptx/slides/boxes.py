@@ -4,6 +4,7 @@ each at the largest size that fits, else shortened (the speaker notes keep the w
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from export_post.labels import label
 from export_post.model import Run
@@ -76,22 +77,42 @@ def caption_box(
 ) -> TextBox:
     """A caption set at the largest caption size at which it takes at most three lines
     (shortened at the smallest, the notes keep it whole), its box ending at ``bottom``."""
-    fit = ctx.fit
     sizes = sizes_between(ctx.style.caption_size, 12.0)
-    pieces = fit.pieces(runs)
+    box, shortened = bottom_box(ctx, runs, x, bottom, width, sizes, lines=3, heading=False)
+    if shortened:
+        ctx.log.add("captions_shortened")
+    role, align = ("light-caption", "left") if light else ("caption", "center")
+    return replace(box, role=role, align=align)
+
+
+def bottom_box(
+    ctx: Context,
+    runs: tuple[Run, ...],
+    x: float,
+    bottom: float,
+    width: float,
+    sizes: Sequence[float],
+    *,
+    lines: int,
+    heading: bool,
+) -> tuple[TextBox, bool]:
+    """``runs`` at the largest of ``sizes`` at which they take at most ``lines`` lines, in a
+    box ending at ``bottom`` as tall as they are; at the smallest size shortened to that many
+    lines if need be (and True with it)."""
+    fit = ctx.fit
+    pieces = fit.pieces(runs, heading=heading)
     inner = width - 2 * INSET_X
-    size = next((s for s in sizes if fit.text_height(pieces, s, inner) <= 3 * s * fit.line_em(pieces)), None)
+    size = next(
+        (s for s in sizes if fit.text_height(pieces, s, inner) <= lines * s * fit.line_em(pieces)), None
+    )
+    shortened = size is None
     if size is None:
         size = sizes[-1]
-        limit = Rect(x, 0.0, width, 2 * INSET_Y + 3 * size * fit.line_em(pieces) + 0.5)
-        runs = fit.shorten(runs, size, limit, heading=False)
-        pieces = fit.pieces(runs)
-        ctx.log.add("captions_shortened")
+        limit = Rect(x, 0.0, width, 2 * INSET_Y + lines * size * fit.line_em(pieces) + 0.5)
+        runs = fit.shorten(runs, size, limit, heading=heading)
+        pieces = fit.pieces(runs, heading=heading)
     height = 2 * INSET_Y + fit.text_height(pieces, size, inner)
-    return TextBox(
-        rect=Rect(x, bottom - height, width, height),
-        paras=(Para(runs=runs, bullet=None),),
-        size=size,
-        role="light-caption" if light else "caption",
-        align="left" if light else "center",
+    box = TextBox(
+        rect=Rect(x, bottom - height, width, height), paras=(Para(runs=runs, bullet=None),), size=size
     )
+    return box, shortened

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from export_post.model import Run
 from export_post.resources import Resource
 
-from ..deck import Kind, Para, Picture, Rect, Slide, TextBox
+from ..deck import Kind, Picture, Rect, Slide, TextBox
 from ..framing import cover_crop
-from ..geometry import INSET_X, INSET_Y
-from .boxes import caption_box
+from .boxes import bottom_box, caption_box
 from .context import Context
 
 PHOTO_TITLE_SIZES = (32.0, 28.0, 24.0)
@@ -41,24 +42,8 @@ def photo_slide(
 
 def _band_title(ctx: Context, title: str, x: float, bottom: float, width: float) -> TextBox:
     """The title in at most two lines, its box ending at ``bottom`` (shortened if need be)."""
-    fit = ctx.fit
-    runs: tuple[Run, ...] = (Run(text=title),)
-    pieces = fit.pieces(runs, heading=True)
-    inner = width - 2 * INSET_X
-    size = next(
-        (s for s in PHOTO_TITLE_SIZES if fit.text_height(pieces, s, inner) <= 2 * s * fit.line_em(pieces)),
-        None,
-    )
-    if size is None:  # a very long title: two lines at the smallest size
-        size = PHOTO_TITLE_SIZES[-1]
-        limit = Rect(x, 0.0, width, 2 * INSET_Y + 2 * size * fit.line_em(pieces) + 0.5)
-        runs = fit.shorten(runs, size, limit)
-        pieces = fit.pieces(runs, heading=True)
+    runs = (Run(text=title),)
+    box, shortened = bottom_box(ctx, runs, x, bottom, width, PHOTO_TITLE_SIZES, lines=2, heading=True)
+    if shortened:  # a very long title: two lines at the smallest size
         ctx.log.add("titles_shortened")
-    height = 2 * INSET_Y + fit.text_height(pieces, size, inner)
-    return TextBox(
-        rect=Rect(x, bottom - height, width, height),
-        paras=(Para(runs=runs, bullet=None),),
-        size=size,
-        role="title",
-    )
+    return replace(box, role="title")
