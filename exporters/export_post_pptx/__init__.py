@@ -1,14 +1,18 @@
 """PPTX export: a planned, measured slide deck (python-pptx).
 
 Two halves, as pandoc's PowerPoint writer: :mod:`.plan` turns the document into a
-:class:`~.deck.Deck` (pure, no python-pptx), :mod:`.render` draws it. :mod:`.template`
-reads a reference deck's geometry and fonts first, so the plan fits the user's design.
+:class:`~.deck.Deck` (no python-pptx: the pictures and formulas resolved first by
+:mod:`.media`, then the pure :mod:`.planner` with its :mod:`.slides`), :mod:`.render` draws
+it. :mod:`.template` reads a reference deck's geometry and fonts first, so the plan fits
+the user's design. See docs/architecture.md.
 """
 
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -59,7 +63,6 @@ class PptxExporter:
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .audit import audit
         from .coreprops import core_properties
-        from .pictures import slide_picture
         from .plan import Planner
         from .render import Renderer
         from .template import read_template
@@ -69,22 +72,10 @@ class PptxExporter:
         template = read_template(reference, context.theme.slides)
         for warning in template.warnings:
             context.reporter.warn("pptx-layout-missing", f"{reference}: {warning}")
-
-        def lookup(image: Image) -> Resource | None:
-            resource = context.resources.image(image.src, line=image.line)
-            picture = (
-                slide_picture(downscale(resource, options.max_image_px)) if resource is not None else None
-            )
-            if resource is not None and picture is None:
-                context.reporter.warn(
-                    "pptx-svg-unsupported", f"SVG {image.src[:60]!r} cannot be drawn on a slide"
-                )
-            return picture
-
         planner = Planner(
             document,
             template.style,
-            lookup,
+            partial(_slide_picture, context, options.max_image_px),
             geometry=template.geometry,
             code_style=context.theme.code_style,
             branded=reference is None,
@@ -94,17 +85,7 @@ class PptxExporter:
             closing=options.closing,
         )
         deck = planner.plan()
-        for message in planner.not_rendered:
-            context.reporter.info("pptx-block-not-rendered", message)
-        for problem in audit(planner, deck):
-            context.reporter.warn("pptx-layout", problem)
-        for problem in planner.math_problems:
-            context.reporter.warn("math-unrendered", problem)
-        if deck.stats.get("math_as_tex"):
-            context.reporter.warn(
-                "math-unrendered",
-                f"{deck.stats['math_as_tex']} formula(s) shown as TeX on slides (too complex for slide text)",
-            )
+        _report(context, planner.not_rendered, audit(planner, deck), planner.math_problems, deck.stats)
         renderer = Renderer(
             deck,
             template.style,
@@ -117,3 +98,35 @@ class PptxExporter:
             layouts=template.layouts,
         )
         return renderer.render()
+
+
+def _slide_picture(context: ExportContext, max_px: int, image: Image) -> Resource | None:
+    """The picture a slide shows for ``image`` (downscaled, SVG rasterised), or None."""
+    from .pictures import slide_picture
+
+    resource = context.resources.image(image.src, line=image.line)
+    picture = slide_picture(downscale(resource, max_px)) if resource is not None else None
+    if resource is not None and picture is None:
+        context.reporter.warn("pptx-svg-unsupported", f"SVG {image.src[:60]!r} cannot be drawn on a slide")
+    return picture
+
+
+def _report(
+    context: ExportContext,
+    not_rendered: list[str],
+    layout: list[str],
+    math_problems: list[str],
+    stats: Mapping[str, int],
+) -> None:
+    """The plan's diagnostics, to the reporter."""
+    for message in not_rendered:
+        context.reporter.info("pptx-block-not-rendered", message)
+    for problem in layout:
+        context.reporter.warn("pptx-layout", problem)
+    for problem in math_problems:
+        context.reporter.warn("math-unrendered", problem)
+    if stats.get("math_as_tex"):
+        context.reporter.warn(
+            "math-unrendered",
+            f"{stats['math_as_tex']} formula(s) shown as TeX on slides (too complex for slide text)",
+        )

@@ -40,9 +40,6 @@ class Rect:
     def bottom(self) -> float:
         return self.y + self.h
 
-    def inset(self, dx: float, dy: float) -> Rect:
-        return Rect(self.x + dx, self.y + dy, self.w - 2 * dx, self.h - 2 * dy)
-
 
 @dataclass(frozen=True, slots=True)
 class Para:

@@ -135,10 +135,6 @@ def _line_height_of(path: Path | None) -> float:
         font.close()
 
 
-def line_height_em(style: Style) -> float:
-    return _line_height_of(font_file(style.family, style.bold, style.italic, style.mono))
-
-
 def pieces_line_height_em(pieces: list[Piece]) -> float:
     """The line spacing of a paragraph: the tallest font any of its characters is drawn in."""
     paths = {font_file(p.style.family, p.style.bold, p.style.italic, p.style.mono) for p in pieces}

@@ -30,6 +30,7 @@ from pptx.slide import SlideLayout
 from export_post.errors import OptionError
 from export_post.themes import SlideStyle
 
+from . import oxml
 from .deck import Rect
 from .geometry import Geometry
 
@@ -136,15 +137,15 @@ def alignment(layout: SlideLayout, master: Any, kinds: tuple[PP_PLACEHOLDER, ...
     for owner in owners:
         for placeholder in owner.placeholders:
             if placeholder.placeholder_format.type in kinds:
-                level = placeholder._element.find(f".//{_A}lstStyle/{_A}lvl1pPr")
+                level = oxml.element(placeholder).find(f".//{_A}lstStyle/{_A}lvl1pPr")
                 if level is not None and level.get("algn"):
                     return _ALIGN.get(level.get("algn"), "left")
-    style = master._element.find(f".//{_P}titleStyle/{_A}lvl1pPr")
+    style = oxml.element(master).find(f".//{_P}titleStyle/{_A}lvl1pPr")
     return _ALIGN.get(style.get("algn", "l") if style is not None else "l", "left")
 
 
 def _title_bold(master: Any) -> bool:
-    props = master._element.find(f".//{_P}titleStyle/{_A}lvl1pPr/{_A}defRPr")
+    props = oxml.element(master).find(f".//{_P}titleStyle/{_A}lvl1pPr/{_A}defRPr")
     return props is not None and props.get("b") in ("1", "true")
 
 
@@ -159,7 +160,7 @@ def open_deck(path: Path) -> Any:
 def match_layouts(layouts: list[SlideLayout]) -> tuple[dict[str, int], list[str]]:
     """Our layout names → indices of the template's layouts, and a warning per substitution."""
     by_name = {layout.name: i for i, layout in reversed(list(enumerate(layouts)))}
-    by_type = {layout._element.get("type"): i for i, layout in reversed(list(enumerate(layouts)))}
+    by_type = {oxml.element(layout).get("type"): i for i, layout in reversed(list(enumerate(layouts)))}
     blank = by_name.get("Blank", by_type.get("blank", len(layouts) - 1))
     found: dict[str, int] = {}
     warnings: list[str] = []

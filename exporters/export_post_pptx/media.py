@@ -1,0 +1,75 @@
+"""The prepass: a post's pictures looked up and its display math typeset, before planning.
+
+Looking a picture up reads a file (and may warn); typesetting a formula runs the math
+renderer. Both happen here, once, so the planner only reads the plain data this returns
+(as pandoc's PowerPoint writer resolves media before laying out slides).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from export_post.math import excerpt, text_size, to_png
+from export_post.math import picture as typeset
+from export_post.model import Document, Figure, Image, MathBlock
+from export_post.resources import Resource
+
+from .notes import walk
+
+ImageLookup = Callable[[Image], "Resource | None"]
+MATH_REF = "math"  # the ref of typeset display math pictures
+MATH_SIZE = 36.0  # points: display math on a slide of its own
+
+
+@dataclass(frozen=True, slots=True)
+class Equation:
+    """A display formula as a picture ``width`` x ``height`` points, or why it cannot be one."""
+
+    picture: Resource | None
+    width: float = 0.0
+    height: float = 0.0
+    problem: str = ""  # when ``picture`` is None: the message for the report
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    pictures: Mapping[Image, Resource | None]  # the cover and every figure's image
+    equations: Mapping[str, Equation]  # by TeX source
+
+    def picture(self, image: Image) -> Resource | None:
+        return self.pictures.get(image)
+
+
+def resolve_media(document: Document, images: ImageLookup, *, show_images: bool = True) -> Media:
+    """Every picture a deck of ``document`` may show (none when pictures are left out) and
+    every display formula, in document order; footnotes are left out (notes are text)."""
+    pictures: dict[Image, Resource | None] = {}
+    equations: dict[str, Equation] = {}
+    if show_images and document.meta.image:
+        cover = Image(src=document.meta.image)
+        pictures[cover] = images(cover)
+    for block in walk(document.blocks):
+        if isinstance(block, Figure) and show_images:
+            pictures[block.image] = images(block.image)
+        elif isinstance(block, MathBlock) and block.tex not in equations:
+            equations[block.tex] = equation(block.tex)
+    return Media(pictures, equations)
+
+
+def equation(tex: str) -> Equation:
+    rendered = to_png(tex, True, MATH_SIZE)
+    if rendered is None:
+        problem = typeset(tex, True, text_size(True)).problem or "the picture cannot be drawn"
+        return Equation(None, problem=f"math cannot be rendered ({problem}); shown as TeX: {excerpt(tex)}")
+    png, width, height = rendered
+    resource = Resource(
+        ref=MATH_REF,
+        data=png,
+        media_type="image/png",
+        width=round(width / 0.75),
+        height=round(height / 0.75),
+        digest=hashlib.sha256(png).hexdigest(),
+    )
+    return Equation(resource, width, height)
