@@ -18,6 +18,8 @@ from export_post.images import downscale, max_image_px_option
 from export_post.model import Document, Image
 from export_post.resources import Resource
 
+from .style import SECTION, read_slide_style, slide_style
+
 TEXT_MODES = ("summary", "full")
 
 
@@ -71,6 +73,8 @@ class PptxExporter:
     Options: ClassVar[type[PptxOptions]] = PptxOptions
     in_all: ClassVar[bool] = True
     all_order: ClassVar[int] = 3
+    theme_section: ClassVar[str] = SECTION  # the theme's ``slides`` are ours to check and read
+    read_theme_section = staticmethod(read_slide_style)
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .audit import audit
@@ -81,8 +85,9 @@ class PptxExporter:
         from .template import read_template
 
         options = context.options_for(PptxOptions)
-        reference = Path(options.reference_pptx) if options.reference_pptx else context.theme.slides.template
-        template = read_template(reference, context.theme.slides)
+        style = slide_style(context.theme)
+        reference = Path(options.reference_pptx) if options.reference_pptx else style.template
+        template = read_template(reference, style)
         for warning in template.warnings:
             context.reporter.warn("pptx-layout-missing", f"{reference}: {warning}")
 

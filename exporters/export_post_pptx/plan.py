@@ -61,7 +61,6 @@ from export_post.model import (
 from export_post.model.roles import epigraph
 from export_post.model.text import REPEATED_NOTE_CHARS, clip
 from export_post.resources import Resource
-from export_post.themes import SlideStyle
 from export_post.xhtml import human_date, toc_entries
 
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableCellText, TableShape, TextBox
@@ -76,6 +75,7 @@ from .geometry import (
 )
 from .measure import Piece, Style, count_lines, pieces_line_height_em
 from .notes import block_lines, note_lines, pictured_in_notes, row_text
+from .style import SlideStyle
 from .summary import lead_runs, split_sentences
 
 ImageLookup = Callable[[Image], "Resource | None"]

@@ -34,13 +34,13 @@ from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
 from export_post.metatext import field_text
 from export_post.model import Run, text_direction
-from export_post.themes import SlideStyle
 
 from .appender import Appender
 from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
 from .deck import Deck, Kind, Para, Picture, Rect, Slide, TableShape, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, Geometry, margin_left
 from .runs import RunFormat, add_run
+from .style import SlideStyle
 
 LAYOUTS = {
     Kind.TITLE: "Title Slide",
