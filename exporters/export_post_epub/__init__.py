@@ -15,17 +15,20 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from export_post.errors import OptionError
-from export_post.exporter import ExportContext
-from export_post.images import DEFAULT_MAX_PX, DownscalingResolver
+from export_post.exporter import ExportContext, check_declared, option
+from export_post.images import DownscalingResolver, max_image_px_option
 from export_post.model import Document
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EpubOptions:
-    max_image_px: int = DEFAULT_MAX_PX  # longer side of pictures in the book; 0 keeps them as they are
-    embed_fonts: bool = False  # the theme's fonts in the book, subset to the characters it uses
+    max_image_px: int = max_image_px_option()  # longer side of pictures in the book; 0 keeps them
+    embed_fonts: bool = option(
+        False, help="embed the theme's fonts in the EPUB (subset to the characters the book uses)"
+    )
 
     def __post_init__(self) -> None:
+        check_declared(self)
         if self.max_image_px < 0:
             raise OptionError(f"max_image_px must be 0 or more (got {self.max_image_px})")
 
@@ -36,6 +39,8 @@ class EpubExporter:
     file_extension: ClassVar[str] = ".epub"
     description: ClassVar[str] = "EPUB 3 e-book with cover, navigation and embedded images"
     Options: ClassVar[type[EpubOptions]] = EpubOptions
+    in_all: ClassVar[bool] = True
+    all_order: ClassVar[int] = 1
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .book import build_epub

@@ -25,6 +25,8 @@ class HtmlExporter:
     file_extension: ClassVar[str] = ".html"
     description: ClassVar[str] = "Standalone HTML page with the theme and images embedded"
     Options: ClassVar[type[NoOptions]] = NoOptions
+    in_all: ClassVar[bool] = True
+    all_order: ClassVar[int] = 4
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         embedder = Embedder()

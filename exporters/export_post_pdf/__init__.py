@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from export_post import __version__
-from export_post.errors import OptionError
-from export_post.exporter import ExportContext
+from export_post.exporter import ExportContext, check_declared, option
 from export_post.highlight import highlight_css
 from export_post.math import MathImage
 from export_post.metatext import field_text
@@ -47,16 +46,20 @@ PDF_VARIANTS = (
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PdfOptions:
-    page_size: str = "A4"
-    pdf_variant: str | None = None  # one of PDF_VARIANTS
+    page_size: str = option(
+        "A4", choices=tuple(PAGE_SIZES.values()), fold_case=True, help="PDF page size (default A4)"
+    )
+    pdf_variant: str | None = option(
+        None,
+        choices=PDF_VARIANTS,
+        fold_case=True,
+        metavar="VARIANT",
+        help="also conform to a PDF/A or PDF/UA profile: pdf/a-1b, pdf/a-2b, pdf/a-3b, pdf/a-2u, "
+        "pdf/a-3u, pdf/a-4u, pdf/a-1a, pdf/a-2a, pdf/a-3a, pdf/ua-1, pdf/ua-2 (PDFs are tagged anyway)",
+    )
 
     def __post_init__(self) -> None:
-        if self.page_size.upper() not in PAGE_SIZES:
-            raise OptionError(f"page_size must be one of A4, letter, A5 (got {self.page_size!r})")
-        if self.pdf_variant is not None and self.pdf_variant.lower() not in PDF_VARIANTS:
-            raise OptionError(
-                f"pdf_variant must be one of {', '.join(PDF_VARIANTS)} (got {self.pdf_variant!r})"
-            )
+        check_declared(self)
 
 
 class PdfExporter:
@@ -65,6 +68,8 @@ class PdfExporter:
     file_extension: ClassVar[str] = ".pdf"
     description: ClassVar[str] = "Styled, paginated PDF with cover, contents and bookmarks (WeasyPrint)"
     Options: ClassVar[type[PdfOptions]] = PdfOptions
+    in_all: ClassVar[bool] = True
+    all_order: ClassVar[int] = 2
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         options = context.options_for(PdfOptions)

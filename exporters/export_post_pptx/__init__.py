@@ -17,28 +17,44 @@ from pathlib import Path
 from typing import ClassVar
 
 from export_post.errors import OptionError
-from export_post.exporter import ExportContext
-from export_post.images import DEFAULT_MAX_PX, downscale
+from export_post.exporter import ExportContext, check_declared, option
+from export_post.images import downscale, max_image_px_option
 from export_post.model import Document, Image
 from export_post.resources import Resource
+
+from .style import SECTION, read_slide_style, slide_style
 
 TEXT_MODES = ("summary", "full")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PptxOptions:
-    reference_pptx: str | Path | None = None  # a .pptx whose masters and layouts the deck uses
-    text_mode: str = "summary"  # summary: lead sentences, full text in the notes; full: all text
-    slide_level: int | None = None  # headings deeper than this stay inside their parent's slides
-    images: bool = True  # one slide per image
-    closing: bool = False  # end with a "Thank you" slide
-    max_image_px: int = DEFAULT_MAX_PX  # longer side of pictures in the deck; 0 keeps them as they are
+    reference_pptx: str | Path | None = option(
+        None,
+        metavar="FILE",
+        help="use this deck's masters, layouts, fonts and slide size (default: the theme's, else ours)",
+    )
+    text_mode: str = option(
+        "summary",
+        flag="--slide-text",
+        choices=TEXT_MODES,
+        help="summary: lead sentences on slides, full text in notes (default); full: all text",
+    )
+    slide_level: int | None = option(
+        None,
+        metavar="N",
+        help="headings deeper than level N stay on their parent's slides (default: every heading)",
+    )
+    images: bool = option(
+        True, flag="--no-slide-images", help="leave images out of the deck (notes keep their alt text)"
+    )
+    closing: bool = option(False, flag="--closing-slide", help="end the deck with a thank-you slide")
+    max_image_px: int = max_image_px_option()  # longer side of pictures in the deck; 0 keeps them
 
     def __post_init__(self) -> None:
+        check_declared(self)
         if self.max_image_px < 0:
             raise OptionError(f"max_image_px must be 0 or more (got {self.max_image_px})")
-        if self.text_mode not in TEXT_MODES:
-            raise OptionError(f"text_mode must be summary or full (got {self.text_mode!r})")
         if self.slide_level is not None and not 1 <= self.slide_level <= 6:
             raise OptionError(f"slide_level must be 1 to 6 (got {self.slide_level})")
         if self.reference_pptx is not None:
@@ -59,6 +75,10 @@ class PptxExporter:
         "Slide deck: one slide per section and image, measured text, full text in notes"
     )
     Options: ClassVar[type[PptxOptions]] = PptxOptions
+    in_all: ClassVar[bool] = True
+    all_order: ClassVar[int] = 3
+    theme_section: ClassVar[str] = SECTION  # the theme's ``slides`` are ours to check and read
+    read_theme_section = staticmethod(read_slide_style)
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .audit import audit
@@ -68,8 +88,9 @@ class PptxExporter:
         from .template import read_template
 
         options = context.options_for(PptxOptions)
-        reference = Path(options.reference_pptx) if options.reference_pptx else context.theme.slides.template
-        template = read_template(reference, context.theme.slides)
+        style = slide_style(context.theme)
+        reference = Path(options.reference_pptx) if options.reference_pptx else style.template
+        template = read_template(reference, style)
         for warning in template.warnings:
             context.reporter.warn("pptx-layout-missing", f"{reference}: {warning}")
         planner = Planner(

@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from export_post.model import Run, RunStyle
-from export_post.themes import SlideStyle
 
 from .deck import Para, Rect
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, margin_left
 from .measure import Piece, Style
+from .style import SlideStyle
 
 
 class Measure(Protocol):

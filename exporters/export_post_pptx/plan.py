@@ -8,7 +8,6 @@ formulas first and then plans, keeping what the deck shows only in part for the 
 from __future__ import annotations
 
 from export_post.model import Document, Run
-from export_post.themes import SlideStyle
 
 from . import measure
 from .deck import Deck, Para, Rect
@@ -20,6 +19,7 @@ from .planner import plan_deck
 from .slides.code import line_parts
 from .slides.context import PlanOptions
 from .slides.text import split_words
+from .style import SlideStyle
 
 
 class Planner(Fitter):

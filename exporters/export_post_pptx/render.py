@@ -26,7 +26,6 @@ from export_post.archive import normalise_zip
 from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
 from export_post.metatext import field_text
-from export_post.themes import SlideStyle
 
 from . import oxml, shapes
 from .appender import Appender
@@ -34,6 +33,7 @@ from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
 from .deck import Deck, Kind, Rect, Slide, TextBox
 from .geometry import Geometry
 from .shapes import PHOTO_SHADE
+from .style import SlideStyle
 from .tables import draw_table
 from .textframe import TextWriter
 from .units import emu, rgb

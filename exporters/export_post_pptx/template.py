@@ -28,11 +28,11 @@ from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.slide import SlideLayout
 
 from export_post.errors import OptionError
-from export_post.themes import SlideStyle
 
 from . import oxml
 from .deck import Rect
 from .geometry import Geometry
+from .style import SlideStyle
 
 EMU_PER_PT = 12700
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"

@@ -11,13 +11,13 @@ from pptx.text.text import TextFrame, _Paragraph
 from pptx.util import Emu
 
 from export_post.model import Run, text_direction
-from export_post.themes import SlideStyle
 
 from . import oxml
 from .appender import Appender
 from .deck import Deck, Para, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, margin_left
 from .runs import RunFormat, add_run
+from .style import SlideStyle
 from .units import emu
 
 # Slide furniture is set in the deck's direction whatever its text; a run against it is

@@ -33,12 +33,12 @@ from .batch.results import (
     result_json,
     status_counts,
 )
-from .batch.settings import ALL_FORMATS, checked, default, expand_formats, settings_fields
+from .batch.settings import checked, default, expand_formats, settings_fields
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
-from .exporter import option_names
+from .optionflags import add_exporter_options, given_options
 from .output import names_folder, write_atomic
-from .registry import exporter_class, format_names
+from .registry import all_formats, exporter_class, format_names
 from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
@@ -57,45 +57,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see --help)")
 
 
-FLAGS = {
-    "page_size": ("--page-size", "pdf"),
-    "pdf_variant": ("--pdf-variant", "pdf"),
-    "reference_pptx": ("--reference-pptx", "pptx"),
-    "text_mode": ("--slide-text", "pptx"),
-    "slide_level": ("--slide-level", "pptx"),
-    "images": ("--no-slide-images", "pptx"),
-    "closing": ("--closing-slide", "pptx"),
-    "max_image_px": ("--max-image-px", "epub or pptx"),
-    "embed_fonts": ("--embed-fonts", "epub"),
-}
-
-
-def exporter_options(args: argparse.Namespace, formats: list[str]) -> dict[str, Any]:
-    """The exporter options the flags set. A flag for a format that is not selected is a
-    usage error (``--page-size`` with ``-f epub`` is a mistake, not something to ignore)."""
-    given = {
-        "page_size": args.page_size,
-        "pdf_variant": args.pdf_variant,
-        "reference_pptx": args.reference_pptx,
-        "text_mode": args.slide_text,
-        "slide_level": args.slide_level,
-        "images": False if args.no_slide_images else None,
-        "closing": True if args.closing_slide else None,
-        "max_image_px": args.max_image_px,
-        "embed_fonts": True if args.embed_fonts else None,
-    }
-    options = {key: value for key, value in given.items() if value is not None}
-    known: set[str] = set()
-    for name in formats:
-        known |= option_names(exporter_class(name).Options)
-    for key in options:
-        if key not in known:
-            flag, owner = FLAGS[key]
-            article = "an" if owner.startswith("e") else "a"
-            raise UsageError(f"{flag} is {article} {owner} option, but {owner} is not among the formats (-f)")
-    return options
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="export-post",
@@ -103,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_inputs_and_settings(parser)
     _add_limits(parser)
-    _add_exporter_options(parser)
+    add_exporter_options(parser)
     _add_batch_options(parser)
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
@@ -122,7 +83,7 @@ def _add_inputs_and_settings(parser: argparse.ArgumentParser) -> None:
         "--format",
         action="append",
         metavar="FMT",
-        help=f"output format: {', '.join(ALL_FORMATS)}, all (those four) or a plugin's; "
+        help=f"output format: {', '.join(format_names())}, or all ({', '.join(all_formats())}); "
         "repeat or comma-separate (default: pdf)",
     )
     parser.add_argument(
@@ -157,52 +118,6 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--report", metavar="FILE", help="also write every result and diagnostic as JSON to FILE"
-    )
-
-
-def _add_exporter_options(parser: argparse.ArgumentParser) -> None:
-    """The options of the built-in exporters."""
-    parser.add_argument("--page-size", choices=("A4", "letter", "A5"), help="PDF page size (default A4)")
-    parser.add_argument(
-        "--pdf-variant",
-        metavar="VARIANT",
-        help="also conform to a PDF/A or PDF/UA profile: pdf/a-1b, pdf/a-2b, pdf/a-3b, pdf/a-2u, "
-        "pdf/a-3u, pdf/a-4u, pdf/a-1a, pdf/a-2a, pdf/a-3a, pdf/ua-1, pdf/ua-2 (PDFs are tagged anyway)",
-    )
-    slides = parser.add_argument_group("slide (pptx) options")
-    slides.add_argument(
-        "--reference-pptx",
-        metavar="FILE",
-        help="use this deck's masters, layouts, fonts and slide size (default: the theme's, else ours)",
-    )
-    slides.add_argument(
-        "--slide-text",
-        choices=("summary", "full"),
-        help="summary: lead sentences on slides, full text in notes (default); full: all text",
-    )
-    slides.add_argument(
-        "--slide-level",
-        type=int,
-        metavar="N",
-        help="headings deeper than level N stay on their parent's slides (default: every heading)",
-    )
-    slides.add_argument(
-        "--no-slide-images",
-        action="store_true",
-        help="leave images out of the deck (notes keep their alt text)",
-    )
-    slides.add_argument("--closing-slide", action="store_true", help="end the deck with a thank-you slide")
-    parser.add_argument(
-        "--max-image-px",
-        type=int,
-        metavar="N",
-        help="scale EPUB and slide pictures down to at most N pixels on the longer side "
-        "(default 1600; 0 keeps them as they are; PDF keeps full resolution)",
-    )
-    parser.add_argument(
-        "--embed-fonts",
-        action="store_true",
-        help="embed the theme's fonts in the EPUB (subset to the characters the book uses)",
     )
 
 
@@ -366,7 +281,7 @@ def _prepare(args: argparse.Namespace) -> _Batch:
         raise UsageError("no input given; pass post files or folders (see --help)")
     given = check_arguments(args)
     formats = parse_formats(args.format)
-    options = exporter_options(args, formats)
+    options = given_options(args, formats)
     check_options(formats, options)
     sources: list[Post] = []
     for path in map(Path, args.inputs):

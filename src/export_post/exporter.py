@@ -8,9 +8,13 @@ An exporter is a class with five class attributes and one method::
         file_extension = ".pdf"
         description = "Styled, paginated PDF (WeasyPrint)"
         Options = PdfOptions              # a frozen dataclass of this format's knobs
+        in_all = True                     # optional: part of ``-f all`` (see all_order)
         def export(self, document: Document, context: ExportContext) -> bytes: ...
 
 registered under the ``export_post.exporters`` entry-point group (the built-ins are too).
+Each field of ``Options`` declared with :func:`option` carries its help text, choices and
+command-line spelling, as nbconvert's traits do: the command line builds its flags from
+them, and :func:`check_option_types` checks values against them.
 ``export`` returns bytes and never writes files; everything it may touch arrives in the
 context: the theme, the post's resource resolver (the only way to read images), the
 reporter for diagnostics, the options and a fixed timestamp for reproducible output.
@@ -24,7 +28,7 @@ import math
 import os
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -37,6 +41,7 @@ from .resources import ResourceResolver
 from .themes import Theme
 
 T = TypeVar("T")
+OPTION = "export_post.option"  # the key of an option's OptionSpec in its field's metadata
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +78,45 @@ class ExportContext:
             raise OptionError(str(err)) from err
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionSpec:
+    """What an exporter option is, apart from its type and default (see :func:`option`)."""
+
+    help: str
+    flag: str | None = None  # the command line's spelling; None: --NAME-WITH-DASHES
+    choices: tuple[str, ...] = ()
+    fold_case: bool = False  # choices compared case-insensitively
+    metavar: str | None = None  # shown instead of the choices, which the command line then leaves to us
+
+    def spelling(self, name: str) -> str:
+        return self.flag or "--" + name.replace("_", "-")
+
+
+def option(
+    default: T,
+    *,
+    help: str,
+    flag: str | None = None,
+    choices: Sequence[str] = (),
+    fold_case: bool = False,
+    metavar: str | None = None,
+) -> T:
+    """A field of an exporter's ``Options`` dataclass that declares itself: ``help`` for
+    ``--help``, the allowed ``choices``, the ``flag`` that sets it on the command line (a
+    ``bool`` option's flag sets the opposite of its default: ``--no-slide-images``)."""
+    spec = OptionSpec(help=help, flag=flag, choices=tuple(choices), fold_case=fold_case, metavar=metavar)
+    made: T = field(default=default, metadata={OPTION: spec})
+    return made
+
+
+def option_specs(cls: type[Any]) -> dict[str, OptionSpec]:
+    """The declared options of an ``Options`` dataclass by field name, in field order (a field
+    made without :func:`option` has no flag)."""
+    if not dataclasses.is_dataclass(cls):
+        return {}
+    return {f.name: f.metadata[OPTION] for f in dataclasses.fields(cls) if OPTION in f.metadata}
+
+
 def option_names(cls: type[Any]) -> set[str]:
     return {f.name for f in dataclasses.fields(cls)} if dataclasses.is_dataclass(cls) else set()
 
@@ -80,19 +124,44 @@ def option_names(cls: type[Any]) -> set[str]:
 def check_option_types(cls: type[Any], options: Mapping[str, Any]) -> None:
     """Refuse an option whose value is not of the type its field declares (``int``, ``float``,
     ``str``, ``bool``, ``Path``, ``None`` and unions of them; other types are left to the
-    class), with a one-line :class:`OptionError`: a ``True`` where a number is wanted, a
-    ``"10"`` for ``10``, ``nan`` for a size. Exporters then check ranges in ``__post_init__``."""
+    class) or not one of the choices :func:`option` declares, with a one-line
+    :class:`OptionError`: a ``True`` where a number is wanted, a ``"10"`` for ``10``, ``nan``
+    for a size, ``"A3"`` for a page size. Exporters then check ranges in ``__post_init__``."""
     if not dataclasses.is_dataclass(cls):
         return
     hints = typing.get_type_hints(cls)
+    specs = option_specs(cls)
     for name, value in options.items():
         hint = hints.get(name)
-        allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
-        if not all(kind in _SIMPLE for kind in allowed):
-            continue
-        if not any(_is(value, kind) for kind in allowed):
+        allowed = option_kinds(hint)
+        if all(kind in _SIMPLE for kind in allowed) and not any(_is(value, kind) for kind in allowed):
             wanted = " or ".join(_SIMPLE[kind] for kind in allowed)
             raise OptionError(f"{name} must be {wanted}, not {type(value).__name__} {value!r:.40}")
+        spec = specs.get(name)
+        if spec is not None and spec.choices and value is not None and not _chosen(value, spec):
+            raise OptionError(f"{name} must be {_listed(spec.choices)} (got {value!r})")
+
+
+def check_declared(options: object) -> None:
+    """:func:`check_option_types` on an ``Options`` instance (call it first in
+    ``__post_init__``, so that building the dataclass directly checks it too)."""
+    values = {f.name: getattr(options, f.name) for f in dataclasses.fields(options)}  # type: ignore[arg-type]
+    check_option_types(type(options), values)
+
+
+def option_kinds(hint: Any) -> tuple[Any, ...]:
+    """The types a field's type hint allows (``int | None`` → ``(int, NoneType)``)."""
+    return typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+
+
+def _listed(choices: tuple[str, ...]) -> str:
+    return " or ".join(choices) if len(choices) == 2 else "one of " + ", ".join(choices)
+
+
+def _chosen(value: object, spec: OptionSpec) -> bool:
+    if spec.fold_case and isinstance(value, str):
+        return value.lower() in {choice.lower() for choice in spec.choices}
+    return value in spec.choices
 
 
 _SIMPLE: dict[Any, str] = {

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from PIL import Image as PILImage
 
+from .exporter import option
 from .resources import Resource, ResourceResolver
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
@@ -25,6 +26,17 @@ _CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or
 _CACHE_ENTRIES = 256
 _cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
 _lock = threading.Lock()  # guards _cache: export() may run in many threads at once
+
+
+def max_image_px_option() -> int:
+    """The ``max_image_px`` field of an exporter's options: one declaration, so EPUB and
+    slides share one ``--max-image-px`` flag (range checked by the exporter)."""
+    return option(
+        DEFAULT_MAX_PX,
+        metavar="N",
+        help="scale EPUB and slide pictures down to at most N pixels on the longer side "
+        "(default 1600; 0 keeps them as they are; PDF keeps full resolution)",
+    )
 
 
 def downscale(resource: Resource, max_px: int) -> Resource:

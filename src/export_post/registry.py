@@ -1,7 +1,8 @@
 """Finding exporters: entry points (``export_post.exporters``) plus runtime registrations.
 
 Heavy libraries are imported by the exporter modules themselves, so listing formats only
-imports the small plugin modules.
+imports the small plugin modules. What the core knows of the built-in exporters it learns
+here, as of any other: ``-f all`` is the formats whose class says ``in_all = True``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from .exporter import Exporter
 
 ENTRY_POINT_GROUP = "export_post.exporters"
 EXPORTER_FACTS = ("name", "media_type", "file_extension", "description", "Options", "export")
+DEFAULT_ALL_ORDER = 100  # where a plugin's format marked in_all comes: after the built-ins
 _registered: dict[str, type[Exporter]] = {}
 
 
@@ -64,3 +66,26 @@ def exporter_class(name: str) -> type[Exporter]:
 
 def get_exporter(name: str) -> Exporter:
     return exporter_class(name)()
+
+
+def installed_exporters() -> dict[str, type[Exporter]]:
+    """Every format's exporter class by name, sorted; one that cannot be loaded is left out
+    (naming it with ``-f`` reports why)."""
+    found: dict[str, type[Exporter]] = {}
+    for name in format_names():
+        try:
+            found[name] = exporter_class(name)
+        except (PluginError, UnknownFormatError):  # unknown: unregistered meanwhile
+            continue
+    return found
+
+
+def all_formats() -> list[str]:
+    """What ``-f all`` stands for: the formats whose exporter sets ``in_all = True``, in the
+    order of their ``all_order`` (then by name)."""
+    marked = [
+        (getattr(cls, "all_order", DEFAULT_ALL_ORDER), name)
+        for name, cls in installed_exporters().items()
+        if getattr(cls, "in_all", False) is True
+    ]
+    return [name for _, name in sorted(marked)]

@@ -13,19 +13,19 @@ overrides what it sets; CSS layers stack base first. ``theme.yaml``::
     fonts:  {body: [Noto Sans, DejaVu Sans, sans-serif], heading: [...], mono: [...]}
     css:    {common: [base.css], pdf: [print.css], epub: [epub.css], html: [screen.css]}
     code_style: friendly           # a Pygments style name
-    slides: {font: Calibri, heading_font: Calibri, mono_font: Consolas,
-             body_size: 24, min_size: 16, caption_size: 14, template: null}
+    slides: {font: Calibri, body_size: 24, template: null}   # an exporter's section (PPTX's)
 
 Colours become CSS custom properties (``--color-accent``) and fonts ``--font-body``, so the
-same values drive EPUB, PDF and HTML; the palette's text, heading, background, accent and
-muted colours colour the deck too, unless ``slides`` sets its own (a dark deck for a light
-book, say).
+same values drive EPUB, PDF and HTML. Any other key is an exporter's section: an installed
+exporter that names it as its ``theme_section`` checks it and builds its own style from the
+theme's layers (:class:`ThemeLayer`, one per file, base first) when the theme is loaded, so
+a bad section fails here, naming the file; a key no installed exporter reads is refused.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
@@ -41,24 +41,19 @@ from .errors import ThemeError
 ENTRY_POINT_GROUP = "export_post.themes"
 THEME_FILE = "theme.yaml"
 TARGETS = ("pdf", "epub", "html")
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_KNOWN = frozenset({"name", "description", "extends", "colors", "fonts", "css", "code_style", "slides"})
+COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_KNOWN = frozenset({"name", "description", "extends", "colors", "fonts", "css", "code_style"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SlideStyle:
-    font: str = "Calibri"
-    heading_font: str = "Calibri"
-    mono_font: str = "Consolas"
-    background: str = "#FFFFFF"
-    text: str = "#1F2933"
-    title: str = "#102A43"
-    accent: str = "#0F766E"
-    muted: str = "#52606D"
-    body_size: float = 24.0
-    min_size: float = 16.0
-    caption_size: float = 14.0
-    template: Path | None = None  # a reference .pptx whose masters and layouts are used
+class ThemeLayer:
+    """One ``theme.yaml`` of a theme's ``extends`` chain, as an exporter's section reads it."""
+
+    where: str  # the file, for error messages
+    folder: Traversable  # its folder: files a section names are relative to it
+    palette: Mapping[str, str]  # the colours as this file leaves them (inherited ones too)
+    colors: Mapping[str, str]  # the colours this file sets
+    sections: Mapping[str, Mapping[str, Any]]  # the exporters' sections it sets, as written
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,7 +68,29 @@ class Theme:
         default_factory=lambda: MappingProxyType({})
     )
     code_style: str = "default"
-    slides: SlideStyle = field(default_factory=SlideStyle)
+    layers: tuple[ThemeLayer, ...] = ()  # base theme first
+    # Each exporter's section (``slides``) as that exporter built it from the layers.
+    sections: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def section(self, name: str) -> Any:
+        """The style an exporter built from its section of the theme (``slides``: the PPTX
+        exporter's); ``None`` when no installed exporter reads that section."""
+        return self.sections.get(name)
+
+    def __getattr__(self, name: str) -> Any:
+        """``theme.slides``: an exporter's section, as :meth:`section` gives it."""
+        if not name.startswith("_"):
+            sections = object.__getattribute__(self, "sections")
+            if name in sections:
+                return sections[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def referenced_files(self) -> dict[str, Path]:
+        """Files outside the theme's folders its sections read, by label (``template``)."""
+        files: dict[str, Path] = {}
+        for style in self.sections.values():
+            files.update(getattr(style, "referenced_files", {}))
+        return files
 
     def variables_css(self) -> str:
         """The palette and fonts as CSS custom properties on ``:root``."""
@@ -115,7 +132,24 @@ def load_theme(name_or_path: str | Path = "default") -> Theme:
     spec = str(name_or_path)
     if isinstance(name_or_path, Path) and not _looks_like_path(spec):
         spec = f"./{spec}"
-    return _load(spec, seen=(), base=None)
+    readers = section_readers()
+    theme = _load(spec, seen=(), base=None, sections=frozenset(readers))
+    built = {name: read(theme.layers) for name, read in readers.items()}
+    return replace(theme, sections=MappingProxyType(built))
+
+
+def section_readers() -> dict[str, Callable[[tuple[ThemeLayer, ...]], object]]:
+    """The theme sections the installed exporters read, each with the function that checks
+    it and builds the exporter's style from the layers (``theme_section`` and
+    ``read_theme_section`` on the exporter class; the PPTX exporter reads ``slides``)."""
+    from .registry import installed_exporters  # the registry's exporters need this module
+
+    readers: dict[str, Callable[[tuple[ThemeLayer, ...]], object]] = {}
+    for exporter in installed_exporters().values():
+        name = getattr(exporter, "theme_section", None)
+        if isinstance(name, str) and name not in _KNOWN:
+            readers.setdefault(name, exporter.read_theme_section)  # type: ignore[attr-defined]
+    return readers
 
 
 def _looks_like_path(spec: str) -> bool:
@@ -146,7 +180,7 @@ def _locate(spec: str, base: Path | None) -> tuple[Traversable, str]:
     return folder, f"entry point {ep.value}"
 
 
-def _load(spec: str, seen: tuple[str, ...], base: Path | None) -> Theme:
+def _load(spec: str, seen: tuple[str, ...], base: Path | None, sections: frozenset[str]) -> Theme:
     folder, origin = _locate(spec, base)
     if origin in seen:
         raise ThemeError(f"theme {spec!r} extends itself (via {' -> '.join(seen)})")
@@ -157,40 +191,30 @@ def _load(spec: str, seen: tuple[str, ...], base: Path | None) -> Theme:
         raise ThemeError(f"{where}: cannot be read: {err}") from err
     if not isinstance(data, dict):
         raise ThemeError(f"{where}: must be a mapping")
-    unknown = set(data) - _KNOWN
+    unknown = set(data) - _KNOWN - sections
     if unknown:
         raise ThemeError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
     parent_spec = data.get("extends")
     if parent_spec:
-        parent = _load(str(parent_spec), (*seen, origin), folder if isinstance(folder, Path) else None)
+        parent_base = folder if isinstance(folder, Path) else None
+        parent = _load(str(parent_spec), (*seen, origin), parent_base, sections)
     else:
         parent = Theme(name="", description="", origin="", folders=())
     return _merge(parent, data, folder, origin, where)
 
 
 def _merge(parent: Theme, data: dict[str, Any], folder: Traversable, origin: str, where: str) -> Theme:
-    colors = dict(parent.colors)
-    for key, value in _mapping(data, "colors", where).items():
-        if not isinstance(value, str) or not _COLOR.match(value):
-            raise ThemeError(f"{where}: colors.{key} must be a colour like '#0f766e'")
-        colors[str(key)] = value.lower()
-    fonts = dict(parent.fonts)
-    for key, value in _mapping(data, "fonts", where).items():
-        families = [value] if isinstance(value, str) else value
-        if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
-            raise ThemeError(f"{where}: fonts.{key} must be a font name or a list of them")
-        fonts[str(key)] = tuple(families)
-    layers = {k: list(v) for k, v in parent.css_layers.items()}
-    for target, names in _mapping(data, "css", where).items():
-        if target not in ("common", *TARGETS):
-            raise ThemeError(f"{where}: css.{target} is not one of common, {', '.join(TARGETS)}")
-        for name in [names] if isinstance(names, str) else names or []:
-            if not folder.joinpath(str(name)).is_file():
-                raise ThemeError(f"{where}: css file {name} not found")
-            layers.setdefault(str(target), []).append((folder, str(name)))
-    own_slides = _mapping(data, "slides", where)
-    slides = _slides(parent.slides, own_slides, folder, where)
-    slides = _palette_slides(slides, colors, _mapping(data, "colors", where), own_slides)
+    colors = _colors(parent, data, where)
+    fonts = _fonts(parent, data, where)
+    layers = _css_layers(parent, data, folder, where)
+    own = {key: _mapping(data, key, where) for key in data if key not in _KNOWN}
+    layer = ThemeLayer(
+        where=where,
+        folder=folder,
+        palette=MappingProxyType(colors),
+        colors=MappingProxyType({key: colors[key] for key in _mapping(data, "colors", where)}),
+        sections=MappingProxyType(own),
+    )
     return Theme(
         name=str(data.get("name") or parent.name or "theme"),
         description=str(data.get("description") or parent.description or ""),
@@ -200,63 +224,41 @@ def _merge(parent: Theme, data: dict[str, Any], folder: Traversable, origin: str
         fonts=MappingProxyType(fonts),
         css_layers=MappingProxyType({k: tuple(v) for k, v in layers.items()}),
         code_style=str(data.get("code_style") or parent.code_style),
-        slides=slides,
+        layers=(*parent.layers, layer),
     )
 
 
-# Palette colours that also colour the deck, unless the theme sets the slide colour itself.
-PALETTE_TO_SLIDES = {"text": "text", "background": "background", "accent": "accent", "muted": "muted"}
+def _colors(parent: Theme, data: dict[str, Any], where: str) -> dict[str, str]:
+    colors = dict(parent.colors)
+    for key, value in _mapping(data, "colors", where).items():
+        if not isinstance(value, str) or not COLOR.match(value):
+            raise ThemeError(f"{where}: colors.{key} must be a colour like '#0f766e'")
+        colors[str(key)] = value.lower()
+    return colors
 
 
-def _palette_slides(
-    slides: SlideStyle,
-    colors: Mapping[str, str],
-    own_colors: Mapping[str, Any],
-    own_slides: Mapping[str, Any],
-) -> SlideStyle:
-    """The deck in this theme's palette: each palette colour the theme sets carries over to
-    the slides (``heading``, or failing that ``text``, to slide titles)."""
-    derived = {
-        slide_key: colors[color_key].upper()
-        for color_key, slide_key in PALETTE_TO_SLIDES.items()
-        if color_key in own_colors and slide_key not in own_slides
-    }
-    title_from = "heading" if "heading" in colors else "text"
-    if title_from in own_colors and "title" not in own_slides:
-        derived["title"] = colors[title_from].upper()
-    return replace(slides, **derived)  # type: ignore[arg-type]  # colour fields only
+def _fonts(parent: Theme, data: dict[str, Any], where: str) -> dict[str, tuple[str, ...]]:
+    fonts = dict(parent.fonts)
+    for key, value in _mapping(data, "fonts", where).items():
+        families = [value] if isinstance(value, str) else value
+        if not isinstance(families, list) or not all(isinstance(f, str) for f in families):
+            raise ThemeError(f"{where}: fonts.{key} must be a font name or a list of them")
+        fonts[str(key)] = tuple(families)
+    return fonts
 
 
-def _slides(parent: SlideStyle, data: Mapping[str, Any], folder: Traversable, where: str) -> SlideStyle:
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in SlideStyle.__dataclass_fields__:
-            raise ThemeError(f"{where}: unknown key slides.{key}")
-        if key == "template":
-            values[key] = None  # `template: null` clears an inherited template
-            if value:
-                template = folder.joinpath(str(value))
-                if not template.is_file() or not isinstance(template, Path):
-                    raise ThemeError(f"{where}: slides.template {value} not found")
-                values[key] = template
-            continue
-        default = getattr(parent, key)
-        if isinstance(default, float):
-            if not isinstance(value, int | float) or value <= 0:
-                raise ThemeError(f"{where}: slides.{key} must be a positive number")
-            values[key] = float(value)
-        elif key in ("background", "text", "title", "accent", "muted"):
-            if not isinstance(value, str) or not _COLOR.match(value):
-                raise ThemeError(f"{where}: slides.{key} must be a colour like '#0f766e'")
-            values[key] = value.upper()
-        else:
-            values[key] = str(value)
-    merged = {name: getattr(parent, name) for name in SlideStyle.__dataclass_fields__}
-    merged.update(values)
-    style = SlideStyle(**merged)
-    if style.min_size > style.body_size:
-        raise ThemeError(f"{where}: slides.min_size is larger than slides.body_size")
-    return style
+def _css_layers(
+    parent: Theme, data: dict[str, Any], folder: Traversable, where: str
+) -> dict[str, list[tuple[Traversable, str]]]:
+    layers = {k: list(v) for k, v in parent.css_layers.items()}
+    for target, names in _mapping(data, "css", where).items():
+        if target not in ("common", *TARGETS):
+            raise ThemeError(f"{where}: css.{target} is not one of common, {', '.join(TARGETS)}")
+        for name in [names] if isinstance(names, str) else names or []:
+            if not folder.joinpath(str(name)).is_file():
+                raise ThemeError(f"{where}: css file {name} not found")
+            layers.setdefault(str(target), []).append((folder, str(name)))
+    return layers
 
 
 def _mapping(data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field, replace
 from export_post.math import to_linear
 from export_post.model import BlockQuote, Document, Inline, Run, iter_notes, to_runs
 from export_post.model.text import REPEATED_NOTE_CHARS, clip
-from export_post.themes import SlideStyle
 
 from ..deck import Rect
 from ..fitter import Fitter
 from ..geometry import Geometry
 from ..media import Media
 from ..notes import note_lines, pictured_in_notes
+from ..style import SlideStyle
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

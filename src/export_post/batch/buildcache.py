@@ -231,9 +231,8 @@ def theme_digest(theme: Theme) -> str:
         for name, node in sorted(_files(folder, "")):
             hasher.update(f"\0{index}/{name}\0".encode("utf-8", "surrogateescape"))  # names not UTF-8
             hasher.update(node.read_bytes())
-    template = theme.slides.template
-    if template is not None:
-        hasher.update(b"\0template\0" + file_digest(template).encode("ascii"))
+    for label, path in sorted(theme.referenced_files().items()):  # a reference deck, say
+        hasher.update(f"\0{label}\0".encode() + file_digest(path).encode("ascii"))
     return hasher.hexdigest()
 
 

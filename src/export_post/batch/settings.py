@@ -20,10 +20,8 @@ from .. import checks
 from ..api import check_options, environment_epoch, resolve_theme
 from ..errors import OptionError
 from ..exporter import Exporter, option_names
-from ..registry import exporter_class
+from ..registry import all_formats, exporter_class
 from ..resources import ResourcePolicy
-
-ALL_FORMATS = ("epub", "pdf", "pptx", "html")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,7 +200,10 @@ def settings_facts(settings: Settings) -> dict[str, Any]:
 
 
 def expand_formats(names: Iterable[str]) -> list[str]:
-    """Format names in order, case-folded and de-duplicated; ``all`` stands for the four
-    built-in formats, and names given next to it are kept (``["all", "txt"]``)."""
-    expanded = [f for name in names for f in (ALL_FORMATS if name.lower() == "all" else (name.lower(),))]
+    """Format names in order, case-folded and de-duplicated; ``all`` stands for the installed
+    formats marked as part of it (:func:`~export_post.registry.all_formats`: the four
+    built-ins), and names given next to it are kept (``["all", "txt"]``)."""
+    names = [name.lower() for name in names]
+    everything = all_formats() if "all" in names else []
+    expanded = [f for name in names for f in (everything if name == "all" else [name])]
     return list(dict.fromkeys(expanded))
