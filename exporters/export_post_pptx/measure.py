@@ -12,6 +12,7 @@ longer than a line is, as LibreOffice does before cutting it anywhere, which cos
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from dataclasses import dataclass
@@ -176,18 +177,14 @@ def count_lines(pieces: list[Piece], size: float, width: float) -> int:
             lines += extra
             spaces = []
             w = text_width(token, piece.style, size) + gap
-            parts = [token] if w <= width else [p for p in _BREAK_INSIDE.split(token) if p]
-            for index, part in enumerate(parts):
-                if len(parts) > 1:
-                    w = text_width(part, piece.style, size) + (gap if index == 0 else 0.0)
-                if used > 0 and used + w > width:  # also after an indent or a hanging space
-                    lines += 1
-                    used = 0.0
-                if w > width:  # a piece longer than the line breaks anywhere
-                    extra, used = _split_long(part, piece.style, size, width, used)
-                    lines += extra
-                else:
-                    used += w
+            if w > width:
+                extra, used = _wrap_long_word(token, piece.style, size, width, used, gap)
+                lines += extra
+                continue
+            if used > 0 and used + w > width:  # also after an indent or a hanging space
+                lines += 1
+                used = 0.0
+            used += w
     return lines + _place_spaces(spaces, used, width)[0]
 
 
@@ -203,12 +200,52 @@ def _place_spaces(spaces: list[float], used: float, width: float) -> tuple[int, 
     return lines, used
 
 
-def _split_long(token: str, style: Style, size: float, width: float, used: float) -> tuple[int, float]:
-    extra = 0
-    for char in token:
-        w = text_width(char, style, size)
-        if used + w > width and used > 0:
-            extra += 1
-            used = 0.0
-        used += w
-    return extra, used
+# How LibreOffice wraps a word longer than a line, line by line. It breaks after the word's
+# hyphens and slashes (``_BREAK_INSIDE``) where it can ("break"); but sometimes it ignores
+# them on the line where the word starts: the word then moves to the next line ("move", when
+# the line already holds text) and that line is cut anywhere ("cut"). Which way it goes
+# depends on the word's punctuation in ways not worth modelling; the count takes whichever
+# way costs the most lines.
+_LONG_WORD_WAYS = (
+    ("break",),
+    ("move", "cut", "break"),
+    ("cut", "break"),
+    ("break", "cut", "break"),
+)
+
+
+def _wrap_long_word(
+    word: str, style: Style, size: float, width: float, used: float, gap: float
+) -> tuple[int, float]:
+    """The lines a word longer than a line adds when set from ``used`` on, and where its
+    last line ends: the most lines (then the longest last line) of ``_LONG_WORD_WAYS``."""
+    widths = [text_width(char, style, size) for char in word]
+    widths[0] += gap
+    breaks = [m.start() for m in _BREAK_INSIDE.finditer(word) if m.start() > 0]
+    ways = [way[1:] if way[0] == "move" and used <= 0 else way for way in _LONG_WORD_WAYS]
+    return max(_wrap_word(widths, breaks, width, used, way) for way in ways)
+
+
+def _wrap_word(
+    widths: list[float], breaks: list[int], width: float, used: float, way: tuple[str, ...]
+) -> tuple[int, float]:
+    lines = 0
+    start = 0
+    while True:
+        end = start
+        room = width - used
+        while end < len(widths) and widths[end] <= room:
+            room -= widths[end]
+            end += 1
+        if end == len(widths):
+            return lines, width - room
+        rule = way[min(lines, len(way) - 1)]
+        last = bisect.bisect_right(breaks, end) - 1  # the last break inside the line
+        if rule == "break" and last >= 0 and breaks[last] > start:
+            start = breaks[last]
+        elif used > 0 and rule in ("break", "move"):
+            pass  # the word starts on the next line
+        else:  # cut anywhere, one character at least
+            start = max(end, start + 1)
+        lines += 1
+        used = 0.0

@@ -284,3 +284,16 @@ def test_an_overlong_word_breaks_after_its_hyphens_before_anywhere() -> None:
     assert _mono_lines("xxxxxxxx-4" + "y" * 14, 12) == 3  # a hyphen before a digit too
     assert _mono_lines("x" * 30, 12) == 3
     assert _mono_lines("aaaa bbbb cccc", 12) == 2  # ordinary words as before
+
+
+def test_an_overlong_word_after_other_words_wraps_as_libreoffice_draws_it() -> None:
+    # Line counts LibreOffice 7.4 drew in a 41-character box. A word that holds a slash may
+    # ignore its breaks on the line where it starts: it moves to the next line and that line
+    # is cut anywhere; the count never comes out below what was drawn.
+    url = "https://staticman-travisdownsio.herokuapp.com/v2/entry/travisdowns/travisdowns.github.io/master/comments"
+    assert _mono_lines("xx " + url, 41.5) >= 4  # "xx https://staticman-", then cut, then slashes
+    assert _mono_lines("# " + url, 41.5) >= 4
+    assert _mono_lines("xx aaaaa-" + "/".join(["b" * 10] * 5), 41.5) >= 3  # "xx", then cut
+    assert _mono_lines("xx " + "a" * 57 + "/" + "/".join(["b" * 10] * 5), 41.5) >= 4
+    assert _mono_lines("aaaaa-" + "/".join(["b" * 10] * 6), 41.5) == 2  # at a line's start: the slash
+    assert _mono_lines("xx " + "-".join(["a" * 10] * 7), 41.5) == 3  # hyphens break where it starts
