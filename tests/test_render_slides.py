@@ -48,7 +48,23 @@ WRAPPING = (
         "$ ./bench.sh --test=mul --extra-events=" + ",".join(f"uops.port_{p}#p{p}" for p in range(12))
         for _ in range(4)
     )
+    + "\n```\n\n## Address\n\n```yaml\n# for me, this line reads:\n"
+    + "# https://staticman-example.herokuapp.com/v2/entry/someone/someone.github.io/master/comments\n"
+    + "xx aaaaa-"
+    + "/".join(["bbbbbbbbbb"] * 8)
     + "\n```\n"
+)
+
+# Links holding right-to-left words, numbers and Latin phrases: LibreOffice draws each link
+# as one field, which it once drew off the slide and in the wrong order.
+RTL_LINKS = (
+    "---\ntitle: קישורים\nlang: he\n---\n## מבוא\n\n"
+    '> "ישראל נמנית בין 3 מעצמות הסייבר המובילות בעולם" ([בנימין נתניהו, 16.01.2016](https://example.com/a)).\n\n'
+    "- ראו [את המאמר של Stack Overflow, 2016](https://example.com/b) ואת [ההסבר המלא על 50% מהמקרים](https://example.com/c).\n"
+    "- [קישור ארוך מאוד שממשיך וממשיך על פני כמה שורות של טקסט בעברית עד שהוא נגמר](https://example.com/d).\n"
+    "- [ויקיפדיה: הגנת סייבר](https://example.com/e) היא ערך טוב, וגם [RFC 2616](https://example.com/f) "
+    "שפורסם ב-1999 ו[עוד מסמך, 2.5 מיליון מילים, גרסה 3](https://example.com/g).\n"
+    "- המאמר הזה מסביר איך לבנות אתר אישי בעזרת ג'קיל, ואיך [לפרסם אותו](https://example.com/h) בכל מקום.\n"
 )
 
 
@@ -85,6 +101,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
     layouts = layouts_post(work)
     wrapping = work / "wrapping.md"
     wrapping.write_text(WRAPPING, encoding="utf-8")
+    rtl_links = work / "rtl-links.md"
+    rtl_links.write_text(RTL_LINKS, encoding="utf-8")
     jobs: dict[str, tuple[Path, dict[str, object]]] = {
         "sample-default": (SAMPLE_POST, {}),
         "sample-serif": (SAMPLE_POST, {"theme": "serif"}),
@@ -97,6 +115,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "layouts-dark-4x3": (layouts, {"reference_pptx": str(dark)}),
         "wrapping-default": (wrapping, {}),
         "wrapping-dark-4x3": (wrapping, {"reference_pptx": str(dark)}),
+        "rtl-links-default": (rtl_links, {}),
+        "rtl-links-dark-4x3": (rtl_links, {"reference_pptx": str(dark)}),
     }
     decks: dict[str, Path] = {}
     reporters: dict[str, Reporter] = {}
@@ -127,6 +147,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "layouts-dark-4x3",
         "wrapping-default",
         "wrapping-dark-4x3",
+        "rtl-links-default",
+        "rtl-links-dark-4x3",
     ],
 )
 def test_every_character_is_drawn_in_its_box_at_its_size(

@@ -11,7 +11,8 @@ order the schema (``CT_TextCharacterProperties``) wants.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -74,3 +75,33 @@ def add_run(paragraph: etree._Element, text: str, run: RunFormat) -> etree._Elem
     if end is not None:
         end.addprevious(r)
     return r
+
+
+# Each character's bidi class, simplified: R right-to-left letter, L left-to-right letter,
+# D digit, M combining mark, S space, C separator inside a number, T number prefix/suffix
+# ("%", "$"), P any other neutral character.
+_CLASS = {"R": "R", "AL": "R", "L": "L", "EN": "D", "AN": "D", "NSM": "M", "CS": "C", "ES": "C", "ET": "T"}
+_NUMBER = r"T*D+(?:[CT]?D+)*T*"
+_LEFT_TO_RIGHT = rf"(?:L|{_NUMBER})M*"
+_PIECE = re.compile(rf"{_LEFT_TO_RIGHT}(?:[SCTP]*{_LEFT_TO_RIGHT})*|(?:RM*)+|S+|.")
+
+
+def add_link_runs(paragraph: etree._Element, text: str, run: RunFormat) -> None:
+    """Append linked ``text``. LibreOffice draws a link as one field that it neither wraps
+    nor reorders inside: right-to-left words in it come out in the wrong order, or off the
+    slide. A link holding right-to-left text is written as one linked run per right-to-left
+    word and per left-to-right phrase (numbers whole), with the spaces and punctuation
+    between them plain, so that each field reads one way and
+    lines break between them as in any text."""
+    classes = "".join(_class(char) for char in text)
+    if "R" not in classes:
+        add_run(paragraph, text, run)
+        return
+    plain = replace(run, link=None, underline=False)
+    for match in _PIECE.finditer(classes):
+        linked = classes[match.start()] in "RLDT" and match.group() != "T"
+        add_run(paragraph, text[match.start() : match.end()], run if linked else plain)
+
+
+def _class(char: str) -> str:
+    return "S" if char.isspace() else _CLASS.get(unicodedata.bidirectional(char), "P")

@@ -16,7 +16,7 @@ from . import oxml
 from .appender import Appender
 from .deck import Deck, Para, TextBox
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, margin_left
-from .runs import RunFormat, add_run
+from .runs import RunFormat, add_link_runs, add_run
 from .style import SlideStyle
 from .units import emu
 
@@ -105,7 +105,8 @@ class TextWriter:
         )
         for index, run in enumerate(para.runs):
             text = held(run, direction, own, first=index == 0, last=index == len(para.runs) - 1)
-            add_run(oxml.paragraph_xml(paragraph), text, self._format(paragraph, run, box, color, heading))
+            look = self._format(paragraph, run, box, color, heading)
+            (add_run if look.link is None else add_link_runs)(oxml.paragraph_xml(paragraph), text, look)
 
     def _format(
         self, paragraph: _Paragraph, run: Run, box: TextBox, color: str | None, heading: bool
