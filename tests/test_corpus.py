@@ -231,12 +231,7 @@ def _copy_as(deck: Path, target: Path) -> Path:
 
 # Open defects, each seen in CI and not yet fixed: the case fails until the fix lands, and a
 # fix makes it an unexpected pass (strict), so this list only shrinks.
-KNOWN_SLIDE_DEFECTS = {
-    ("Shaked__shakedko.com", "dark-4x3"): "4:3 deck: a right-to-left title is drawn outside its box",
-    ("travisdowns__travisdowns.github.io/2020-02-05-now-with-comments.md", "dark-4x3"): (
-        "4:3 deck: a code box LibreOffice wraps into more lines than counted (shrunk)"
-    ),
-}
+KNOWN_SLIDE_DEFECTS: dict[tuple[str, str], str] = {}
 
 
 def _slide_case(post: Path | None, variant: str) -> Any:

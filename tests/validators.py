@@ -13,7 +13,8 @@ an empty list means every check passed:
 - ``slide-off``: LibreOffice draws no character outside the slide;
 - ``html``: the page is well-formed XML, parses as HTML5 without an error and into the same
   tree, and holds only known HTML, MathML and SVG elements;
-- ``words-FORMAT``: every word of the post's body is in that output;
+- ``words-FORMAT``: every word of the post's body is in that output (in the PDF: as poppler or
+  pypdf reads it);
 - ``images-html``: every picture file on disk the body shows is embedded in the page;
 - ``markup-FORMAT``: no Markdown, kramdown or Liquid syntax (``**strong**``, images, IALs,
   extensions, tags, footnote and abbreviation markers) shows as text in that output, unless
@@ -399,7 +400,10 @@ def validate(batch: list[Outputs], work: Path, *, render: bool = True) -> dict[P
         if "pdf" in item.files:
             layer = extract_all(item.files["pdf"])
             found.extend(Finding("pdf-text", p) for p in text_layer_problems(item.files["pdf"], layer))
-            texts["pdf"] = join_hyphenated(layer["poppler"].text)
+            # Read by poppler or by pypdf: each misreads words the other reads, by defects of
+            # their own (docs/upstream/poppler-rtl-ligatures-thai-marks.md); pdf-text above
+            # holds pypdf and pdfminer.six to what poppler reads.
+            texts["pdf"] = "\n".join(join_hyphenated(layer[name].text) for name in ("poppler", "pypdf"))
         if "pptx" in item.files:
             try:
                 texts["pptx"] = pptx_text(item.files["pptx"])

@@ -40,17 +40,7 @@ class KnownClass:
         return f"{self.owner} ({self.issue}): {self.title}"
 
 
-OPEN: list[KnownClass] = [
-    KnownClass(
-        "pdftext",
-        "#12.4",
-        "Arabic or Thai words not read back from the PDF (poppler reverses the two letters of a "
-        "lam-alef ligature; Thai clusters)",
-        "words-pdf",
-        r".",
-        ("ARABIC", "THAI"),
-    ),
-]
+OPEN: list[KnownClass] = []
 
 
 OPEN.append(
