@@ -15,6 +15,64 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Literal, TypeGuard, get_args
+
+# Every code a reader or exporter of ours reports: the catalogue ``docs/diagnostics.md``
+# documents (a test checks the two agree) and mypy checks every report against.
+DiagnosticCode = Literal[
+    "block-unknown",
+    "front-matter-coerced",
+    "front-matter-duplicate-key",
+    "front-matter-ignored",
+    "front-matter-unclosed",
+    "html-embed-dropped",
+    "html-embed-linked",
+    "html-removed",
+    "html-tag-unwrapped",
+    "html-too-deep",
+    "ial-unattached",
+    "ial-unknown-reference",
+    "image-corrupt",
+    "image-format",
+    "image-limit",
+    "image-no-source",
+    "image-not-found",
+    "image-outside-root",
+    "image-refused",
+    "image-remote-disabled",
+    "image-remote-failed",
+    "image-too-large",
+    "image-unreadable",
+    "inline-unknown",
+    "lang-guessed",
+    "lang-invalid",
+    "link-dropped",
+    "link-unsafe",
+    "liquid-expression-removed",
+    "liquid-filter-ignored",
+    "liquid-tag-removed",
+    "math-as-picture",
+    "math-dollar-guessed",
+    "math-setting-invalid",
+    "math-unrendered",
+    "pdf-renderer",
+    "pptx-block-not-rendered",
+    "pptx-layout",
+    "pptx-layout-missing",
+    "pptx-svg-unsupported",
+    "site-config-invalid",
+    "site-config-unreadable",
+    "svg-rewritten",
+    "title-missing",
+    "toc-not-on-list",
+    "toc-repeated",
+]
+CODES: frozenset[str] = frozenset(get_args(DiagnosticCode))
+
+
+def is_code(text: str) -> TypeGuard[DiagnosticCode]:
+    return text in CODES
+
 
 LOGGER = logging.getLogger("export_post")
 LOGGER.addHandler(logging.NullHandler())
@@ -42,7 +100,7 @@ class Severity(Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
-    code: str
+    code: DiagnosticCode
     message: str
     severity: Severity = Severity.WARNING
     path: Path | None = None
@@ -89,10 +147,10 @@ class Reporter:
         level = logging.WARNING if diagnostic.severity is Severity.WARNING else logging.INFO
         LOGGER.log(level, "%s", diagnostic.format())
 
-    def warn(self, code: str, message: str, *, line: int | None = None) -> None:
+    def warn(self, code: DiagnosticCode, message: str, *, line: int | None = None) -> None:
         self.report(Diagnostic(code=code, message=message, line=line))
 
-    def info(self, code: str, message: str, *, line: int | None = None) -> None:
+    def info(self, code: DiagnosticCode, message: str, *, line: int | None = None) -> None:
         self.report(Diagnostic(code=code, message=message, severity=Severity.INFO, line=line))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:

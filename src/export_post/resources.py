@@ -34,7 +34,7 @@ from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError, features
 
-from .diagnostics import Reporter
+from .diagnostics import DiagnosticCode, Reporter
 from .svgcheck import svg_problem
 from .svgrewrite import rewrite_svg
 from .weburl import RefKind, parse_reference
@@ -149,7 +149,7 @@ class ResourceResolver:
 
     # ---------------------------------------------------------------------------------
 
-    def _refuse(self, code: str, message: str, line: int | None) -> None:
+    def _refuse(self, code: DiagnosticCode, message: str, line: int | None) -> None:
         self.reporter.warn(code, message, line=line)
 
     def _resolve(

@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import _version
-from ..diagnostics import LOGGER, Diagnostic, Reporter, Severity
+from ..diagnostics import LOGGER, Diagnostic, Reporter, Severity, is_code
 from ..model import Document, iter_images
 from ..output import write_output
 from ..resources import Base, Resource, ResourceResolver, looks_like_svg
@@ -529,8 +529,11 @@ def _diagnostic(raw: object) -> Diagnostic:
     if not isinstance(raw, dict):
         raise _Malformed("a diagnostic that is not an object")
     line = raw["line"]
+    code = _str(raw["code"])
+    if not is_code(code):
+        raise _Malformed(f"an unknown diagnostic code {code[:40]!r}")
     return Diagnostic(
-        code=_str(raw["code"]),
+        code=code,
         message=_str(raw["message"]),
         severity=Severity(raw["severity"]),
         line=_int(line) if line is not None else None,

@@ -19,10 +19,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ..diagnostics import DiagnosticCode
 from ..metatext import clean_line
 from ..model import Author
 
-Warn = Callable[[str, str, str], None]  # (front-matter key, diagnostic code, message)
+Warn = Callable[[str, DiagnosticCode, str], None]  # (front-matter key, diagnostic code, message)
 
 NAME_KEYS = ("name", "display_name", "full_name", "fullname")
 URL_KEYS = ("url", "website", "web", "homepage", "uri", "link")

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import mistune
 
-from ..diagnostics import Reporter
+from ..diagnostics import DiagnosticCode, Reporter
 from ..metatext import clean_line
 from ..model import PostMeta
 from ..weburl import RefKind, parse_reference
@@ -81,7 +81,7 @@ def build_meta(
         )
         lang = "en"
 
-    def warn(key: str, code: str, message: str) -> None:
+    def warn(key: str, code: DiagnosticCode, message: str) -> None:
         reporter.warn(code, message, line=fields.lines.get(key))
 
     return PostMeta(
