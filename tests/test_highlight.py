@@ -9,7 +9,7 @@ import pytest
 from pygments import highlight, lex
 from pygments.formatters import HtmlFormatter
 
-from export_post.highlight import _style_classes, highlight_html, lexer_for
+from export_post.toolkit.highlight import _style_classes, highlight_html, lexer_for
 
 CODE = {
     "python": (

@@ -141,7 +141,7 @@ def test_html_wrappers_never_closed_are_flattened_not_nested_without_end(tmp_pat
 def test_epub_collects_the_posts_ids_once_not_once_per_chapter(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from export_post import xhtml
+    from export_post.toolkit import xhtml
 
     doc = load_post(_post(site, "".join(f"## Part {i}\n\nSee [the first](#part-0).\n\n" for i in range(60))))
     blocks = sum(1 for _ in iter_blocks(doc.blocks))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from export_post.math import mathml
-from export_post.mathml_check import check
+from export_post.toolkit.mathml_check import check
+from export_post.toolkit.texmath import mathml
 
 M = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">'
 

@@ -151,7 +151,7 @@ def test_one_palette_colours_every_format(tmp_path: Path) -> None:
 def test_every_theme_keeps_its_text_legible(name: str) -> None:
     from pygments.styles import get_style_by_name
 
-    from export_post.color import contrast
+    from export_post.toolkit.color import contrast
 
     theme = load_theme(name)
     colors, slides = theme.colors, theme.slides

@@ -30,9 +30,9 @@ from PIL import Image
 
 from export_post import load_post, render
 from export_post.batch import export_many, export_post, make_settings
-from export_post.highlight import highlight_html, lexer_for, token_colors
 from export_post.images import downscale
 from export_post.resources import Resource, ResourceResolver
+from export_post.toolkit.highlight import highlight_html, lexer_for, token_colors
 
 from .support import SAMPLE_POST, corpus_posts, require_corpora
 
@@ -301,7 +301,7 @@ def test_image_checks_in_threads_leave_the_warning_filters_as_they_were() -> Non
 
 
 def test_math_caches_in_threads_give_the_sequential_answers() -> None:
-    from export_post import math
+    from export_post.toolkit import texmath
 
     formulas = [rf"\frac{{a_{i}}}{{b^{i}}} + \sqrt{{x_{i}}}" for i in range(24)] + [
         r"\sum_{k=1}^{n} k^2",
@@ -311,14 +311,19 @@ def test_math_caches_in_threads_give_the_sequential_answers() -> None:
 
     def everything() -> list[Any]:
         return [
-            (math.to_mathml(t, True), math.to_svg(t, False), math.to_png(t, True, 24.0), math.to_linear(t))
+            (
+                texmath.to_mathml(t, True),
+                texmath.to_svg(t, False),
+                texmath.to_png(t, True, 24.0),
+                texmath.to_linear(t),
+            )
             for t in formulas
         ]
 
-    for cached in (math.mathml, math.picture, math.to_png, math.to_linear):
+    for cached in (texmath.mathml, texmath.picture, texmath.to_png, texmath.to_linear):
         cached.cache_clear()
     expected = everything()
-    for cached in (math.mathml, math.picture, math.to_png, math.to_linear):
+    for cached in (texmath.mathml, texmath.picture, texmath.to_png, texmath.to_linear):
         cached.cache_clear()
     assert all(run == expected for run in at_once([everything] * THREADS))
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 from ebooklib import epub
 
-from export_post.archive import normalise_zip
 from export_post.exporter import ExportContext
-from export_post.highlight import highlight_css
-from export_post.labels import label
 from export_post.model import Block, Document, Heading, Image, Section, iter_blocks, plain_text
 from export_post.resources import Resource
-from export_post.xhtml import XhtmlRenderer, document_ids, esc, page
+from export_post.toolkit.archive import normalise_zip
+from export_post.toolkit.highlight import highlight_css
+from export_post.toolkit.labels import label
+from export_post.toolkit.xhtml import XhtmlRenderer, document_ids, esc, page
 
 from .accessibility import Content, is_animated, is_real_alt
 from .accessibility import metadata as accessibility_metadata

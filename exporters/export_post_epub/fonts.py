@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from export_post.fontconfig import coverage, fc_match
+from export_post.toolkit.fontconfig import coverage, fc_match
 
 STYLES = ((400, "normal"), (700, "normal"), (400, "italic"), (700, "italic"))
 _ALWAYS = " 0123456789.,;:!?'\"()[]-\u2013\u2014\u2026\u2018\u2019\u201c\u201d"  # punctuation the CSS adds

@@ -11,10 +11,10 @@ from typing import ClassVar
 
 from export_post import __version__
 from export_post.exporter import ExportContext, NoOptions
-from export_post.highlight import highlight_css
 from export_post.metatext import field_text
 from export_post.model import Document, Image
-from export_post.xhtml import XhtmlRenderer, meta_tags, page
+from export_post.toolkit.highlight import highlight_css
+from export_post.toolkit.xhtml import XhtmlRenderer, meta_tags, page
 
 from .embedding import Embedder
 

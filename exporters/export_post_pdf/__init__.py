@@ -13,12 +13,12 @@ from typing import ClassVar
 
 from export_post import __version__
 from export_post.exporter import ExportContext, check_declared, option
-from export_post.highlight import highlight_css
-from export_post.math import MathImage
 from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.resources import Resource
-from export_post.xhtml import XhtmlRenderer, meta_tags, page
+from export_post.toolkit.highlight import highlight_css
+from export_post.toolkit.texmath import MathImage
+from export_post.toolkit.xhtml import XhtmlRenderer, meta_tags, page
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
 

@@ -28,7 +28,7 @@ from .tablefit import fit_tables
 from .textdraw import recording
 from .textlayer import repair_text_layer
 
-STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.xhtml.page writes it
+STYLE_OPEN, STYLE_CLOSE = "<style>\n", "\n</style>\n"  # as export_post.toolkit.xhtml.page writes it
 _CACHED_STYLESHEETS = 8  # per thread: a theme and page size each
 
 

@@ -13,7 +13,7 @@ import bisect
 from functools import lru_cache
 from pathlib import Path
 
-from export_post.fontconfig import fc_match
+from export_post.toolkit.fontconfig import fc_match
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _CLONES = {

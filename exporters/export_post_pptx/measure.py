@@ -22,7 +22,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from PIL import ImageFont
 
-from export_post.fontconfig import coverage
+from export_post.toolkit.fontconfig import coverage
 
 from .fonts import fallback_file, font_file
 

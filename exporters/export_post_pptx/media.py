@@ -11,10 +11,10 @@ import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from export_post.math import excerpt, text_size, to_png
-from export_post.math import picture as typeset
 from export_post.model import Document, Figure, Image, MathBlock
 from export_post.resources import Resource
+from export_post.toolkit.texmath import excerpt, text_size, to_png
+from export_post.toolkit.texmath import picture as typeset
 
 from .notes import walk
 

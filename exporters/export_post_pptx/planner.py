@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from export_post.labels import label
 from export_post.model import (
     Block,
     Document,
@@ -30,6 +29,7 @@ from export_post.model import (
     plain_text,
 )
 from export_post.model.roles import epigraph
+from export_post.toolkit.labels import label
 
 from .deck import Deck, Kind, Slide, TextBox
 from .fitter import Fitter

@@ -22,10 +22,10 @@ from pptx.slide import Slide as PptxSlide
 from pptx.slide import SlideLayout
 from pptx.util import Emu
 
-from export_post.archive import normalise_zip
-from export_post.color import contrast, ink_on, luminance, mix
 from export_post.diagnostics import Reporter
 from export_post.metatext import field_text
+from export_post.toolkit.archive import normalise_zip
+from export_post.toolkit.color import contrast, ink_on, luminance, mix
 
 from . import oxml, shapes
 from .appender import Appender

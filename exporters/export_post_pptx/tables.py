@@ -8,8 +8,8 @@ from pptx.slide import Slide as PptxSlide
 from pptx.table import _Cell
 from pptx.util import Emu
 
-from export_post.color import ink_on, mix
 from export_post.model import text_direction
+from export_post.toolkit.color import ink_on, mix
 
 from . import oxml
 from .deck import TableCellText, TableShape

@@ -13,8 +13,8 @@ from pptx.util import Emu
 
 from export_post import Document, render
 from export_post.diagnostics import Reporter
-from export_post.math import mathml, picture
 from export_post.reader import parse_post
+from export_post.toolkit.texmath import mathml, picture
 
 from ..support import epubcheck, require_tool, run
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from export_post.labels import label
 from export_post.model import Run
+from export_post.toolkit.labels import label
 
 from ..deck import Para, Rect, TextBox
 from ..fitter import most, sizes_between

@@ -16,7 +16,7 @@ from .context import Context, numbered
 
 
 def code_slides(ctx: Context, title: str, block: CodeBlock) -> list[Slide]:
-    from export_post.highlight import token_colors
+    from export_post.toolkit.highlight import token_colors
 
     fit = ctx.fit
     rect = ctx.geo.body

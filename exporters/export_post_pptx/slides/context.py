@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from export_post.math import to_linear
 from export_post.model import BlockQuote, Document, Inline, Run, iter_notes, to_runs
 from export_post.model.text import REPEATED_NOTE_CHARS, clip
+from export_post.toolkit.texmath import to_linear
 
 from ..deck import Rect
 from ..fitter import Fitter

@@ -3,8 +3,8 @@ labelled placeholder when the picture cannot be had (a photograph fills the slid
 
 from __future__ import annotations
 
-from export_post.labels import label
 from export_post.model import Figure, plain_text, squash
+from export_post.toolkit.labels import label
 
 from ..deck import Kind, Picture, Rect, Slide, TextBox
 from ..framing import fit_picture, is_bleed_photo

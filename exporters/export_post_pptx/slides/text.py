@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import replace
 from functools import partial
 
-from export_post.labels import label
 from export_post.model import Run
-from export_post.xhtml import toc_entries
+from export_post.toolkit.labels import label
+from export_post.toolkit.xhtml import toc_entries
 
 from ..deck import Kind, Para, Rect, Slide, TextBox
 from ..fitter import Fitter, longest, sizes_between

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from export_post.labels import label
 from export_post.model import Image
-from export_post.xhtml import human_date
+from export_post.toolkit.labels import label
+from export_post.toolkit.xhtml import human_date
 
 from ..deck import Kind, Picture, Slide, TextBox
 from ..framing import cover_crop

@@ -2,7 +2,7 @@
 
 Every renderer reads the formula through :func:`export_post.tex.normalise` (comments, escaped
 row breaks, environments, macros), and every MathML tree, the one written into an EPUB and
-the one ziamath draws, passes :func:`export_post.mathml_check.check` first. A formula
+the one ziamath draws, passes :func:`export_post.toolkit.mathml_check.check` first. A formula
 therefore renders whole or not at all: each conversion returns an :class:`Outcome` whose
 ``problem`` says why there is no value, and callers fall back (MathML → picture → the TeX
 itself) and report it. Expressions are capped in size and may not use commands that carry
@@ -19,11 +19,11 @@ from functools import lru_cache
 from typing import Generic, TypeVar
 from xml.etree import ElementTree
 
-from .diagnostics import root_logging_untouched
+from ..diagnostics import root_logging_untouched
+from ..resources import Resource
+from ..tex import MAX_TEX, TexError
+from ..tex import normalise as normalise_tex
 from .mathml_check import check, token_text
-from .resources import Resource
-from .tex import MAX_TEX, TexError
-from .tex import normalise as normalise_tex
 
 __all__ = [
     "MAX_TEX",

@@ -17,12 +17,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
-from .diagnostics import Reporter
-from .highlight import highlight_html
-from .labels import label
-from .math import MathImage, excerpt, mathml, picture, text_size
-from .metatext import ELLIPSIS, field_list, field_text
-from .model import (
+from ..diagnostics import Reporter
+from ..metatext import ELLIPSIS, field_list, field_text
+from ..model import (
     Attr,
     Block,
     BlockQuote,
@@ -61,10 +58,13 @@ from .model import (
     plain_text,
     text_direction,
 )
-from .model.nodes import Align
-from .model.roles import epigraph
-from .model.text import REPEATED_NOTE_CHARS, clip, squash
-from .model.walk import block_inlines, map_inline_children
+from ..model.nodes import Align
+from ..model.roles import epigraph
+from ..model.text import REPEATED_NOTE_CHARS, clip, squash
+from ..model.walk import block_inlines, map_inline_children
+from .highlight import highlight_html
+from .labels import label
+from .texmath import MathImage, excerpt, mathml, picture, text_size
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"

@@ -14,7 +14,7 @@ from pygments.styles import get_style_by_name
 from pygments.token import _TokenType
 from pygments.util import ClassNotFound
 
-from .diagnostics import root_logging_untouched
+from ..diagnostics import root_logging_untouched
 
 CSS_CLASS = "highlight"
 
