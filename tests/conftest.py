@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from export_post import Document, load_post
-from export_post.batch import export_post, make_settings
+from export_post.batch import convert_post, make_settings
 
 from .support import SAMPLE_POST
 
@@ -21,7 +21,7 @@ def sample_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The sample exported once to every format (as the CLI would), shared by the tests."""
     out = tmp_path_factory.mktemp("sample")
     settings = make_settings(["epub", "pdf", "pptx", "html"])
-    results = export_post(SAMPLE_POST, ["epub", "pdf", "pptx", "html"], out, settings)
+    results = convert_post(SAMPLE_POST, ["epub", "pdf", "pptx", "html"], out, settings)
     failed = [r.error for r in results if not r.ok]
     assert not failed, failed
     assert not [d for r in results for d in r.diagnostics], "the sample must export without diagnostics"

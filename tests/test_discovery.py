@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from export_post.batch import export_many, export_post, make_settings
+from export_post.batch import convert_post, export_many, make_settings
 from export_post.batch.buildcache import MANIFEST_NAME
 from export_post.batch.discovery import Post, discover, find_posts
 from export_post.cli import main
@@ -229,7 +229,7 @@ def test_a_symlink_swapped_after_the_walk_is_refused_when_read(lab: Path) -> Non
     assert walked.refused is None and walked.within == (lab / "site").resolve()
     link.unlink()
     link.symlink_to(lab / "outside/secret.md")
-    (result,) = export_post(link, ["html"], lab / "out", make_settings(["html"]), within=walked.within)
+    (result,) = convert_post(link, ["html"], lab / "out", make_settings(["html"]), within=walked.within)
     assert (
         result.error == f"{link}: refused: a symlink to {lab / 'outside/secret.md'}, outside {walked.within}"
     )

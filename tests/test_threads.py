@@ -29,7 +29,7 @@ import pytest
 from PIL import Image
 
 from export_post import load_post, render
-from export_post.batch import export_many, export_post, make_settings
+from export_post.batch import convert_post, export_many, make_settings
 from export_post.images import downscale
 from export_post.resources import Resource, ResourceResolver
 from export_post.toolkit.highlight import highlight_html, lexer_for, token_colors
@@ -122,7 +122,7 @@ def test_threads_with_different_timestamps_keep_their_own(
     def one(epoch: int) -> Callable[[], str]:
         def job() -> str:
             settings = make_settings(["epub"], source_date_epoch=epoch)
-            [result] = export_post(post, ["epub"], tmp_path / str(epoch), settings)
+            [result] = convert_post(post, ["epub"], tmp_path / str(epoch), settings)
             assert result.output is not None and os.environ["SOURCE_DATE_EPOCH"] == "1000000000"
             return modified(result.output.read_bytes())
 

@@ -17,7 +17,7 @@ a Dask cluster), skipping what is up to date, and reporting results as they arri
 """
 
 from .discovery import Post, discover, find_posts
-from .job import PostJob, export_post, run_job
+from .job import PostJob, convert_post, run_job
 from .results import ExportResult
 from .schedule import export_many
 from .settings import Settings, make_settings
@@ -27,9 +27,9 @@ __all__ = [
     "Post",
     "PostJob",
     "Settings",
+    "convert_post",
     "discover",
     "export_many",
-    "export_post",
     "find_posts",
     "make_settings",
     "run_job",

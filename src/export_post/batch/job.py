@@ -282,7 +282,7 @@ def skipped(
     )
 
 
-def export_post(
+def convert_post(
     source: Path,
     formats: Sequence[str],
     out_dir: Path | None,
