@@ -14,7 +14,8 @@ from export_post.resources import Resource
 from export_post.toolkit.archive import normalise_zip
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.labels import label
-from export_post.toolkit.xhtml import XhtmlRenderer, document_ids, esc, page
+from export_post.toolkit.markup import esc
+from export_post.toolkit.xhtml import XhtmlRenderer, document_ids, page
 
 from .accessibility import Content, is_animated, is_real_alt
 from .accessibility import metadata as accessibility_metadata
@@ -121,7 +122,6 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     meta = document.meta
     book = epub.EpubBook()
     add_metadata(book, meta, book_identifier(document))
-
     css = epub.EpubItem(
         uid="style",
         file_name=STYLE_NAME,
@@ -130,76 +130,22 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     )
     book.add_item(css)
     images = _Images(book, context)
-
     chapters = plan_chapters(document)
-    home = {ident: chapter.file_name for chapter in chapters for ident in _ids(chapter)}
-
-    def href_for_id(ident: str) -> str:
-        return f"{home.get(ident, chapters[0].file_name)}#{ident}"
-
-    spine: list[epub.EpubHtml] = []
-    cover = context.resources.image(meta.image) if meta.image else None
-    if cover is not None:
-        cover_path = f"images/{cover.name}"
-        book.set_cover(cover_path, cover.data, create_page=False)
-        images.added[cover.name] = cover_path  # body references to the same image reuse it
-        images.alts[cover.name] = meta.title
-        cover_page = _chapter(
-            "cover.xhtml",
-            label("cover", meta.lang),
-            f'<section class="cover-page"><img src="{cover_path}" alt="{esc(meta.title)}"/></section>\n',
-            document,
-            css,
-        )
-        book.add_item(cover_page)
-        spine.append(cover_page)
-        book.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", meta.lang)})
-
-    toc: list[object] = []
-    texts: list[str] = [meta.title, label("contents", meta.lang), label("cover", meta.lang)]
-    has_math = False
-    known_ids = document_ids(document)
-    for chapter in chapters:
-        renderer = XhtmlRenderer(
-            document,
-            image_url=images.url,
-            href_for_id=href_for_id,
-            math_url=lambda image: images.add(image.resource(), "formula"),  # alt: the TeX
-            epub=True,
-            reporter=context.reporter,
-            code_style=context.theme.code_style,
-            known_ids=known_ids,
-        )
-        body = renderer.header(None) if chapter.with_header else ""
-        body += renderer.blocks(chapter.blocks) + renderer.endnotes()
-        texts.append(chapter.title + body)
-        item = _chapter(chapter.file_name, chapter.title, body, document, css)
-        if "<math" in body:
-            item.properties.append("mathml")
-            has_math = True
-        book.add_item(item)
-        spine.append(item)
-        link = epub.Link(chapter.file_name, chapter.title, chapter.file_name.removesuffix(".xhtml"))
-        if chapter.subsections:
-            subs = [epub.Link(f"{chapter.file_name}#{i}", t, f"{i}-nav") for i, t in chapter.subsections]
-            toc.append((epub.Section(chapter.title, chapter.file_name), subs))
-        else:
-            toc.append(link)
+    spine = _cover_page(book, document, context, images, css)
+    written = _add_chapters(book, document, context, chapters, images, css)
+    spine += written.items
     book.guide.append({"type": "text", "href": chapters[0].file_name, "title": meta.title})
 
-    book.toc = toc
-    content = Content(tuple(images.alts.values()), has_math, images.animated, has_toc=bool(toc))
+    book.toc = written.toc
+    content = Content(
+        tuple(images.alts.values()), written.has_math, images.animated, has_toc=bool(written.toc)
+    )
     for prop, value in accessibility_metadata(content):
         book.add_metadata(None, "meta", value, {"property": prop})
-    book.add_item(ncx_item(book.uid, meta.title, toc))  # EPUB 2 reading systems; the spine names it
+    book.add_item(ncx_item(book.uid, meta.title, written.toc))  # EPUB 2 reading systems; the spine names it
     if embed_fonts:
-        fonts = embedded_fonts(context.theme.fonts, "".join(texts))
-        for font in fonts:
-            uid = f"font-{font.name[6:22]}"
-            book.add_item(
-                epub.EpubItem(uid=uid, file_name=font.name, media_type=font.media_type, content=font.data)
-            )
-        css.content = font_face_css(fonts).encode("utf-8") + css.content
+        texts = [meta.title, label("contents", meta.lang), label("cover", meta.lang), *written.texts]
+        _embed_fonts(book, css, context, "".join(texts))
     rtl = "rtl" if meta.direction == "rtl" else None
     nav = epub.EpubNav(title=label("contents", meta.lang), direction=rtl)
     nav.add_item(css)
@@ -215,6 +161,93 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     }
     epub.write_epub(buffer, book, options)
     return normalise_zip(buffer.getvalue(), context.timestamp)
+
+
+def _cover_page(
+    book: epub.EpubBook, document: Document, context: ExportContext, images: _Images, css: epub.EpubItem
+) -> list[epub.EpubHtml]:
+    """The cover picture and a page showing it, first in the spine; none without a cover."""
+    meta = document.meta
+    cover = context.resources.image(meta.image) if meta.image else None
+    if cover is None:
+        return []
+    cover_path = f"images/{cover.name}"
+    book.set_cover(cover_path, cover.data, create_page=False)
+    images.added[cover.name] = cover_path  # body references to the same image reuse it
+    images.alts[cover.name] = meta.title
+    cover_page = _chapter(
+        "cover.xhtml",
+        label("cover", meta.lang),
+        f'<section class="cover-page"><img src="{cover_path}" alt="{esc(meta.title)}"/></section>\n',
+        document,
+        css,
+    )
+    book.add_item(cover_page)
+    book.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", meta.lang)})
+    return [cover_page]
+
+
+@dataclass
+class _Written:
+    items: list[epub.EpubHtml] = field(default_factory=list)  # in reading order
+    toc: list[object] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)  # what the chapters show (fonts cover it)
+    has_math: bool = False
+
+
+def _add_chapters(
+    book: epub.EpubBook,
+    document: Document,
+    context: ExportContext,
+    chapters: list[Chapter],
+    images: _Images,
+    css: epub.EpubItem,
+) -> _Written:
+    home = {ident: chapter.file_name for chapter in chapters for ident in _ids(chapter)}
+
+    def href_for_id(ident: str) -> str:
+        return f"{home.get(ident, chapters[0].file_name)}#{ident}"
+
+    written = _Written()
+    known_ids = document_ids(document)
+    for chapter in chapters:
+        renderer = XhtmlRenderer(
+            document,
+            image_url=images.url,
+            href_for_id=href_for_id,
+            math_url=lambda image: images.add(image.resource(), "formula"),  # alt: the TeX
+            epub=True,
+            reporter=context.reporter,
+            code_style=context.theme.code_style,
+            known_ids=known_ids,
+        )
+        body = renderer.header(None) if chapter.with_header else ""
+        body += renderer.blocks(chapter.blocks) + renderer.endnotes()
+        written.texts.append(chapter.title + body)
+        item = _chapter(chapter.file_name, chapter.title, body, document, css)
+        if "<math" in body:
+            item.properties.append("mathml")
+            written.has_math = True
+        book.add_item(item)
+        written.items.append(item)
+        link = epub.Link(chapter.file_name, chapter.title, chapter.file_name.removesuffix(".xhtml"))
+        if chapter.subsections:
+            subs = [epub.Link(f"{chapter.file_name}#{i}", t, f"{i}-nav") for i, t in chapter.subsections]
+            written.toc.append((epub.Section(chapter.title, chapter.file_name), subs))
+        else:
+            written.toc.append(link)
+    return written
+
+
+def _embed_fonts(book: epub.EpubBook, css: epub.EpubItem, context: ExportContext, text: str) -> None:
+    """The theme's fonts, cut to the characters of ``text``, with their ``@font-face`` rules."""
+    fonts = embedded_fonts(context.theme.fonts, text)
+    for font in fonts:
+        uid = f"font-{font.name[6:22]}"
+        book.add_item(
+            epub.EpubItem(uid=uid, file_name=font.name, media_type=font.media_type, content=font.data)
+        )
+    css.content = font_face_css(fonts).encode("utf-8") + css.content
 
 
 def _chapter(file_name: str, title: str, body: str, document: Document, css: epub.EpubItem) -> _Xhtml:

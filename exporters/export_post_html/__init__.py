@@ -14,7 +14,8 @@ from export_post.exporter import ExportContext, NoOptions
 from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.toolkit.highlight import highlight_css
-from export_post.toolkit.xhtml import XhtmlRenderer, meta_tags, page
+from export_post.toolkit.xhtml import XhtmlRenderer, page
+from export_post.toolkit.xhtml_header import meta_tags
 
 from .embedding import Embedder
 

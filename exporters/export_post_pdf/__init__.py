@@ -18,7 +18,8 @@ from export_post.model import Document, Image
 from export_post.resources import Resource
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.texmath import MathImage
-from export_post.toolkit.xhtml import XhtmlRenderer, meta_tags, page
+from export_post.toolkit.xhtml import XhtmlRenderer, page
+from export_post.toolkit.xhtml_header import meta_tags
 
 PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
 

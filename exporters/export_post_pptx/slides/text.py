@@ -10,7 +10,7 @@ from functools import partial
 
 from export_post.model import Run
 from export_post.toolkit.labels import label
-from export_post.toolkit.xhtml import toc_entries
+from export_post.toolkit.xhtml_toc import toc_entries
 
 from ..deck import Kind, Para, Rect, Slide, TextBox
 from ..fitter import Fitter, longest, sizes_between

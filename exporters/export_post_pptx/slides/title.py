@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from export_post.model import Image
 from export_post.toolkit.labels import label
-from export_post.toolkit.xhtml import human_date
+from export_post.toolkit.xhtml_header import human_date
 
 from ..deck import Kind, Picture, Slide, TextBox
 from ..framing import cover_crop

@@ -10,15 +10,11 @@ placeholder with its alt text, never a dangling ``<img>``.
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import assert_never
 
 from ..diagnostics import Reporter
-from ..metatext import ELLIPSIS, field_list, field_text
 from ..model import (
     Attr,
     Block,
@@ -42,7 +38,6 @@ from ..model import (
     Note,
     OrderedList,
     Paragraph,
-    PostMeta,
     Span,
     Strikethrough,
     Strong,
@@ -56,15 +51,18 @@ from ..model import (
     iter_blocks,
     iter_notes,
     plain_text,
-    text_direction,
 )
 from ..model.nodes import Align
 from ..model.roles import epigraph
-from ..model.text import REPEATED_NOTE_CHARS, clip, squash
 from ..model.walk import block_inlines, map_inline_children
 from .highlight import highlight_html
 from .labels import label
-from .texmath import MathImage, excerpt, mathml, picture, text_size
+from .markup import esc
+from .texmath import MathImage
+from .xhtml_header import post_header
+from .xhtml_math import formula_markup
+from .xhtml_notes import Notes
+from .xhtml_toc import nest_toc, toc_entries, toc_list
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -76,52 +74,9 @@ _SINGLE_PARAGRAPH = re.compile(r'^<p(?: dir="(?:ltr|rtl)")?>(?P<inner>.*)</p>$',
 ImageUrl = Callable[[Image], "str | None"]
 
 
-def esc(text: str) -> str:
-    return html.escape(text, quote=True)
-
-
-@dataclass(frozen=True, slots=True)
-class TocEntry:
-    level: int
-    id: str
-    text: str
-
-
-def toc_entries(doc: Document, max_level: int = 3) -> list[TocEntry]:
-    """The headings a table of contents lists (``{:.no_toc}`` ones excluded)."""
-    headings = [h for h in doc.headings if h.in_toc]
-    if not headings:
-        return []
-    top = min(h.level for h in headings)
-    return [
-        TocEntry(h.level - top + 1, h.id, plain_text(h.children))
-        for h in headings
-        if h.level - top + 1 <= max_level
-    ]
-
-
-@dataclass(slots=True)
-class TocNode:
-    entry: TocEntry
-    children: list[TocNode]
-
-
-def nest_toc(entries: Iterable[TocEntry]) -> list[TocNode]:
-    """Flat entries → a tree by level (a jump of several levels nests one step deeper)."""
-    roots: list[TocNode] = []
-    stack: list[TocNode] = []
-    for entry in entries:
-        while stack and stack[-1].entry.level >= entry.level:
-            stack.pop()
-        node = TocNode(entry, [])
-        (stack[-1].children if stack else roots).append(node)
-        stack.append(node)
-    return roots
-
-
 LONG_LISTING_LINES = 16  # a listing this long may break across pages (print CSS: .listing-long)
-SUBTITLE_CHARS = 240  # a longer description is an abstract, placed after the title block
-LONG_TITLE_CHARS = 70  # a longer title is set smaller on the first page (.long-title)
+
+
 WIDE_TABLE_COLUMNS = 8  # a table of this many columns is set smaller on paper (table.wide)
 
 
@@ -156,10 +111,7 @@ class XhtmlRenderer:
         self.epub = epub
         self.reporter = reporter or Reporter()
         self.code_style = code_style  # the Pygments style whose CSS the page carries
-        self._endnotes: dict[str, Note] = {}
-        self._endnote_order: list[str] = []  # grows while the notes are rendered (notes cite notes)
-        self._note_refs: dict[str, int] = {}
-        self._repeats: dict[str, str] = {}  # footnotes: label -> what its later citations show
+        self._notes = Notes(self, notes, epub=epub)
         self.lang = doc.meta.lang
         self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
@@ -196,15 +148,6 @@ class XhtmlRenderer:
         the markers' room is on that side too."""
         found = {self._item_dir(item) for item in items}
         return found.pop() if len(found) == 1 else ""
-
-    def _isolate(self, text: str) -> str:
-        """``text`` escaped, in a span of its own direction where that differs from the post's
-        (a Latin title in an Arabic post keeps its punctuation; the block keeps the post's
-        alignment)."""
-        found = text_direction(text)
-        if found is None or found == self.direction:
-            return esc(text)
-        return f'<span dir="{found}">{esc(text)}</span>'
 
     # ------------------------------------------------------------------------ blocks
 
@@ -335,22 +278,9 @@ class XhtmlRenderer:
         if not entries:
             return ""
         title = label("contents", self.lang)
-        return (
-            f'<nav{self._attrs(attr, "toc")} role="doc-toc" aria-label="{esc(title)}">\n'
-            f'<p class="toc-title">{esc(title)}</p>\n{self._toc_list(nest_toc(entries))}</nav>\n'
-        )
-
-    def _toc_list(self, nodes: list[TocNode]) -> str:
-        items = []
-        for node in nodes:
-            entry = node.entry
-            href = esc(self.href_for_id(entry.id))
-            inner = self._toc_list(node.children) if node.children else ""
-            # The entry keeps the post's direction (its page number on the same side as the
-            # others'); its text keeps its own.
-            link = f'<a href="{href}">{self._isolate(entry.text)}</a>'
-            items.append(f'<li class="toc-level-{entry.level}">{link}{inner}</li>\n')
-        return "<ol>\n" + "".join(items) + "</ol>\n"
+        opening = f'<nav{self._attrs(attr, "toc")} role="doc-toc" aria-label="{esc(title)}">\n'
+        listing = toc_list(nest_toc(entries), self.href_for_id, self.direction)
+        return f'{opening}<p class="toc-title">{esc(title)}</p>\n{listing}</nav>\n'
 
     # ----------------------------------------------------------------------- inlines
 
@@ -411,110 +341,19 @@ class XhtmlRenderer:
     def formula(self, tex: str, *, display: bool) -> str:
         """Math as MathML (when asked for and valid), else as a typeset SVG picture (when
         ``math_url`` can place one), else the TeX itself; every fallback is reported."""
-        problem = ""
-        if self.math == "mathml":
-            result = mathml(tex, display)
-            if result.value is not None:
-                return result.value
-            problem = result.problem
-        if self.math_url is not None:
-            drawn = picture(tex, display, text_size(display))
-            if drawn.value is not None:
-                if problem:
-                    self.reporter.warn(
-                        "math-as-picture", f"formula shown as a picture: {problem}: {excerpt(tex)}"
-                    )
-                image = drawn.value
-                style = f"vertical-align: -{image.depth:.2f}px" if not display else ""
-                style_attr = f' style="{style}"' if style else ""
-                url = esc(self.math_url(image))
-                return f'<img class="math" src="{url}" alt="{esc(tex)}"{style_attr}/>'
-            problem = problem or drawn.problem
-        self.reporter.warn(
-            "math-unrendered", f"math cannot be rendered ({problem}); shown as TeX: {excerpt(tex)}"
-        )
-        return f'<code class="math-tex">{esc(tex)}</code>'
+        return formula_markup(tex, display, self.math, self.math_url, self.reporter)
 
     def note(self, note: Note) -> str:
-        if self.notes == "footnotes":
-            if note.label in self._repeats:  # cited before: the note again, clipped (it can be long)
-                return f'<span class="footnote">{esc(self._repeats[note.label])}</span>'
-            self._repeats[note.label] = clip(squash(_note_text(note)), REPEATED_NOTE_CHARS)
-            return f'<span class="footnote">{"<br/>".join(self._inline_lines(note.children))}</span>'
-        number = note.label
-        if number not in self._endnotes:
-            self._endnotes[number] = note
-            self._endnote_order.append(number)
-        count = self._note_refs[number] = self._note_refs.get(number, 0) + 1
-        ref_id = f"fnref-{number}" if count == 1 else f"fnref-{number}-{count}"
-        semantics = ' epub:type="noteref"' if self.epub else ""
-        return (
-            f'<a class="footnote-ref" id="{esc(ref_id)}" href="#fn-{esc(number)}" '
-            f'role="doc-noteref"{semantics}><sup>{esc(number)}</sup></a>'
-        )
-
-    def _inline_lines(self, blocks: Iterable[Block]) -> list[str]:
-        """``blocks`` as lines of inline markup, for a footnote floated to the page foot: it is
-        a span, and a block element inside it would end the paragraph that cites it."""
-        lines: list[str] = []
-        for block in blocks:
-            match block:
-                case Paragraph(children=kids) | Heading(children=kids):
-                    lines.append(self.inlines(kids))
-                case BulletList(items=items) | OrderedList(items=items):
-                    start = block.start if isinstance(block, OrderedList) else None
-                    for index, item in enumerate(items):
-                        mark = "\u2022" if start is None else f"{start + index}."
-                        inner = self._inline_lines(item.children) or [""]
-                        lines += [f"{mark} {inner[0]}", *inner[1:]]
-                case BlockQuote(children=kids) | Div(children=kids):
-                    lines += self._inline_lines(kids)
-                case CodeBlock(text=text):
-                    code = "<br/>".join(
-                        "\u00a0" * (len(line) - len(line.lstrip(" "))) + esc(line.lstrip(" "))
-                        for line in text.split("\n")
-                    )
-                    lines.append(f'<code dir="ltr">{code}</code>')
-                case MathBlock(tex=tex):
-                    lines.append(self.formula(tex, display=False))
-                case Figure(image=image, caption=caption):
-                    lines.append(self.inlines(caption) or esc(image.alt))
-                case Table(head=head, rows=rows, caption=caption):
-                    lines.append(self.inlines(caption))
-                    lines += [" | ".join(self.inlines(c.children) for c in row) for row in (head, *rows)]
-                case DefinitionList(items=items):
-                    for entry in items:
-                        lines.append(self.inlines(entry.term))
-                        for definition in entry.definitions:
-                            lines += self._inline_lines(definition)
-                case ThematicBreak() | TocPlaceholder():
-                    pass
-                case _:
-                    assert_never(block)
-        return [line for line in lines if line]
+        return self._notes.cite(note)
 
     def endnotes(self) -> str:
         """The notes cited since the last call (and those they cite), as a list linked back to
         their citations."""
-        if not self._endnotes:
-            return ""
-        semantics = ' epub:type="footnotes"' if self.epub else ""
-        item_semantics = ' epub:type="footnote"' if self.epub else ""
-        items = []
-        for number in self._endnote_order:  # a note citing another appends it: it comes later
-            note = self._endnotes[number]
-            body = self.blocks(note.children).strip()
-            back = f'<a class="footnote-back" href="#fnref-{esc(number)}" role="doc-backlink">\u21a9</a>'
-            if body.endswith("</p>"):
-                body = body[: -len("</p>")] + f" {back}</p>"
-            else:
-                body += back
-            items.append(f'<li id="fn-{esc(number)}" value="{esc(number)}"{item_semantics}>{body}</li>\n')
-        self._endnotes.clear()
-        self._endnote_order.clear()
-        listing = "".join(items)
-        opening = f'<section class="footnotes" role="doc-endnotes"{semantics}>'
-        return f"{opening}\n<hr/>\n<ol>\n{listing}</ol>\n</section>\n"
+        return self._notes.endnotes()
+
+    def header(self, cover_url: str | None) -> str:
+        """The title block: cover image, title, description, author and date."""
+        return post_header(self.doc.meta, cover_url)
 
     def link(self, kids: tuple[Inline, ...], url: str, title: str, attr: Attr) -> str:
         inner = self.inlines(_without_notes(kids))
@@ -528,72 +367,6 @@ class XhtmlRenderer:
             url = self.href_for_id(target)
         title_attr = f' title="{esc(title)}"' if title else ""
         return f'<a href="{esc(url)}"{title_attr}{self._attrs(attr)}>{inner}</a>{calls}'
-
-    # ------------------------------------------------------------------------ header
-
-    def header(self, cover_url: str | None) -> str:
-        """The title block: cover image, title, description, author and date."""
-        meta = self.doc.meta
-        parts = [f'<header class="post-header{" has-cover" if cover_url else ""}">\n']
-        if cover_url:
-            alt = esc(f"{label('cover', self.lang)}: {meta.title}")
-            parts.append(f'<div class="cover"><img src="{esc(cover_url)}" alt="{alt}"/></div>\n')
-        size = " long-title" if _text_length(meta.title) > LONG_TITLE_CHARS else ""
-        parts.append(f'<h1 class="post-title{size}">{self._isolate(meta.title)}</h1>\n')
-        # A description longer than a subtitle is an abstract: it opens the text after the
-        # title block (on a cover page it would crowd the title off the page).
-        abstract = len(meta.description) > SUBTITLE_CHARS
-        kind = "post-description post-abstract" if abstract else "post-description"
-        description = f'<p class="{kind}">{self._isolate(meta.description)}</p>\n'
-        if meta.description and not abstract:
-            parts.append(description)
-        bits = []
-        if meta.author:
-            bits.append(f'<span class="post-author">{self._isolate(meta.author)}</span>')
-        if meta.date_text:
-            # An ISO date reads left to right; after Arabic letters its digits would not.
-            ltr = ' dir="ltr"' if self.direction == "rtl" else ""
-            bits.append(f'<time datetime="{meta.date_text}"{ltr}>{esc(human_date(meta))}</time>')
-        if bits:
-            separator = ' <span class="sep">·</span> '
-            parts.append(f'<p class="post-meta">{separator.join(bits)}</p>\n')
-        parts.append("</header>\n")
-        if abstract:
-            parts.append(description)
-        return "".join(parts)
-
-
-def meta_tags(meta: PostMeta, generator: str, *, limit: int | None = None) -> str:
-    """``<meta>`` elements for the document info (WeasyPrint copies them into the PDF's Info
-    dictionary and XMP), one per author, each value one clean line and, when ``limit`` is
-    given, shortened so that what the PDF joins (the authors, the keywords) fits it too."""
-    tags = [("generator", generator)]
-    tags += [("author", name) for name in field_list(meta.author_names, limit, overflow=ELLIPSIS)]
-    if description := field_text(meta.description, limit):
-        tags.append(("description", description))
-    if keywords := field_list(meta.tags, limit):
-        tags.append(("keywords", ", ".join(keywords)))
-    if meta.date_text:
-        tags.append(("dcterms.created", meta.date_text))
-    links = "".join(
-        f'<link rel="author" href="{esc(a.url)}"/>\n'
-        for a in meta.authors
-        if a.url.startswith(("https://", "http://"))
-    )
-    return "".join(f'<meta name="{name}" content="{esc(value)}"/>\n' for name, value in tags) + links
-
-
-def human_date(meta: PostMeta) -> str:
-    if meta.date is None:
-        return ""
-    if meta.lang.split("-")[0] == "en":
-        return f"{meta.date.day} {meta.date.strftime('%B %Y')}"
-    return meta.date_text
-
-
-def _text_length(text: str) -> int:
-    """Length in Latin letters: a Chinese, Japanese or Korean character is as wide as two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _without_notes(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
