@@ -61,6 +61,7 @@ class CanaryServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self.hits: list[str] = []
+        self.hung_up: dict[str, list[float]] = {}  # path -> seconds until the client hung up
         self.stopping = threading.Event()
         self.httpd = ThreadingHTTPServer((host, 0), _handler(self))
         self.httpd.daemon_threads = True
@@ -117,18 +118,23 @@ def _handler(server: CanaryServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(body)
 
         def _trickle(self, kind: str, length: int, chunk: bytes, pause: float) -> None:
+            """Send ``length`` bytes in ``chunk``s, ``pause`` seconds apart; how long until the
+            client hung up goes to ``server.hung_up`` (under the request's path)."""
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(length))
             self.end_headers()
             sent = 0
-            with contextlib.suppress(OSError):
+            start = time.monotonic()
+            try:
                 while sent < length and not server.stopping.is_set():
                     self.wfile.write(chunk)
                     self.wfile.flush()
                     sent += len(chunk)
                     if pause:
                         server.stopping.wait(pause)
+            except OSError:
+                server.hung_up.setdefault(urlsplit(self.path).path, []).append(time.monotonic() - start)
 
         def do_GET(self) -> None:
             parts = urlsplit(self.path)
@@ -142,7 +148,7 @@ def _handler(server: CanaryServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
             elif route == "/slow":
-                self._trickle("image/png", 1000, b"\x89", 5.0)
+                self._trickle("image/png", 1000, b"\x89", 0.5)  # 500 s in all
             elif route == "/big":
                 self._trickle("image/png", 2 * 1024**3, b"\x89PNG\r\n\x1a\n" + bytes((1 << 20) - 8), 0.0)
             elif route == "/gz":

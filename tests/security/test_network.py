@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -124,22 +125,33 @@ def test_a15_redirect_pivot(h: Harness, second_server: CanaryServer) -> None:
 
 @linux_only
 def test_a16_slow_and_oversized_responses(h: Harness) -> None:
-    """A16: a deadline (15 s a resource) and a byte cap apply: placeholder plus warning, not a hang."""
+    """A16: a deadline (15 s a resource) and a byte cap apply: placeholder plus warning, not a hang.
+
+    The deadline is measured where it acts: the server times how long the fetch of a
+    response that trickles for 500 s lasted before the client hung up (a busy machine
+    stretches the conversion around it, not that)."""
     deadline, limit_kb = 15.0, 1024 * 1024
     cases = {route: h.server.url(route) for route in ("/slow", "/big", "/gz")}
 
     def convert(route: str) -> Run:
         post = image_post(h, [cases[route]], name=f"2024-01-01{route.replace('/', '-')}.md")
-        return h.run(post, formats="pdf", args=[*LOOPBACK, "--timeout", "20"], out=h.out / route[1:])
+        return h.run(post, formats="pdf", args=[*LOOPBACK, "--timeout", "120"], out=h.out / route[1:])
 
     with ThreadPoolExecutor(3) as pool:
         runs = dict(zip(cases, pool.map(convert, cases), strict=True))
     problems = []
     for route, run in runs.items():
-        if run.rc != 0 or run.elapsed >= deadline + 5 or run.max_rss_kb >= limit_kb:
+        if run.rc != 0 or run.max_rss_kb >= limit_kb:
             problems.append(f"{route}: peak RSS {run.max_rss_kb} KiB, {run.explain()}")
         else:
             refused_each(run, [cases[route]])
+    for _ in range(30):  # the server sees the hang-up at its next write (every 0.5 s)
+        if "/slow" in h.server.hung_up:
+            break
+        time.sleep(0.1)
+    fetches = h.server.hung_up.get("/slow", [])
+    if not fetches or max(fetches) >= deadline + 3:
+        problems.append(f"/slow: the client hung up after {fetches} s (deadline {deadline} s)")
     assert problems == [], "\n".join(problems)
 
 
