@@ -45,9 +45,9 @@ from ..diagnostics import LOGGER, Diagnostic, Reporter, Severity, is_code
 from ..model import Document, iter_images
 from ..output import write_output
 from ..resources import Base, Resource, ResourceResolver, looks_like_svg
-from ..safefile import FileTooLarge, RefusedFile, open_regular, read_regular
+from ..resources.safefile import FileTooLarge, RefusedFile, open_regular, read_regular
+from ..resources.weburl import RefKind, parse_reference
 from ..themes import Theme
-from ..weburl import RefKind, parse_reference
 from .folderlock import folder_lock
 from .results import MANIFEST_DIAGNOSTIC_FIELDS, diagnostic_json, json_text
 

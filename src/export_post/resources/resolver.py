@@ -12,7 +12,7 @@ are size-capped, sniffed by content (not by extension), decoded once by Pillow u
 pixel cap (a decompression bomb is refused, not warned about) and only JPEG, PNG, GIF,
 WebP (and SVG, as text) pass; BMP, TIFF, ICO, PPM and TGA are converted to PNG, AVIF to JPEG
 (PNG if it has transparency). Remote images are refused
-unless the policy allows them (see :mod:`export_post.remote`). Every refusal is a coded
+unless the policy allows them (see :mod:`export_post.resources.remote`). Every refusal is a coded
 diagnostic and the caller renders a placeholder.
 """
 
@@ -34,7 +34,7 @@ from urllib.parse import unquote, unquote_to_bytes, urljoin, urlsplit
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError, features
 
-from .diagnostics import DiagnosticCode, Reporter
+from ..diagnostics import DiagnosticCode, Reporter
 from .svgcheck import svg_problem
 from .svgrewrite import rewrite_svg
 from .weburl import RefKind, parse_reference
@@ -350,7 +350,7 @@ class ResourceResolver:
     ) -> Resource | None:
         """Check ``data`` really is an allowed image under the caps; convert odd formats.
 
-        An SVG is rewritten for every format (:mod:`export_post.svgrewrite`), the pictures it
+        An SVG is rewritten for every format (:mod:`export_post.resources.svgrewrite`), the pictures it
         refers to resolved relative to ``base`` (its folder or URL; the post's folder for an
         SVG written in the post) and embedded. ``nested``: a picture inside an SVG, which may
         not be an SVG itself."""
