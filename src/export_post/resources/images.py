@@ -17,7 +17,8 @@ from dataclasses import replace
 from PIL import Image as PILImage
 
 from ..exporter import option
-from .resolver import Resource, ResourceResolver
+from .resolver import ResourceResolver
+from .resource import Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
 JPEG_QUALITY = 88
