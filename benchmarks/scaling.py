@@ -364,7 +364,7 @@ def limits_lifted() -> Iterator[None]:
     """The reader's cap on image references and the resolver's on distinct images, lifted:
     they keep untrusted posts small, and the point here is how the code scales past them."""
     import export_post.reader.source as source
-    import export_post.resources as resources
+    import export_post.resources.resolver as resources
 
     saved = source.MAX_IMAGE_REFERENCES, resources.MAX_IMAGES
     source.MAX_IMAGE_REFERENCES = resources.MAX_IMAGES = 10**9

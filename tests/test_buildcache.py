@@ -219,6 +219,40 @@ def test_with_remote_images_allowed_a_post_that_has_one_is_always_rebuilt(blog: 
     }
 
 
+def drawing(blog: Path, href: str) -> None:
+    """An SVG drawing ``href``, shown by post b."""
+    svg = f'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><image href="{href}"/></svg>'
+    (blog / "site/assets/drawing.svg").write_text(svg)
+    post = blog / "site/_posts/2024-01-02-b.md"
+    post.write_text(post.read_text() + "\n![Drawing](/assets/drawing.svg)\n")
+
+
+def test_a_changed_picture_that_an_svg_draws_rebuilds_the_post(blog: Path) -> None:
+    """The picture is embedded in the SVG of every output: its content is an input."""
+    picture(blog / "site/assets/c.png", (10, 10), "red")
+    drawing(blog, "c.png")
+    build(blog, ("html",))
+    picture(blog / "site/assets/c.png", (10, 10), "blue")
+    assert build(blog, ("html",)) == {
+        ("2024-01-01-a", "html"): "skipped",
+        ("2024-01-02-b", "html"): "ok",
+    }
+
+
+def test_with_remote_images_allowed_an_svg_drawing_a_remote_picture_is_always_rebuilt(blog: Path) -> None:
+    drawing(blog, "https://127.0.0.1:9/far.png")  # not public: never fetched
+    build(blog, ("html",), allow_remote=True)
+    assert build(blog, ("html",), allow_remote=True) == {
+        ("2024-01-01-a", "html"): "skipped",
+        ("2024-01-02-b", "html"): "ok",
+    }
+    assert build(blog, ("html",)) == {  # without the network, it is the post's own files again
+        ("2024-01-01-a", "html"): "ok",
+        ("2024-01-02-b", "html"): "ok",
+    }
+    assert statuses(build(blog, ("html",))) == {"skipped"}
+
+
 def test_isolated_workers_skip_too(blog: Path) -> None:
     """The real path: worker processes decide, the calling process records."""
     assert statuses(build(blog, isolate=True, jobs=2)) == {"ok"}

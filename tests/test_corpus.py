@@ -25,9 +25,9 @@ import pytest
 from export_post import load_post
 from export_post.api import export, export_many
 from export_post.diagnostics import Reporter
-from export_post.images import DEFAULT_MAX_PX, downscale
 from export_post.model import iter_images
 from export_post.resources import ResourceResolver
+from export_post.resources.images import DEFAULT_MAX_PX, downscale
 
 from .pdf_extract import text_layer_problems
 from .pdf_layout_check import check_pdf

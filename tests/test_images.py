@@ -10,8 +10,8 @@ import pytest
 from PIL import Image
 
 from export_post import load_post, render
-from export_post.images import DownscalingResolver, downscale
 from export_post.resources import Resource, ResourceResolver
+from export_post.resources.images import DownscalingResolver, downscale
 
 
 def encoded(size: tuple[int, int], kind: str, **save: object) -> bytes:
@@ -125,7 +125,7 @@ def test_the_pdf_keeps_full_resolution(big_picture_post: Path) -> None:
 
 
 def test_the_cache_of_scaled_pictures_keeps_to_its_budget(monkeypatch: pytest.MonkeyPatch) -> None:
-    import export_post.images as images
+    import export_post.resources.images as images
 
     monkeypatch.setattr(images, "_cache", type(images._cache)())
     pictures = [resource(encoded((1200, 300 + i), "PNG")) for i in range(3)]

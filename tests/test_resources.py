@@ -240,7 +240,7 @@ def test_unsafe_svgs_are_refused(layout: tuple[Path, Path, Path], svg: str, reas
 def test_svg_scripts_and_event_handlers_are_removed(layout: tuple[Path, Path, Path], svg: str) -> None:
     """A picture never runs its scripts (gnuplot's interactive SVGs carry them): they are
     removed and the drawing kept; svg_problem still refuses any that would remain."""
-    from export_post.svgcheck import svg_problem
+    from export_post.resources.svgcheck import svg_problem
 
     assert svg_problem(svg.encode()) is not None
     site, posts, _ = layout

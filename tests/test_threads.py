@@ -30,8 +30,8 @@ from PIL import Image
 
 from export_post import load_post, render
 from export_post.batch import convert_post, export_many, make_settings
-from export_post.images import downscale
 from export_post.resources import Resource, ResourceResolver
+from export_post.resources.images import downscale
 from export_post.toolkit.highlight import highlight_html, lexer_for, token_colors
 
 from .support import SAMPLE_POST, corpus_posts, require_corpora
@@ -148,7 +148,7 @@ def picture(index: int, size: tuple[int, int] = (640, 480)) -> Resource:
 
 
 def test_the_scaled_picture_cache_under_eight_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    import export_post.images as images
+    import export_post.resources.images as images
 
     monkeypatch.setattr(images, "_cache", type(images._cache)())
     monkeypatch.setattr(images, "_CACHE_ENTRIES", 100)  # evicting all the time, as a long batch does

@@ -16,8 +16,8 @@ from typing import ClassVar
 
 from export_post.errors import OptionError
 from export_post.exporter import ExportContext, check_declared, option
-from export_post.images import DownscalingResolver, max_image_px_option
 from export_post.model import Document
+from export_post.resources.images import DownscalingResolver, max_image_px_option
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

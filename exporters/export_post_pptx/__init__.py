@@ -18,9 +18,9 @@ from typing import ClassVar
 
 from export_post.errors import OptionError
 from export_post.exporter import ExportContext, check_declared, option
-from export_post.images import downscale, max_image_px_option
 from export_post.model import Document, Image
 from export_post.resources import Resource
+from export_post.resources.images import downscale, max_image_px_option
 
 from .style import SECTION, read_slide_style, slide_style
 

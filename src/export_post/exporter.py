@@ -37,7 +37,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from .diagnostics import Reporter
 from .errors import OptionError
 from .model import Document
-from .resources import ResourceResolver
+from .resources import ImageSource
 from .themes import Theme
 
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class Exporter(Protocol):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ExportContext:
     theme: Theme
-    resources: ResourceResolver
+    resources: ImageSource  # the post's ResourceResolver, or a view of it
     reporter: Reporter
     timestamp: dt.datetime
     options: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))

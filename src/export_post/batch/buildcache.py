@@ -2,9 +2,10 @@
 
 An output's *fingerprint* is a SHA-256 over everything that shapes it: export-post's
 version and the format; the post file's bytes and path and the site's ``_config.yml``; the
-content hash of every image the post references, the cover included (or the fact that it
-is refused); the theme's files, its parents' included; the format's options (with the
-content of any file an option names); the resource policy and ``SOURCE_DATE_EPOCH``.
+content hash of every image the post references, the cover included, an SVG's with the
+pictures it draws (or the fact that it is refused); the theme's files, its parents'
+included; the format's options (with the content of any file an option names); the
+resource policy and ``SOURCE_DATE_EPOCH``.
 
 Each output folder keeps a manifest, :data:`MANIFEST_NAME`, mapping output file names to
 the fingerprint they were built from, the identity of the file written (size, modification
@@ -24,8 +25,9 @@ context is the same and every stamp still matches, the calling process skips the
 without handing the post to a worker; any difference falls back to the fingerprint, which
 looks at the content, so touching a file costs a check, never a wrong skip.
 
-With remote images allowed, a post that references one is always rebuilt: what a URL
-serves can change at any time, and nothing here fetches it just to compare.
+With remote images allowed, a post that references one (an SVG's pictures included) is
+always rebuilt: what a URL serves can change at any time, and nothing here fetches it just
+to compare.
 """
 
 from __future__ import annotations
@@ -41,13 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from .. import _version
-from ..diagnostics import LOGGER, Diagnostic, Reporter, Severity, is_code
+from ..diagnostics import LOGGER, Diagnostic, Severity, is_code
 from ..model import Document, iter_images
 from ..output import write_output
-from ..resources import Base, Resource, ResourceResolver, looks_like_svg
-from ..safefile import FileTooLarge, RefusedFile, open_regular, read_regular
+from ..resources.digests import ContentDigests
+from ..resources.locator import Locator
+from ..resources.safefile import FileTooLarge, RefusedFile, open_regular, read_regular
 from ..themes import Theme
-from ..weburl import RefKind, parse_reference
 from .folderlock import folder_lock
 from .results import MANIFEST_DIAGNOSTIC_FIELDS, diagnostic_json, json_text
 
@@ -169,7 +171,7 @@ class PostInputs:
         cls,
         document: Document,
         read: Sequence[tuple[Stamp, str]],
-        resolver: DigestResolver,
+        locator: Locator,
         remote_allowed: bool,
     ) -> PostInputs | None:
         """``None`` when the post cannot be cached (a remote image, with remote images allowed).
@@ -177,16 +179,14 @@ class PostInputs:
         ``read`` is the stamp and digest of the post file, then of each ``_config.yml``
         whose presence or content decides its site
         (:func:`export_post.reader.site.config_paths`), all taken before it was parsed;
-        ``resolver`` finds images as the exporters do."""
-        refs = image_refs(document)
-        if remote_allowed and any(_is_remote(ref) for ref in refs):
+        ``locator`` (the post resolver's) finds images as the exporters do."""
+        looked = LookedAt()
+        digests = ContentDigests(locator.observed_by(looked.consider))
+        images = {ref: digests.digest(ref) for ref in image_refs(document)}
+        if remote_allowed and digests.remote:
             return None
         stamps = [found for found, _ in read]
-        images = {}
-        for ref in refs:
-            found = resolver.image(ref)
-            images[ref] = found.digest if found is not None else None
-        looked_at = resolver.looked_at
+        looked_at = looked.stamps
         return cls(
             _digest({"files": {found[0]: digest for found, digest in read}, "images": images}),
             (*stamps, *looked_at) if looked_at is not None else None,
@@ -248,52 +248,21 @@ def file_digest(path: Path) -> str:
     return hasher.hexdigest()
 
 
-class _Silent(Reporter):
-    def report(self, diagnostic: Diagnostic, *, log: bool = True) -> None:
-        super().report(diagnostic, log=False)
+class LookedAt:
+    """The stamps of the local files a post's images were looked for in, each taken before the
+    file was read. A reference that leads outside the allowed folders is not stamped (nothing
+    is kept about such a file): ``stamps`` becomes None, and the post is always judged by its
+    fingerprint."""
 
-
-class DigestResolver(ResourceResolver):
-    """Finds what an image reference stands for as the post's resolver does (same roots and
-    policy, same refusals) but only hashes the bytes: no decoding, no diagnostics.
-
-    A fingerprint needs to know which bytes a reference names, not whether they make a good
-    picture, which follows from the bytes. And looking is not using: a deck without
-    pictures must not warn about them.
-
-    It stamps each local file it looks for before reading it (``looked_at``). A reference
-    that leads outside the allowed folders is not stamped (nothing is kept about such a
-    file): ``looked_at`` becomes None, and the post is always judged by its fingerprint."""
-
-    looked_at: list[Stamp] | None
-
-    @classmethod
-    def like(cls, resolver: ResourceResolver) -> DigestResolver:
-        found = cls(
-            post_dir=resolver.post_dir,
-            site_root=resolver.site_root,
-            site_url=resolver.site_url,
-            extra_roots=resolver.roots,
-            policy=resolver.policy,
-            reporter=_Silent(),
-        )
-        found.looked_at = []
-        return found
+    def __init__(self) -> None:
+        self.stamps: list[Stamp] | None = []
 
     def consider(self, candidate: Path, inside: bool) -> None:
-        if self.looked_at is not None:
+        if self.stamps is not None:
             if inside:
-                self.looked_at.append(stamp(candidate))
+                self.stamps.append(stamp(candidate))
             else:
-                self.looked_at = None
-
-    def inspect(
-        self, ref: str, data: bytes, line: int | None, *, base: Base = None, nested: bool = False
-    ) -> Resource | None:
-        if looks_like_svg(data) and not nested:  # the pictures it draws are the post's files too
-            return super().inspect(ref, data, line, base=base)
-        digest = hashlib.sha256(data).hexdigest()
-        return Resource(ref=ref, data=b"", media_type="", width=0, height=0, digest=digest)
+                self.stamps = None
 
 
 Warn = Callable[[str], None]
@@ -412,10 +381,6 @@ def _option_value(value: object) -> list[str]:
     if isinstance(value, str | Path) and str(value) and Path(value).is_file():
         shown.append(file_digest(Path(value)))
     return shown
-
-
-def _is_remote(ref: str) -> bool:
-    return parse_reference(ref).kind is RefKind.REMOTE
 
 
 def _files(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import checks
 from ..errors import ReadError
 from ..output import output_path
-from ..safefile import RefusedFile, check_regular, is_inside
+from ..resources.safefile import RefusedFile, check_regular, is_inside
 
 POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
 SKIP_DIRS = frozenset({"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"})

@@ -26,7 +26,7 @@ from ..registry import exporter_class
 from ..resources import ResourceResolver
 from ..themes import Theme
 from . import buildcache
-from .buildcache import BuildState, DigestResolver, Entry, PostInputs, Record, Stamp
+from .buildcache import BuildState, Entry, PostInputs, Record, Stamp
 from .isolation import report_progress
 from .results import ExportResult, failed
 from .settings import Settings, format_options, settings_facts
@@ -159,7 +159,7 @@ class _PostRun:
         Before rendering reads any image: what is recorded is what the outputs were made from."""
         settings, source = self.job.settings, self.job.source
         inputs = PostInputs.of(
-            self.document, read, DigestResolver.like(self.resolver), remote_allowed=settings.allow_remote
+            self.document, read, self.resolver.locator, remote_allowed=settings.allow_remote
         )
         for fmt in self.job.formats:
             context = buildcache.format_context(fmt, self.options[fmt], build.theme, settings_facts(settings))

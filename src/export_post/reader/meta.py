@@ -15,7 +15,7 @@ import mistune
 from ..diagnostics import DiagnosticCode, Reporter
 from ..metatext import clean_line
 from ..model import PostMeta
-from ..weburl import RefKind, parse_reference
+from ..resources.weburl import RefKind, parse_reference
 from .authors import read_authors, site_authors
 from .frontmatter import FieldReader
 from .site import SiteContext

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import ReadError
-from ..safefile import FileTooLarge, RefusedFile, read_regular
+from ..resources.safefile import FileTooLarge, RefusedFile, read_regular
 
 MAX_POST_BYTES = 2 * 1024 * 1024
 """Posts larger than this are refused before parsing (real posts are well under 1 MB)."""

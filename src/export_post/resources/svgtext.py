@@ -1,7 +1,7 @@
 """The text of a ``<foreignObject>`` as SVG ``<text>``.
 
 Diagram tools (mermaid, Pencil) write labels as HTML inside ``<foreignObject>``. We never
-pass HTML through (see :mod:`export_post.svgcheck`), and the PDF and slide renderers do not
+pass HTML through (see :mod:`export_post.resources.svgcheck`), and the PDF and slide renderers do not
 draw it anyway; its text, line by line, in the font, size, colour and alignment its inline
 styles give, keeps the label readable in every format.
 """

@@ -16,8 +16,8 @@ from dataclasses import replace
 
 from PIL import Image as PILImage
 
-from .exporter import option
-from .resources import Resource, ResourceResolver
+from ..exporter import option
+from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
 JPEG_QUALITY = 88
@@ -69,18 +69,18 @@ def _cached_bytes() -> int:
     return sum(len(r.data) for r in _cache.values() if r is not None)
 
 
-class DownscalingResolver(ResourceResolver):
+class DownscalingResolver:
     """The answers of a post's resolver with every picture passed through :func:`downscale`.
 
-    It shares the resolver's roots, policy, reporter and cache, so an image is still read and
-    reported once per post, and other formats of the post still get the full-size original."""
+    It holds the resolver and asks it, so an image is still read, cached and reported once
+    per post, and other formats of the post still get the full-size original."""
 
-    def __init__(self, resolver: ResourceResolver, max_px: int) -> None:
-        vars(self).update(vars(resolver))
+    def __init__(self, resolver: ImageSource, max_px: int) -> None:
+        self.resolver = resolver
         self.max_px = max_px
 
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
-        found = super().image(ref, line=line)
+        found = self.resolver.image(ref, line=line)
         return downscale(found, self.max_px) if found is not None else None
 
 

@@ -4,7 +4,7 @@ Generators write ids that XML (and so EPUB) refuses: digits first (``0_0``), col
 (``graph:main``), spaces (``1st node``), empty ones, and the same id twice. Each such id gets
 a valid, unused name; every reference to it follows: ``href``/``xlink:href="#x"``,
 ``url(#x)`` in any attribute, animation timing (``begin="x.end+1s"``) and ARIA id lists.
-References inside CSS are rewritten by :mod:`export_post.svgcss` from the same plan.
+References inside CSS are rewritten by :mod:`export_post.resources.svgcss` from the same plan.
 
 A reference to an id written twice means the first element (as ``getElementById`` finds
 it), so later copies are renamed without their references moving; a CSS ``#x`` selector,
@@ -105,7 +105,7 @@ def plan_ids(root: etree._Element) -> IdPlan:
 
 def rewrite_references(root: etree._Element, plan: IdPlan) -> None:
     """Points every reference in the tree's attributes at the renamed ids (not CSS in
-    ``style``: that is :mod:`export_post.svgcss`'s)."""
+    ``style``: that is :mod:`export_post.resources.svgcss`'s)."""
     if not plan.renamed:
         return
     for element in root.iter():

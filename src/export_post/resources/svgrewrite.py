@@ -10,7 +10,7 @@ decides whether it is safe, so the EPUB, PDF, HTML and slides all get the same p
 - An ``xlink:`` (or other) prefix used without its declaration is declared, and an
   ``<svg>`` written without the SVG namespace gets it.
 - Ids that are not XML names or are repeated get valid unique names, and every reference
-  follows (:mod:`export_post.svgids`, :mod:`export_post.svgcss`).
+  follows (:mod:`export_post.resources.svgids`, :mod:`export_post.resources.svgcss`).
 - ``<image>``/``<feImage>`` references to files or URLs go through the caller's ``embed``
   (the post's resolver: same folders, caps and network policy) and become ``data:`` URIs;
   a refused one is removed. ``data:`` images are checked the same way.
@@ -18,9 +18,9 @@ decides whether it is safe, so the EPUB, PDF, HTML and slides all get the same p
   never loads it), as are ``xml:base`` and links (``<a>`` becomes a group: a picture's links
   cannot be followed, and EPUB refuses links to the picture itself).
 - ``<foreignObject>`` is dropped inside ``<switch>`` (its SVG fallback is drawn instead) and
-  elsewhere replaced by its text (:mod:`export_post.svgtext`); stray XHTML elements go.
+  elsewhere replaced by its text (:mod:`export_post.resources.svgtext`); stray XHTML elements go.
 - CSS loses ``@import``, ``@font-face``, ``url()``s to files, ``direction`` and
-  ``unicode-bidi`` (:mod:`export_post.svgcss`).
+  ``unicode-bidi`` (:mod:`export_post.resources.svgcss`).
 
 Everything else (other namespaces' metadata, SVG fonts, animation, unknown elements) is
 kept: EPUB allows it and renderers ignore what they do not know. An SVG that needs none of

@@ -5,7 +5,7 @@ What is dropped is what no renderer of ours may load and EPUB refuses: ``@import
 fonts), and declarations whose ``url()`` is anything but an in-document ``#id``.
 ``direction`` and ``unicode-bidi`` are not allowed in EPUB style sheets: in a ``style``
 attribute they become the presentation attributes of the same name (which EPUB allows),
-in a style sheet they are dropped. Ids renamed by :mod:`export_post.svgids` are followed in
+in a style sheet they are dropped. Ids renamed by :mod:`export_post.resources.svgids` are followed in
 selectors (``#x``, ``[id="x"]``) and in ``url(#x)``.
 """
 
