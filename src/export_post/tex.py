@@ -39,6 +39,13 @@ def read_group(tex: str, start: int) -> tuple[str, int] | None:
     """The content of the brace group opening at ``tex[start]`` and the index after it."""
     if start >= len(tex) or tex[start] != "{":
         return None
+    end = _closing(tex, start + 1, "}")
+    return (tex[start + 1 : end], end + 1) if end is not None else None
+
+
+def _closing(tex: str, start: int, close: str) -> int | None:
+    """The index of the first ``close`` from ``start`` on that is outside every brace group
+    opened after ``start`` (escaped characters skipped), or None."""
     depth = 0
     i = start
     while i < len(tex):
@@ -46,12 +53,12 @@ def read_group(tex: str, start: int) -> tuple[str, int] | None:
         if char == "\\":
             i += 2
             continue
+        if char == close and depth == 0:
+            return i
         if char == "{":
             depth += 1
         elif char == "}":
             depth -= 1
-            if depth == 0:
-                return tex[start + 1 : i], i + 1
         i += 1
     return None
 
@@ -75,21 +82,8 @@ def read_optional(tex: str, start: int) -> tuple[str | None, int]:
     i = _SPACE.match(tex, start).end()  # type: ignore[union-attr]
     if i >= len(tex) or tex[i] != "[":
         return None, start
-    depth = 0
-    j = i + 1
-    while j < len(tex):
-        char = tex[j]
-        if char == "\\":
-            j += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-        elif char == "]" and depth == 0:
-            return tex[i + 1 : j], j + 1
-        j += 1
-    return None, start
+    end = _closing(tex, i + 1, "]")
+    return (tex[i + 1 : end], end + 1) if end is not None else (None, start)
 
 
 def _commands(tex: str, names: str) -> list[re.Match[str]]:
