@@ -23,6 +23,7 @@ from .deck import Deck, Picture, Slide
 from .media import MATH_SIZE
 
 MAX_RASTER_WIDTH = 1600  # px: sharp on a 16:9 slide, small in the file (unless the box needs more)
+PROJECTED_DPI = 144.0  # a 13.33-in (16:9) slide shown 1920 px wide: what a wide box needs at least
 DENSITY = 2.0  # raster pixels per CSS pixel (96 dpi) of the box: sharp when projected
 MAX_UPSCALE = 4.0  # never more than this many times the SVG's own width
 BUDGET_S = 1.0  # CPU seconds one figure may cost to rasterise
@@ -90,10 +91,11 @@ def slide_picture(resource: Resource) -> Resource | None:
 
 def planned_width(box_pt: float, natural_px: float | None) -> int:
     """Raster pixels for a box ``box_pt`` points wide: :data:`DENSITY` times its 96-dpi
-    pixels, at most :data:`MAX_RASTER_WIDTH` unless the box alone has more pixels, and
-    (``natural_px`` given) at most :data:`MAX_UPSCALE` times the picture's own width."""
+    pixels, at most :data:`MAX_RASTER_WIDTH` unless the box needs more to be sharp when the
+    slide is projected (a full-width box), and (``natural_px`` given) at most
+    :data:`MAX_UPSCALE` times the picture's own width."""
     box_px = box_pt / 72 * 96
-    width = min(box_px * DENSITY, max(MAX_RASTER_WIDTH, box_px))
+    width = min(box_px * DENSITY, max(MAX_RASTER_WIDTH, box_pt / 72 * PROJECTED_DPI))
     if natural_px is not None:
         width = min(width, natural_px * MAX_UPSCALE)
     return max(1, round(width))

@@ -63,7 +63,7 @@ def test_a_figure_beside_text_gets_a_narrow_picture_and_a_full_width_one_a_wide_
     (wide, wide_px), (tall, tall_px) = _deck(tmp_path, body)
     assert _box_px(tall) < _box_px(wide) / 2  # the tall one sits in a column beside the text
     assert abs(tall_px - 2 * _box_px(tall)) <= 2  # twice the box's pixels, not 1600 px
-    assert wide_px == 1600  # a full-width box: twice its pixels, capped as before
+    assert 1.5 * _box_px(wide) - 2 <= wide_px <= max(1600, 1.5 * _box_px(wide) + 2)  # sharp at 1920 px
     assert wide_px > 2 * tall_px
 
 
@@ -86,6 +86,7 @@ def test_a_filter_heavy_svg_is_drawn_within_the_budget_and_reported(tmp_path: Pa
 
 def test_the_planned_width_follows_the_box_within_its_caps() -> None:
     assert planned_width(72.0, None) == 192  # one inch: 96 px, twice
-    assert planned_width(880.0, None) == 1600  # a full-width body box: capped
-    assert planned_width(1500.0, None) == 2000  # a box wider than the cap on its own
+    assert planned_width(600.0, None) == 1600  # capped as before
+    assert planned_width(880.0, None) == 1760  # a full-width box: as many pixels as a 1920 px projection
+    assert planned_width(1500.0, None) == 3000
     assert planned_width(400.0, 100) == 400  # never past four times the SVG's own width
