@@ -71,6 +71,7 @@ class Picture:
     resource: Resource
     alt: str
     crop: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)  # left, top, right, bottom fractions
+    tex: str = ""  # display math: the formula, drawn for this box when the deck is rendered
 
 
 @dataclass(frozen=True, slots=True)

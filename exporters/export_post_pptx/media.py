@@ -21,6 +21,7 @@ from .notes import walk
 ImageLookup = Callable[[Image], "Resource | None"]
 MATH_REF = "math"  # the ref of typeset display math pictures
 MATH_SIZE = 36.0  # points: display math on a slide of its own
+PROBE_PX = 8  # the width of the drawing that checks a formula can be drawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +60,21 @@ def resolve_media(document: Document, images: ImageLookup, *, show_images: bool 
 
 
 def equation(tex: str) -> Equation:
-    rendered = to_png(tex, True, MATH_SIZE)
-    if rendered is None:
+    """The formula typeset (its SVG, sized for :data:`MATH_SIZE`); it is drawn as a PNG for
+    the box the planner gives it (:func:`.pictures.rasterise`). A tiny drawing now checks
+    that resvg can draw it."""
+    image = typeset(tex, True, text_size(True)).value
+    if image is None or to_png(tex, True, MATH_SIZE, PROBE_PX) is None:
         problem = typeset(tex, True, text_size(True)).problem or "the picture cannot be drawn"
         return Equation(None, problem=f"math cannot be rendered ({problem}); shown as TeX: {excerpt(tex)}")
-    png, width, height = rendered
+    scale = MATH_SIZE / text_size(True)
+    width, height = image.width * scale, image.height * scale
     resource = Resource(
         ref=MATH_REF,
-        data=png,
-        media_type="image/png",
+        data=image.svg,
+        media_type="image/svg+xml",
         width=round(width / 0.75),
         height=round(height / 0.75),
-        digest=hashlib.sha256(png).hexdigest(),
+        digest=hashlib.sha256(image.svg).hexdigest(),
     )
     return Equation(resource, width, height)

@@ -32,6 +32,7 @@ from .appender import Appender
 from .coreprops import CORE_PROPERTY_UNITS, CORE_TEXT_PROPERTIES
 from .deck import Deck, Kind, Rect, Slide, TextBox
 from .geometry import Geometry
+from .pictures import rasterise
 from .shapes import PHOTO_SHADE
 from .style import SlideStyle
 from .tables import draw_table
@@ -65,7 +66,7 @@ class Renderer:
         template: Path | None = None,
         layouts: Mapping[str, int] | None = None,
     ) -> None:
-        self.deck = deck
+        self.deck = rasterise(deck, reporter)  # SVG and math drawn for their boxes
         self.template = template
         self.layouts = layouts or {}  # layout name → index in the template (see .template)
         self.branded = template is None  # our look; with a template, the template's

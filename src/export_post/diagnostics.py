@@ -59,6 +59,7 @@ DiagnosticCode = Literal[
     "pptx-block-not-rendered",
     "pptx-layout",
     "pptx-layout-missing",
+    "pptx-svg-budget",
     "pptx-svg-unsupported",
     "site-config-invalid",
     "site-config-unreadable",

@@ -29,6 +29,6 @@ def equation_slide(ctx: Context, title: str, tex: str) -> Slide:
     scale = min(1.0, body.w / width, body.h / height)
     w, h = width * scale, height * scale
     rect = Rect(body.x + (body.w - w) / 2, body.y + (body.h - h) / 2, w, h)
-    picture = Picture(rect=rect, resource=equation.picture, alt=tex)
+    picture = Picture(rect=rect, resource=equation.picture, alt=tex, tex=tex)
     ctx.log.add("equation_slides")
     return Slide(kind=Kind.IMAGE, title=title_text(ctx, title), pictures=(picture,), notes=tex)

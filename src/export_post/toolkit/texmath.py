@@ -163,19 +163,24 @@ def to_svg(tex: str, display: bool, size: float = 14.0) -> MathImage | None:
 
 
 @lru_cache(maxsize=256)
-def to_png(tex: str, display: bool, size: float) -> tuple[bytes, float, float] | None:
-    """A PNG of ``tex`` for slides (rendered at 3x for sharpness): bytes, width, height in px.
+def to_png(
+    tex: str, display: bool, size: float, width: int | None = None
+) -> tuple[bytes, float, float] | None:
+    """A PNG of ``tex`` set at ``size`` px for slides: bytes, and its width and height at ``size``.
 
-    The picture is the text-size SVG (typeset once per worker: the PDF of the same post
-    already asked for it) drawn scaled, since typesetting costs far more than drawing."""
+    It is drawn ``width`` pixels wide (the box it is shown in, at the density the slide
+    wants), or by default at twice ``size``. The picture is the text-size SVG (typeset once
+    per worker: the PDF of the same post already asked for it) drawn scaled, since
+    typesetting costs far more than drawing."""
     image = to_svg(tex, display, text_size(display))
     if image is None:
         return None
     import resvg_py
 
     scale = size / text_size(display)
+    zoom = width / max(image.width, 1e-6) if width is not None else scale * 2
     try:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=scale * 3))
+        png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=zoom))
     except Exception:
         return None
     return png, image.width * scale, image.height * scale
