@@ -68,6 +68,18 @@ RTL_LINKS = (
 )
 
 
+# Arabic beside emoji-like symbols (⚠️, 🎉): LibreOffice drew the letters of the whole box in
+# a font without them, as empty boxes wider than measured, pushed off the slide.
+RTL_SYMBOLS = (
+    "---\ntitle: اختبار\nlang: ar\n---\n## مقدمة\n\n"
+    "1. تعلم الآلة هو فرع من فروع الذكاء الاصطناعي. ⚠️\n"
+    "2. تعلم الآلة هو فرع من فروع الذكاء الاصطناعي. ⚠\n"
+    "3. تعلم الآلة هو فرع من فروع الذكاء الاصطناعي، وهو يدرس الخوارزميات التي تتعلم من البيانات.\n"
+    "4. تعلم الآلة هو فرع من فروع الذكاء الاصطناعي. 🎉\n"
+    "5. Machine learning (تعلم الآلة) ✅ learns from data, not from rules written by hand.\n"
+)
+
+
 def layouts_post(folder: Path) -> Path:
     """Every picture framing, a caption that never ends, a minified line and a huge table cell."""
     PILImage.new("RGB", (320, 240), (40, 120, 160)).save(folder / "small.png")
@@ -103,6 +115,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
     wrapping.write_text(WRAPPING, encoding="utf-8")
     rtl_links = work / "rtl-links.md"
     rtl_links.write_text(RTL_LINKS, encoding="utf-8")
+    rtl_symbols = work / "rtl-symbols.md"
+    rtl_symbols.write_text(RTL_SYMBOLS, encoding="utf-8")
     jobs: dict[str, tuple[Path, dict[str, object]]] = {
         "sample-default": (SAMPLE_POST, {}),
         "sample-serif": (SAMPLE_POST, {"theme": "serif"}),
@@ -117,6 +131,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "wrapping-dark-4x3": (wrapping, {"reference_pptx": str(dark)}),
         "rtl-links-default": (rtl_links, {}),
         "rtl-links-dark-4x3": (rtl_links, {"reference_pptx": str(dark)}),
+        "rtl-symbols-default": (rtl_symbols, {}),
+        "rtl-symbols-dark-4x3": (rtl_symbols, {"reference_pptx": str(dark)}),
     }
     decks: dict[str, Path] = {}
     reporters: dict[str, Reporter] = {}
@@ -149,6 +165,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report
         "wrapping-dark-4x3",
         "rtl-links-default",
         "rtl-links-dark-4x3",
+        "rtl-symbols-default",
+        "rtl-symbols-dark-4x3",
     ],
 )
 def test_every_character_is_drawn_in_its_box_at_its_size(

@@ -10,10 +10,11 @@ wider than all of them, so text measured with it never overflows when drawn narr
 from __future__ import annotations
 
 import bisect
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from export_post.toolkit.fontconfig import fc_match
+from export_post.toolkit.fontconfig import coverage, fc_match
 
 FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts")
 _CLONES = {
@@ -102,3 +103,53 @@ def _find(name: str) -> Path | None:
             for path in folder.rglob(name):
                 return path
     return None
+
+
+# Scripts LibreOffice and PowerPoint draw with a run's complex-script font (``a:cs``): Hebrew,
+# Arabic, Syriac, Thaana and N'Ko; the Indic scripts; Thai, Lao, Myanmar and Khmer; Hebrew and
+# Arabic presentation forms.
+_COMPLEX = re.compile(
+    "[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\ufb1d-\ufdff\ufe70-\ufeff]"
+)
+
+
+def has_complex_script(text: str) -> bool:
+    return _COMPLEX.search(text) is not None
+
+
+def complex_script_family(text: str, family: str, bold: bool = False, italic: bool = False) -> str | None:
+    """The family that draws ``text``'s complex-script letters when ``family`` lacks them (the
+    one measured), to be named as the run's complex-script font; None when ``text`` has none.
+
+    Named explicitly because LibreOffice, left to find a font itself, can draw the Arabic of
+    a paragraph that also holds a symbol such as ⚠️ in a font without Arabic (empty boxes,
+    wider than measured)."""
+    found = _COMPLEX.search(text)
+    if found is None:
+        return None
+    char = ord(found.group())
+    path = font_file(family, bold, italic)
+    if path is not None and char in coverage(path):
+        return None  # the run's own font has it
+    fallback = fallback_file(family, bold, italic, char)
+    return _family_name(fallback) if fallback is not None else None
+
+
+def symbol_family(symbol: str, family: str, bold: bool = False, italic: bool = False) -> str | None:
+    """The family that draws ``symbol`` (an emoji) when ``family`` lacks it: what a run
+    holding only the symbol names as its complex-script font, since beside right-to-left
+    text LibreOffice draws it with the complex-script font of its neighbours (an empty box
+    when that font lacks it)."""
+    fallback = fallback_file(family, bold, italic, ord(symbol[0]))
+    return _family_name(fallback) if fallback is not None else None
+
+
+@lru_cache(maxsize=64)
+def _family_name(path: Path) -> str | None:
+    """The typographic family name of a font file (name id 16, else 1)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(str(path), fontNumber=0, lazy=True) as font:
+        names = font["name"]
+        record = names.getName(16, 3, 1) or names.getName(1, 3, 1) or names.getName(1, 1, 0)
+        return record.toUnicode() if record is not None else None

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
+import regex
 from lxml import etree
 
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
@@ -21,6 +22,10 @@ _R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id
 _HLINK_COLOR = "{http://schemas.microsoft.com/office/drawing/2018/hyperlinkcolor}hlinkClr"
 _HLINK_COLOR_URI = "{A12FA001-AC4F-418D-AE19-62706E023703}"
 _CONTROL = re.compile(r"[\x00-\x08\x0B-\x1F]")
+# An emoji with its modifiers, variation selector and joined parts (one capturing group, for split)
+EMOJI = regex.compile(
+    r"(\p{Extended_Pictographic}[\uFE0F\U0001F3FB-\U0001F3FF]*(?:\u200D\p{Extended_Pictographic}[\uFE0F\U0001F3FB-\U0001F3FF]*)*)"
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +44,7 @@ class RunFormat:
     baseline: int | None = None  # thousandths of a percent: 30000 superscript, -25000 subscript
     link: str | None = None  # the relationship id of the run's hyperlink
     link_in_text_color: bool = False  # draw the link in the run's colour, not the theme's
+    complex_font: str | None = None  # the typeface of complex-script text (Arabic, Hebrew, Thai …)
 
 
 def add_run(paragraph: etree._Element, text: str, run: RunFormat) -> etree._Element:
@@ -64,6 +70,8 @@ def add_run(paragraph: etree._Element, text: str, run: RunFormat) -> etree._Elem
         etree.SubElement(fill, f"{_A}srgbClr", val=run.color.lstrip("#").upper())
     if run.font is not None:
         etree.SubElement(props, f"{_A}latin", typeface=run.font)
+    if run.complex_font is not None:
+        etree.SubElement(props, f"{_A}cs", typeface=run.complex_font)
     if run.link is not None:
         click = etree.SubElement(props, f"{_A}hlinkClick", {_R_ID: run.link})
         if run.link_in_text_color:

@@ -3,7 +3,7 @@ and direction set explicitly, so every renderer lays the text out as the planner
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.shapes.autoshape import Shape
@@ -15,8 +15,9 @@ from export_post.model import Run, text_direction
 from . import oxml
 from .appender import Appender
 from .deck import Deck, Para, TextBox
+from .fonts import complex_script_family, has_complex_script, symbol_family
 from .geometry import INSET_X, INSET_Y, SPACE_BEFORE_EM, SUB_SPACE_BEFORE_EM, margin_left
-from .runs import RunFormat, add_link_runs, add_run
+from .runs import EMOJI, RunFormat, add_link_runs, add_run
 from .style import SlideStyle
 from .units import emu
 
@@ -63,10 +64,22 @@ class TextWriter:
         if box.colored:
             self._code(frame, box)
             return
+        # LibreOffice finds the font for Arabic, Hebrew or Thai text itself, except in a box that
+        # also holds an emoji-like symbol: there it can draw the letters in a font without them
+        # (empty boxes, wider than measured), so such a box names the font it was measured with.
+        text = "".join(run.text for para in box.paras for run in para.runs)
+        symbols = EMOJI.search(text) is not None and has_complex_script(text)
         for index, para in enumerate(box.paras):
             paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
             self.paragraph(
-                paragraph, para, box, color=color, heading=heading, first=index == 0, inherit_align=inherit
+                paragraph,
+                para,
+                box,
+                color=color,
+                heading=heading,
+                first=index == 0,
+                inherit_align=inherit,
+                name_complex_font=symbols,
             )
 
     def paragraph(
@@ -79,6 +92,7 @@ class TextWriter:
         heading: bool,
         first: bool,
         inherit_align: bool = False,
+        name_complex_font: bool = False,
     ) -> None:
         own = text_direction("".join(r.text for r in para.runs if not r.style.code))
         if box.mono:
@@ -106,7 +120,30 @@ class TextWriter:
         for index, run in enumerate(para.runs):
             text = held(run, direction, own, first=index == 0, last=index == len(para.runs) - 1)
             look = self._format(paragraph, run, box, color, heading)
-            (add_run if look.link is None else add_link_runs)(oxml.paragraph_xml(paragraph), text, look)
+            pieces = self._fonts_named(text, look, run, box, heading) if name_complex_font else [(text, look)]
+            write = add_run if look.link is None else add_link_runs
+            for piece, piece_look in pieces:
+                write(oxml.paragraph_xml(paragraph), piece, piece_look)
+
+    def _fonts_named(
+        self, text: str, look: RunFormat, run: Run, box: TextBox, heading: bool
+    ) -> list[tuple[str, RunFormat]]:
+        """``text`` in runs that name their complex-script font: the one the planner measured
+        the letters with, and for each emoji (in a run of its own) the one that draws it."""
+        family = self.deck.mono_font if run.style.code or box.mono else self._measured_family(heading)
+        pieces = []
+        for index, piece in enumerate(EMOJI.split(text)):
+            if index % 2:
+                font = symbol_family(piece, family, look.bold, look.italic)
+            elif piece:
+                font = complex_script_family(piece, family, look.bold, look.italic)
+            else:
+                continue
+            pieces.append((piece, replace(look, complex_font=font)))
+        return pieces
+
+    def _measured_family(self, heading: bool) -> str:
+        return self.deck.heading_font if heading else self.deck.font
 
     def _format(
         self, paragraph: _Paragraph, run: Run, box: TextBox, color: str | None, heading: bool
