@@ -101,6 +101,20 @@ _WORD_SCRIPTS = re.compile(
 _LINE_END_HYPHEN = re.compile(r"\u2010[ \t]*\r?\n\s*")
 
 
+# Scripts written without spaces between words (Thai, Lao, Khmer, Myanmar, Chinese, Japanese):
+# their lines may end between any two words, so a word of the source can span a line break.
+_SPACELESS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff"
+# (In a right-to-left paragraph, read in visual order, the paragraph's closing punctuation
+# can stand at the start of the next line.)
+_SPACELESS_LINE_END = re.compile(rf"(?<=[{_SPACELESS}])[ \t]*\r?\n[ \t.,:;!?]*(?=[{_SPACELESS}])")
+
+
+def join_spaceless_lines(text: str) -> str:
+    """``text`` with the line ends between two letters of a script without spaces removed
+    (and the punctuation a right-to-left line puts there)."""
+    return _SPACELESS_LINE_END.sub("", text)
+
+
 def join_hyphenated(text: str) -> str:
     """``text`` with the words hyphenated at a line end (U+2010, as ``hyphens: auto``
     writes them) joined again."""

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .pdf_extract import extract_all, join_hyphenated, text_layer_problems
+from .pdf_extract import extract_all, join_hyphenated, join_spaceless_lines, text_layer_problems
 from .support import epub_text, html_text, pptx_text, source_words, words
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -403,7 +403,9 @@ def validate(batch: list[Outputs], work: Path, *, render: bool = True) -> dict[P
             # Read by poppler or by pypdf: each misreads words the other reads, by defects of
             # their own (docs/upstream/poppler-rtl-ligatures-thai-marks.md); pdf-text above
             # holds pypdf and pdfminer.six to what poppler reads.
-            texts["pdf"] = "\n".join(join_hyphenated(layer[name].text) for name in ("poppler", "pypdf"))
+            # (each also with the lines of Thai or Chinese that end inside a word joined)
+            read = [join_hyphenated(layer[name].text) for name in ("poppler", "pypdf")]
+            texts["pdf"] = "\n".join([*read, *map(join_spaceless_lines, read)])
         if "pptx" in item.files:
             try:
                 texts["pptx"] = pptx_text(item.files["pptx"])
