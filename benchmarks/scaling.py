@@ -7,7 +7,8 @@
 For each element kind a generated post holds N elements of that kind and little else (see
 ``KINDS``). The post is read once per N (``reader``: ``load_post`` alone), then each format is
 rendered from the parsed document in this process, after a warm-up render: the median of
-three runs (one run above 3,000 elements, or with ``--quick``). ``pdf-page`` is the PDF
+three runs (one run above 3,000 elements, or with ``--quick``). Before each timed run the caches of
+typeset formulas are emptied, so that every run typesets its post as a new post would. ``pdf-page`` is the PDF
 exporter with WeasyPrint left out (the page we build); ``pdf`` is the whole PDF, split into
 WeasyPrint's part and ours. The deck is split into planning (measuring, fitting) and drawing.
 
@@ -389,6 +390,7 @@ def render_once(post: Path, document: Any, fmt: str) -> None:
 def time_format(post: Path, document: Any, fmt: str, runs: int) -> Timing:
     samples: list[Timing] = []
     for _ in range(runs):
+        _forget_formulas()
         clock = PartClock()
         with clock.watching():
             start = time.perf_counter()
@@ -402,6 +404,19 @@ def time_format(post: Path, document: Any, fmt: str, runs: int) -> Timing:
     middle = statistics.median(s.seconds for s in samples)
     chosen = min(samples, key=lambda s: abs(s.seconds - middle))
     return Timing(middle, chosen.parts)
+
+
+def _forget_formulas() -> None:
+    """Empty the process's caches of typeset formulas, so that each timed run typesets its
+    post's formulas as a new post would. Kept, a run after the first would only look them up
+    while they fit the caches (1,024 of each), and the time per formula would jump where they
+    stop fitting: a cache's size, not the code's cost."""
+    from export_post.toolkit import texmath
+
+    for value in vars(texmath).values():
+        clear = getattr(value, "cache_clear", None)
+        if callable(clear):
+            clear()
 
 
 @dataclass
@@ -561,6 +576,20 @@ def save_results(rows: Sequence[Row]) -> None:
     RESULTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
+def saved_rows() -> list[Row]:
+    """The rows ``save_results`` wrote."""
+    rows = []
+    for item in json.loads(RESULTS.read_text(encoding="utf-8")):
+        kind = KINDS.get(item["kind"])
+        if kind is None or item["format"] not in FORMATS:
+            continue
+        parts = item.get("parts", {})
+        times = {int(n): Timing(t, parts.get(n, {})) for n, t in item["seconds"].items()}
+        fmt = item["format"]
+        rows.append(Row(kind.name, fmt, times, kind.caps.get(fmt, CAPS.get(fmt))))
+    return rows
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated; default: all")
@@ -568,6 +597,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--quick", action="store_true", help="one run per size, not the median of three")
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    parser.add_argument(
+        "--merge", action="store_true", help="keep the saved rows (kind and format) not measured now"
+    )
     args = parser.parse_args(argv)
     unknown_kinds = [k for k in args.kinds.split(",") if k and k not in KINDS]
     formats = [f for f in args.formats.split(",") if f]
@@ -580,7 +612,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="export-post-scaling-") as scratch:
         rows = measure(kinds, formats, sizes, Path(scratch), quick=args.quick)
+    if args.merge and RESULTS.exists():
+        measured = {(kind.name, fmt) for kind in kinds for fmt in formats}
+        kept = [row for row in saved_rows() if (row.kind, row.fmt) not in measured]
+        rows = sorted([*kept, *rows], key=lambda r: (list(KINDS).index(r.kind), FORMATS.index(r.fmt)))
+        kinds = [k for k in KINDS.values() if any(r.kind == k.name for r in rows)]
     section = report(rows, kinds, sizes, (load_before, os.getloadavg()))
+    if args.merge:
+        measured_now = ", ".join(
+            f"{k.name} ({', '.join(formats)})" for k in kinds if k.name in args.kinds.split(",")
+        )
+        section = section.replace(
+            "\n\nEach kind is",
+            f"\nThis run measured {measured_now}; the other rows are those of earlier runs"
+            " (`--merge`, from `benchmarks/scaling-results.json`).\n\nEach kind is",
+            1,
+        )
     print(section)
     if not args.no_write:
         update_report(section)
