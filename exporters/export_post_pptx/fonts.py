@@ -118,11 +118,12 @@ def has_complex_script(text: str) -> bool:
 
 
 def complex_script_family(text: str, family: str, bold: bool = False, italic: bool = False) -> str | None:
-    """The family that draws ``text``'s complex-script letters when ``family`` lacks them (the
-    one measured), to be named as the run's complex-script font; None when ``text`` has none.
+    """The family the planner measured ``text``'s complex-script letters with (``family``
+    itself when it has them, else fontconfig's substitute), to be named as the run's
+    complex-script font; None when ``text`` has no such letters.
 
     Named explicitly because LibreOffice, left to find a font itself, can draw the Arabic of
-    a paragraph that also holds a symbol such as ⚠️ in a font without Arabic (empty boxes,
+    a text box that also holds a symbol such as ⚠️ in a font without Arabic (empty boxes,
     wider than measured)."""
     found = _COMPLEX.search(text)
     if found is None:
@@ -130,7 +131,7 @@ def complex_script_family(text: str, family: str, bold: bool = False, italic: bo
     char = ord(found.group())
     path = font_file(family, bold, italic)
     if path is not None and char in coverage(path):
-        return None  # the run's own font has it
+        return family
     fallback = fallback_file(family, bold, italic, char)
     return _family_name(fallback) if fallback is not None else None
 

@@ -99,8 +99,8 @@ def add_link_runs(paragraph: etree._Element, text: str, run: RunFormat) -> None:
     nor reorders inside: right-to-left words in it come out in the wrong order, or off the
     slide. A link holding right-to-left text is written as one linked run per right-to-left
     word and per left-to-right phrase (numbers whole), with the spaces and punctuation
-    between them plain, so that each field reads one way and
-    lines break between them as in any text."""
+    between them plain, so that each field reads one way and lines break between them as
+    in any text."""
     classes = "".join(_class(char) for char in text)
     if "R" not in classes:
         add_run(paragraph, text, run)
