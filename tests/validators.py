@@ -364,14 +364,15 @@ def _split(token: str, vocabulary: set[str], most: int = 4) -> list[str]:
     """``token`` as a concatenation of at most ``most`` words of ``vocabulary`` (else [])."""
     if most == 0:
         return []
-    if token in vocabulary or token.isdigit():  # digits: a footnote call glued to its word
+    if token in vocabulary:
         return [token]
     for end in range(len(token) - 1, 0, -1):
         if token[:end] in vocabulary or token[:end].isdigit():
             rest = _split(token[end:], vocabulary, most - 1)
             if rest:
                 return [token[:end], *rest]
-    return []
+    # digits no word explains: a footnote call glued to its word (after x<sup>9</sup>, "91")
+    return [token] if token.isdigit() else []
 
 
 # ---------------------------------------------------------------- the batch
