@@ -130,7 +130,7 @@ class TextWriter:
     ) -> list[tuple[str, RunFormat]]:
         """``text`` in runs that name their complex-script font: the one the planner measured
         the letters with, and for each emoji (in a run of its own) the one that draws it."""
-        family = self.deck.mono_font if run.style.code or box.mono else self._measured_family(heading)
+        family = self._measured_family(run, box, heading)
         pieces = []
         for index, piece in enumerate(EMOJI.split(text)):
             if index % 2:
@@ -142,22 +142,20 @@ class TextWriter:
             pieces.append((piece, replace(look, complex_font=font)))
         return pieces
 
-    def _measured_family(self, heading: bool) -> str:
+    def _measured_family(self, run: Run, box: TextBox, heading: bool) -> str:
+        """The family the planner measured ``run`` with."""
+        if run.style.code or box.mono:
+            return self.deck.mono_font
         return self.deck.heading_font if heading else self.deck.font
 
     def _format(
         self, paragraph: _Paragraph, run: Run, box: TextBox, color: str | None, heading: bool
     ) -> RunFormat:
         st = run.style
+        # code always names its font; other text only under a template (its theme fonts,
+        # which we measured with)
         mono = st.code or box.mono
-        font = (
-            self.deck.mono_font
-            if mono
-            # under a template, its theme fonts (which we measured with)
-            else (self.deck.heading_font if heading else self.deck.font)
-            if self.branded
-            else None
-        )
+        font = self._measured_family(run, box, heading) if mono or self.branded else None
         run_color = color
         link = in_text_color = None
         if st.link and not heading:
