@@ -48,6 +48,7 @@ class PostMeta:
     source_path: Path | None = None
     site_root: Path | None = None
     site_url: str = ""  # the site's absolute URL with its baseurl, from _config.yml
+    url_path: str = ""  # where the site publishes the post, baseurl included ("/blog/2024/06/10/a.html")
     site_title: str = ""
     extra: Mapping[str, object] = field(
         default_factory=lambda: MappingProxyType({}), compare=False, hash=False

@@ -18,6 +18,7 @@ from ..model import PostMeta
 from ..resources.weburl import RefKind, parse_reference
 from .authors import read_authors, site_authors
 from .frontmatter import FieldReader
+from .permalinks import post_url, site_path
 from .site import SiteContext
 
 _POST_NAME = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})-(?P<slug>.+)$")
@@ -84,10 +85,12 @@ def build_meta(
     def warn(key: str, code: DiagnosticCode, message: str) -> None:
         reporter.warn(code, message, line=fields.lines.get(key))
 
+    date = fields.date("date") or file_date
+
     return PostMeta(
         title=title,
         description=description,
-        date=fields.date("date") or file_date,
+        date=date,
         authors=read_authors(data, warn) or site_authors(site.config),
         lang=lang.replace("_", "-"),
         tags=_words(fields, "tags"),
@@ -97,6 +100,7 @@ def build_meta(
         source_path=path,
         site_root=site.root,
         site_url=site.url + site.baseurl,
+        url_path=site_path(post_url(path, data, date, site.root, site.config), site.config),
         site_title=site.setting("title"),
         extra=MappingProxyType({k: v for k, v in data.items() if k not in KNOWN_KEYS}),
     )
