@@ -28,6 +28,7 @@ from ..model import Block, Document, iter_blocks, plain_text
 from ..model.walk import block_inlines
 from .context import ReaderContext
 from .convert import Converter
+from .emphasis import kramdown_emphasis_plugin
 from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
 from .kramdown import footnote_after_bang_plugin, kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
 from .languages import guess_language
@@ -56,6 +57,7 @@ def _markdown(dollars: bool) -> Any:
             footnote_after_bang_plugin,
             partial(math_plugin, dollars=dollars),
             kramdown_table_plugin,
+            kramdown_emphasis_plugin,
         ],
     )
 
