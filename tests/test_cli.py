@@ -3,6 +3,7 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -204,3 +205,27 @@ def test_quiet_means_nothing_on_stderr_in_every_theme(theme: str, tmp_path: Path
     argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf,pptx", "--theme", theme, "-q"]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=300, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+@pytest.mark.parametrize(
+    ("extra", "workers"), [((), 0), (("--timeout", "60"), 1), (("--memory-limit", "4096"), 1)]
+)
+def test_one_post_runs_in_a_worker_only_when_a_limit_is_asked_for(
+    extra: tuple[str, ...], workers: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from export_post.batch import schedule
+
+    started: list[int] = []
+    real = schedule.IsolatedRunner  # type: ignore[attr-defined]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        started.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(schedule, "IsolatedRunner", counting)
+    post = tmp_path / "2024-01-01-one.md"
+    post.write_text("---\ntitle: One\n---\n\nText.\n", encoding="utf-8")
+    code, _, err = cli(str(post), "-f", "html", "-o", f"{tmp_path}/out/", *extra)
+    assert (code, err) == (0, "")
+    assert len(started) == workers
+    assert (tmp_path / "out" / "2024-01-01-one.html").is_file()

@@ -104,15 +104,16 @@ def _add_limits(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout",
         type=float,
-        default=DEFAULT_TIMEOUT,
+        default=None,  # None: the default, and not asked for (see _isolated)
         metavar="SECONDS",
         help=f"wall-clock limit for reading a post, and for each of its formats "
-        f"(default {DEFAULT_TIMEOUT:g}; 0 = none)",
+        f"(default {DEFAULT_TIMEOUT:g}; 0 = none); a single post runs in a worker process "
+        f"under the limits only when one is given",
     )
     parser.add_argument(
         "--memory-limit",
         type=int,
-        default=DEFAULT_MEMORY // 2**20,
+        default=None,
         metavar="MB",
         help=f"address-space limit per worker process (default {DEFAULT_MEMORY // 2**20}; 0 = none)",
     )
@@ -178,8 +179,10 @@ def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
     environment_epoch()  # a malformed SOURCE_DATE_EPOCH
     return {
         "jobs": checks.count(args.jobs, "--jobs"),
-        "timeout": checks.seconds(args.timeout, "--timeout"),
-        "memory_limit": checks.memory(args.memory_limit, "--memory-limit", unit=2**20),
+        "timeout": checks.seconds(_given(args.timeout, DEFAULT_TIMEOUT), "--timeout"),
+        "memory_limit": checks.memory(
+            _given(args.memory_limit, DEFAULT_MEMORY // 2**20), "--memory-limit", unit=2**20
+        ),
         **settings,
     }
 
@@ -292,11 +295,23 @@ def _prepare(args: argparse.Namespace) -> _Batch:
     sources = unique_posts(sources)
     out_dir, single = plan_outputs([post.path for post in sources], formats, args.output)
     keywords: dict[str, Any] = {**given, "force": args.force, **options}
+    keywords["isolate"] = _isolated(args, sources)
     if single is not None:
         keywords["output_file"] = single
     else:
         keywords["out_dir"] = out_dir
     return _Batch(args, formats, sources, keywords)
+
+
+def _given(value: float | None, default: float) -> float:
+    return default if value is None else value
+
+
+def _isolated(args: argparse.Namespace, sources: list[Post]) -> bool:
+    """Whether posts run in worker processes. One post, with no limit asked for, runs in this
+    process: a worker would cost a second start-up (importing everything again) for nothing
+    the user asked for. Several posts, or a limit given, keep every post in a worker."""
+    return len(sources) != 1 or args.timeout is not None or args.memory_limit is not None
 
 
 def _convert(batch: _Batch, out: TextIO, err: TextIO) -> None:
