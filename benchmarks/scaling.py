@@ -609,6 +609,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     kinds = [KINDS[k] for k in args.kinds.split(",") if k]
     sizes = sorted(int(s) for s in args.sizes.split(","))
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    os.environ["EXPORT_POST_CACHE_DIR"] = "off"  # every run typesets its formulas cold
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="export-post-scaling-") as scratch:
         rows = measure(kinds, formats, sizes, Path(scratch), quick=args.quick)

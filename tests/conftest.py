@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +10,11 @@ from export_post import Document, load_post
 from export_post.batch import convert_post, make_settings
 
 from .support import SAMPLE_POST
+
+# Every test typesets its formulas itself (tests that replace the typesetter must see it
+# called) and nothing is written to the user's cache folder; tests/test_formulastore.py
+# turns the store on where it is tested. Set here, before any worker process starts.
+os.environ["EXPORT_POST_CACHE_DIR"] = "off"
 
 
 @pytest.fixture(scope="session")

@@ -186,7 +186,11 @@ def _fill(name: str, values: Mapping[str, str], written: str) -> str:
     if name not in values:
         return written  # not a placeholder Jekyll knows: left as written
     value = values[name]
-    return "/".join(quote(part, safe=_SAFE) for part in value.split("/")) if name != "output_ext" else value
+    return (
+        "/".join(quote(part, safe=_SAFE, errors="surrogateescape") for part in value.split("/"))
+        if name != "output_ext"
+        else value
+    )
 
 
 def _sanitize(url: str) -> str:

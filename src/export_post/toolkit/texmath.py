@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from ..diagnostics import root_logging_untouched
 from ..resources import Resource
 from ..tex import MAX_TEX, TexError
 from ..tex import normalise as normalise_tex
+from . import formulastore
 from .mathml_check import check, token_text
 
 __all__ = [
@@ -123,7 +125,40 @@ def picture(tex: str, display: bool, size: float = 14.0) -> Outcome[MathImage]:
     """An SVG picture of ``tex`` set at ``size`` px (STIX Two Math), or why there is none.
 
     The picture is refused when it would be a fragment: fewer glyphs drawn than the MathML
-    has characters, or a character the math font lacks."""
+    has characters, or a character the math font lacks. Kept in the formula store."""
+    stored = formulastore.get("picture", tex, display, size)
+    if stored is not None:
+        kept = _outcome_from_json(stored)
+        if kept is not None:
+            return kept
+    outcome = _typeset(tex, display, size)
+    formulastore.put("picture", _outcome_to_json(outcome), tex, display, size)
+    return outcome
+
+
+def _outcome_to_json(outcome: Outcome[MathImage]) -> bytes:
+    image = outcome.value
+    return json.dumps(
+        {
+            "svg": image.svg.decode("utf-8") if image else None,
+            "size": [image.width, image.height, image.depth] if image else None,
+            "problem": outcome.problem,
+            "repairs": list(outcome.repairs),
+        }
+    ).encode("utf-8")
+
+
+def _outcome_from_json(data: bytes) -> Outcome[MathImage] | None:
+    try:
+        kept = json.loads(data)
+        svg, size = kept["svg"], kept["size"]
+        image = MathImage(svg.encode("utf-8"), *map(float, size)) if svg is not None else None
+        return Outcome(image, str(kept["problem"]), tuple(map(str, kept["repairs"])))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # not what this version writes: typeset afresh
+
+
+def _typeset(tex: str, display: bool, size: float) -> Outcome[MathImage]:
     clean, problem = _clean(tex)
     if clean is None:
         return Outcome(None, problem)
@@ -175,14 +210,17 @@ def to_png(
     image = to_svg(tex, display, text_size(display))
     if image is None:
         return None
-    import resvg_py
-
     scale = size / text_size(display)
     zoom = width / max(image.width, 1e-6) if width is not None else scale * 2
-    try:
-        png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=zoom))
-    except Exception:
-        return None
+    png = formulastore.get("png", tex, display, zoom)
+    if png is None:
+        import resvg_py
+
+        try:
+            png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=zoom))
+        except Exception:
+            return None
+        formulastore.put("png", png, tex, display, zoom)
     return png, image.width * scale, image.height * scale
 
 
