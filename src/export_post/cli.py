@@ -43,6 +43,7 @@ from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
     from .batch.progress import ProgressView
+    from .watch import Rebuild
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(parser)
     add_exporter_options(parser)
     _add_batch_options(parser)
+    _add_site_options(parser)
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
     parser.add_argument("--version", action="version", version=f"export-post {__version__}")
@@ -140,6 +142,17 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
         "--dask-scheduler",
         metavar="ADDRESS",
         help="run the posts on this Dask cluster (needs export-post[dask] and a shared file system)",
+    )
+
+
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    """The author's loop and the site's build (docs/jekyll.md)."""
+    site = parser.add_argument_group("watch and site options")
+    site.add_argument(
+        "--watch",
+        action="store_true",
+        help="build, then build again whenever a post, an image it uses, the theme, a reference "
+        "deck or a config changes; a status line per build; Ctrl-C stops",
     )
 
 
@@ -239,6 +252,8 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
             _list(args, out)
             return EXIT_OK
         batch = _prepare(args)
+        if args.watch:
+            return _watch(batch, out, err)
         _convert(batch, out, err)
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
@@ -248,6 +263,47 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return EXIT_FAILED
     return _conclude(batch, out, err)
+
+
+def _watch(batch: _Batch, out: TextIO, err: TextIO) -> int:
+    """``--watch``: a build, then one per change, each reported as it ends, until Ctrl-C."""
+    from .watch import Watch
+    from .watchstatus import rebuild_json, status_line
+
+    args = batch.args
+    if args.dask_scheduler:
+        raise UsageError("--watch builds on this machine; leave out --dask-scheduler")
+
+    def on_rebuild(rebuild: Rebuild) -> None:
+        _watch_details(rebuild, None if args.quiet else err, verbose=args.verbose)
+        line = json_text(rebuild_json(rebuild)) if args.json else status_line(rebuild)
+        out.write(line + "\n")
+        out.flush()
+        if args.report:
+            write_report(Path(args.report), list(rebuild.results))
+
+    own = [Path(args.report)] if args.report else []
+    Watch(
+        inputs=[Path(p) for p in args.inputs], formats=batch.formats, keywords=batch.keywords, own_files=own
+    ).run(on_rebuild)
+    if not args.quiet:
+        err.write("export-post: stopped watching\n")
+    return EXIT_OK
+
+
+def _watch_details(rebuild: Rebuild, err: TextIO | None, *, verbose: bool) -> None:
+    """The warnings and errors of a rebuild, as a batch shows them (none with ``--quiet``)."""
+    if err is None:
+        return
+    for message in rebuild.warnings:
+        err.write(f"export-post: warning: {printable(message)}\n")
+    for result in rebuild.results:
+        for diagnostic in () if result.skipped else result.diagnostics:
+            if diagnostic.severity is Severity.WARNING or verbose:
+                err.write(diagnostic.format() + "\n")
+    for error in dict.fromkeys(r.error for r in rebuild.failed if r.error):
+        err.write(f"export-post: error: {printable(error)}\n")
+    err.flush()
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> None:
