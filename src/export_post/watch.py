@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from . import leftovers
+from .api import forget_loaded_themes
 from .batch import ExportResult, export_many
 from .batch.discovery import Post, unique_posts
 from .batch.interrupts import Interrupted
@@ -38,6 +39,7 @@ QUIET_MS_VARIABLE = "EXPORT_POST_WATCH_QUIET_MS"
 DEFAULT_QUIET_MS = 300  # a save burst is over when nothing changed for this long
 MAX_WAIT_MS = 3000  # changes that never stop are built after this long all the same
 SETTLE_TRIES = 20
+ARM_MS = 100  # how long the watcher waits for changes before it hands back an empty set
 
 
 def quiet_ms() -> int:
@@ -88,22 +90,28 @@ class Watch:
         import watchfiles  # here: only a watch needs it
 
         try:
-            on_rebuild(self.build_all())
+            self.posts = unique_posts(current_posts(self.inputs))
             self.watched = self.plan()  # the roots stay; what counts follows the posts
             quiet = quiet_ms()
-            for changes in watchfiles.watch(
+            changes = watchfiles.watch(
                 *self.watched.roots,
                 watch_filter=lambda _change, path: self.watched.counts(Path(path)),
                 debounce=MAX_WAIT_MS,
                 step=quiet,
                 stop_event=stop,
-                rust_timeout=500,
+                rust_timeout=ARM_MS,
+                yield_on_timeout=True,
                 raise_interrupt=True,  # our SIGINT/SIGTERM handler ran: stop
-            ):
-                changed = sorted({Path(path) for _, path in changes})
-                settle(changed, quiet / 1000)
-                on_rebuild(self.rebuild(changed))
-                self.watched = self.plan()
+            )
+            next(changes, None)  # watching from now on: nothing saved during the first build is missed
+            on_rebuild(self.build_all())
+            self.watched = self.plan()
+            for batch in changes:
+                if batch:
+                    changed = sorted({Path(path) for _, path in batch})
+                    settle(changed, quiet / 1000)
+                    on_rebuild(self.rebuild(changed))
+                    self.watched = self.plan()
         except (Interrupted, KeyboardInterrupt):
             self.remove_temporaries()
 
@@ -131,6 +139,7 @@ class Watch:
     def _build(self, posts: Sequence[Post], **facts: Any) -> Rebuild:
         warnings: list[str] = []
         results: list[ExportResult] = []
+        forget_loaded_themes()  # a path theme's theme.yaml may have changed
         if posts:
             results = export_many(posts, self.formats, on_warning=warnings.append, **self.keywords)
         vanished = [r for r in results if r.status == "failed" and not r.source.exists()]
