@@ -39,6 +39,7 @@ from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options
 from .output import names_folder, write_atomic
 from .registry import all_formats, exporter_class, format_names
+from .siteconfig import apply_site_defaults
 from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
@@ -247,10 +248,12 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
         if args.list_formats or args.list_themes:
             _list(args, out)
             return EXIT_OK
+        apply_site_defaults(parser, args, argv)  # the site's export_post: section
         batch = _prepare(args)
         if args.watch:
             return _watch(batch, out, err)
