@@ -37,13 +37,13 @@ def test_the_section_gives_defaults_and_the_command_line_wins(
 ) -> None:
     configure(blog, "  format: [pdf, html]\n  output: _site/downloads/\n  page_size: A5\n  slide-level: 2\n")
     monkeypatch.chdir(tmp_path)  # paths are the _config.yml's, wherever the command runs
-    code, out, err = run(str(blog), "-j", "1")
+    code, _out, err = run(str(blog), "-j", "1")
     assert (code, err) == (0, "")
     downloads = blog / "_site/downloads"
     assert sorted(p.name for p in downloads.glob("2024*")) == ["2024-01-01-a.html", "2024-01-01-a.pdf"]
     width, height = (float(v) for v in PdfReader(downloads / "2024-01-01-a.pdf").pages[0].mediabox[2:])
     assert (round(width), round(height)) == (420, 595)  # A5; slide-level is a pptx option: unused
-    code, out, err = run(str(blog), "-f", "epub", "-o", f"{tmp_path}/mine/")
+    code, _out, err = run(str(blog), "-f", "epub", "-o", f"{tmp_path}/mine/")
     assert (code, err) == (0, "")
     assert [p.name for p in (tmp_path / "mine").glob("*.epub")] == ["2024-01-01-a.epub"]
     assert not list(downloads.glob("*.epub"))

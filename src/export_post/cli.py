@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -40,6 +40,7 @@ from .optionflags import add_exporter_options, given_options
 from .output import names_folder, write_atomic
 from .registry import all_formats, exporter_class, format_names
 from .siteconfig import apply_site_defaults
+from .sitelinks import checked_links_file, links_document, write_links
 from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
@@ -155,6 +156,12 @@ def _add_site_options(parser: argparse.ArgumentParser) -> None:
         help="build, then build again whenever a post, an image it uses, the theme, a reference "
         "deck or a config changes; a status line per build; Ctrl-C stops",
     )
+    site.add_argument(
+        "--links",
+        metavar="FILE",
+        help="also write FILE (.json or .yml, for Jekyll's _data): each post's URL path on its "
+        "site and its outputs' paths, sizes and formats",
+    )
 
 
 def _flagged() -> list[str]:
@@ -187,6 +194,8 @@ def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
         checks.path(value, "INPUT")
     if args.report is not None:
         checks.output_file(args.report, "--report")
+    if args.links is not None:
+        checked_links_file(args.links)
     settings = checked({name: getattr(args, name) for name in _flagged()}, cli=True)
     if args.dask_scheduler is not None:
         checks.text(args.dask_scheduler, "--dask-scheduler")
@@ -277,6 +286,8 @@ def _watch(batch: _Batch, out: TextIO, err: TextIO) -> int:
     if args.dask_scheduler:
         raise UsageError("--watch builds on this machine; leave out --dask-scheduler")
 
+    latest: dict[tuple[Path, str], ExportResult] = {}  # every post's outputs, for --links
+
     def on_rebuild(rebuild: Rebuild) -> None:
         _watch_details(rebuild, None if args.quiet else err, verbose=args.verbose)
         line = json_text(rebuild_json(rebuild)) if args.json else status_line(rebuild)
@@ -284,8 +295,13 @@ def _watch(batch: _Batch, out: TextIO, err: TextIO) -> int:
         out.flush()
         if args.report:
             write_report(Path(args.report), list(rebuild.results))
+        if args.links:
+            latest.update({(r.source, r.format): r for r in rebuild.results})
+            for key in [key for key in latest if key[0] in rebuild.deleted]:
+                del latest[key]
+            _write_links(args, latest.values(), err)
 
-    own = [Path(args.report)] if args.report else []
+    own = [Path(name) for name in (args.report, args.links) if name]
     Watch(
         inputs=[Path(p) for p in args.inputs], formats=batch.formats, keywords=batch.keywords, own_files=own
     ).run(on_rebuild)
@@ -416,6 +432,8 @@ def _conclude(batch: _Batch, out: TextIO, err: TextIO) -> int:
         except OSError as error:
             err.write(f"export-post: error: cannot write report {printable(args.report)}: {error.strerror}\n")
             code = EXIT_FAILED
+    if args.links and _write_links(args, results, err):
+        code = EXIT_FAILED
     if batch.stopped is None:
         return code
     counts = _counts(results)
@@ -423,6 +441,18 @@ def _conclude(batch: _Batch, out: TextIO, err: TextIO) -> int:
         f"export-post: interrupted by {batch.stopped.name}: {counts}, {batch.not_converted} not converted\n"
     )
     return batch.stopped.exit_code
+
+
+def _write_links(args: argparse.Namespace, results: Iterable[ExportResult], err: TextIO) -> bool:
+    """``--links``: the site's data file; whether writing it failed (one error line)."""
+    try:
+        write_links(
+            Path(args.links), links_document(results, Path(args.site_root) if args.site_root else None)
+        )
+    except OSError as error:
+        err.write(f"export-post: error: cannot write links {printable(args.links)}: {error.strerror}\n")
+        return True
+    return False
 
 
 def _counts(results: Sequence[ExportResult]) -> str:
