@@ -285,3 +285,36 @@ def test_ctrl_c_during_a_build_leaves_no_worker_and_no_partial_file(blog: Path) 
     assert not [p.name for p in out.iterdir() if p.name.endswith(TMP_SUFFIX)]
     for pdf in out.glob("*.pdf"):  # any output there is whole
         assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+
+
+def test_what_is_watched_and_which_changes_count(blog: Path) -> None:
+    site, out = blog / "site", blog / "site/_site/downloads"
+    deck = blog / "decks/reference.pptx"
+    deck.parent.mkdir()
+    deck.write_bytes(b"a deck")
+    watch = _watch(blog, out_dir=out, reference_pptx=str(deck))
+    watch.formats = ["html", "pptx"]
+    watch.posts = watch_module.current_posts(watch.inputs)
+    plan = watch.plan()
+    assert sorted(plan.roots) == sorted(p.resolve() for p in (site, blog / "theme", deck.parent))
+    counted = [
+        site / "_posts/2024-01-01-a.md",
+        site / "assets/a.png",
+        site / "_config.yml",
+        site / "book.yml",
+        blog / "theme/t.css",
+        deck,
+    ]
+    assert all(plan.counts(path) for path in counted)
+    ignored = [
+        site / "_posts/.2024-01-01-a.md.swp",
+        site / "_posts/2024-01-01-a.md~",
+        site / "_posts/#2024-01-01-a.md#",
+        site / "_posts/4913",
+        site / "_site/index.html",
+        site / ".git/index",
+        out / "2024-01-01-a.html",
+        out / ".export-post-cache.json",
+        blog / "elsewhere.md",
+    ]
+    assert not [path for path in ignored if plan.counts(path)]

@@ -20,6 +20,7 @@ from .api import resolve_theme
 from .batch.buildcache import MANIFEST_NAME
 from .batch.discovery import POST_SUFFIXES, SKIP_DIRS, Post, discover
 from .reader.site import config_paths
+from .themes import installed_themes
 
 BOOK_NAME = "book.yml"
 _SCRATCH_SUFFIXES = ("~", ".swp", ".swx", ".swo", ".tmp", ".bak", ".crdownload", ".part")
@@ -110,7 +111,8 @@ def watch_plan(
 def _theme_folders(theme: str | Path) -> list[Path]:
     """A path theme's folders (installed themes are not watched) and the files it names."""
     loaded = resolve_theme(theme)
-    found = [Path(str(folder)) for folder in loaded.folders if isinstance(folder, Path)]
+    installed = {str(folder) for name in installed_themes() for folder in resolve_theme(name).folders}
+    found = [Path(str(f)) for f in loaded.folders if isinstance(f, Path) and str(f) not in installed]
     found.extend(path.parent for path in loaded.referenced_files().values())
     return found
 
