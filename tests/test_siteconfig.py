@@ -74,6 +74,6 @@ def test_a_wrong_key_or_value_is_one_line_naming_the_file_and_key(
 def test_every_long_option_is_a_key_and_docs_list_them() -> None:
     parser = build_parser()
     keys = set(settable_options(parser))
-    assert {"format", "output", "theme", "page-size", "slide-level", "allow-remote", "watch"} <= keys
-    assert not keys & {"help", "version", "list-formats", "list-themes", "allow-host"}
+    assert {"format", "output", "theme", "page-size", "slide-level", "allow-remote", "links"} <= keys
+    assert not keys & {"help", "version", "list-formats", "list-themes", "allow-host", "watch"}
     assert keys_table(parser) in (DOCS / "cli.md").read_text(), "regenerate the table with keys_table()"

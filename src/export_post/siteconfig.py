@@ -16,16 +16,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .batch.settings import expand_formats
-from .diagnostics import printable
-from .errors import OptionError
+from .diagnostics import Reporter, printable
+from .errors import ExportPostError, OptionError
 from .optionflags import exporter_flags
+from .reader.frontmatter import MAX_FRONT_MATTER_BYTES, load_front_matter
 from .reader.site import CONFIG_NAME, find_site_root
+from .resources.safefile import read_regular
 
 SECTION = "export_post"
-NOT_DEFAULTS = frozenset({"help", "version", "list-formats", "list-themes"})  # acts, not settings
+# Acts, not settings (a site that set watch: true would make every build, CI's too, run for ever).
+NOT_DEFAULTS = frozenset({"help", "version", "list-formats", "list-themes", "watch"})
 PATH_METAVARS = frozenset({"PATH", "DIR", "FILE"})  # relative to the _config.yml they are in
 
 
@@ -68,11 +69,12 @@ def _site_folder(path: Path) -> Path:
 def _section(path: Path) -> object | None:
     """The ``export_post:`` section of a ``_config.yml`` (``None``: none, or the file cannot be
     read: the reader reports a broken ``_config.yml`` with each post)."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+    try:  # as the reader reads it: a regular file only (never a FIFO), with its YAML limits
+        text = read_regular(path, max_bytes=MAX_FRONT_MATTER_BYTES).decode("utf-8-sig")
+        data = load_front_matter(text, path, 1, Reporter(path))
+    except (OSError, UnicodeDecodeError, ExportPostError):
         return None
-    return data.get(SECTION) if isinstance(data, dict) else None
+    return data.get(SECTION)
 
 
 def site_defaults(parser: argparse.ArgumentParser, path: Path) -> dict[str, Any]:
