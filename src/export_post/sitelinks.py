@@ -104,7 +104,7 @@ def published_path(output: Path, site: SiteContext) -> str | None:
         destination.strip() if isinstance(destination, str) and destination.strip() else "_site"
     )
     relative = _site_relative(output, built) or _site_relative(output, site.root)
-    return quote(f"{site.baseurl}/{relative}", safe="/") if relative is not None else None
+    return quote(f"{site.baseurl}/{relative}", safe="/", errors="surrogateescape") if relative else None
 
 
 def _site_relative(path: Path, folder: Path) -> str | None:
