@@ -13,7 +13,7 @@ from PIL import Image
 
 import export_post._version
 from export_post.batch import ExportResult, PostJob, export_many, run_job
-from export_post.batch.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME, format_context
 
 ASSETS = {"a": (200, 120, "red"), "b": (160, 90, "blue")}
 
@@ -401,3 +401,12 @@ def test_outputs_restored_by_a_ci_cache_into_a_fresh_checkout_are_up_to_date(blo
     output.unlink()
     output.write_bytes(text.replace(b"Text of a", b"Text of A"))
     assert build(blog, ["html"])[("2024-01-01-a", "html")] == "ok"
+
+
+def test_a_reference_deck_named_by_an_option_is_part_of_the_context(tmp_path: Path) -> None:
+    """A watch (or any run) rebuilds the decks when the reference deck's content changes."""
+    deck = tmp_path / "reference.pptx"
+    deck.write_bytes(b"first deck")
+    before = format_context("pptx", {"reference_pptx": str(deck)}, "theme", {})
+    deck.write_bytes(b"other deck")
+    assert format_context("pptx", {"reference_pptx": str(deck)}, "theme", {}) != before
