@@ -21,6 +21,7 @@ import export_post.watch as watch_module
 from export_post.batch.discovery import Post
 from export_post.leftovers import TMP_SUFFIX
 from export_post.watch import QUIET_MS_VARIABLE, Rebuild, Watch
+from export_post.watchpaths import current_posts
 
 QUIET_MS = "100"
 WAIT = 10.0  # seconds a rebuild may take at most on a loaded machine (they take well under 2)
@@ -294,7 +295,7 @@ def test_what_is_watched_and_which_changes_count(blog: Path) -> None:
     deck.write_bytes(b"a deck")
     watch = _watch(blog, out_dir=out, reference_pptx=str(deck))
     watch.formats = ["html", "pptx"]
-    watch.posts = watch_module.current_posts(watch.inputs)
+    watch.posts = current_posts(watch.inputs)
     plan = watch.plan()
     assert sorted(plan.roots) == sorted(p.resolve() for p in (site, blog / "theme", deck.parent))
     counted = [
