@@ -13,7 +13,7 @@ from PIL import Image
 
 import export_post._version
 from export_post.batch import ExportResult, PostJob, export_many, run_job
-from export_post.batch.buildcache import MANIFEST_NAME
+from export_post.batch.buildcache import MANIFEST_NAME, format_context
 
 ASSETS = {"a": (200, 120, "red"), "b": (160, 90, "blue")}
 
@@ -280,10 +280,13 @@ def test_an_interrupted_run_keeps_what_it_wrote(blog: Path) -> None:
 def test_a_copied_output_folder_is_rebuilt_only_where_files_differ(blog: Path) -> None:
     build(blog)
     shutil.copytree(blog / "out", blog / "copy", copy_function=shutil.copy)  # new modification times
+    edited = blog / "copy" / "2024-01-01-a.html"
+    edited.write_bytes(edited.read_bytes().replace(b"Text of a", b"Text of A"))
     results = export_many(
         [blog / "site"], ["html"], blog / "copy", isolate=False, theme=str(blog / "themes/child")
     )
-    assert {r.status for r in results} == {"ok"}
+    # A copy with the very bytes written is that output (a CI cache restores folders so).
+    assert {r.source.stem: r.status for r in results} == {"2024-01-01-a": "ok", "2024-01-02-b": "skipped"}
 
 
 class CountedPosts:
@@ -376,3 +379,34 @@ def test_a_post_that_points_outside_the_site_is_always_checked_by_content(
     assert entry["inputs"] is None
     assert statuses(counted.run(blog, formats=("html",))) == {"skipped"}
     assert counted.names == ["2024-01-01-a"]
+
+
+def test_outputs_restored_by_a_ci_cache_into_a_fresh_checkout_are_up_to_date(blog: Path) -> None:
+    """A CI cache restores the output folder as copies (new inodes and change times) into a
+    new checkout (every input a new file with the same bytes): the outputs are up to date by
+    their content. A copy with other bytes of the same size is not."""
+    assert statuses(build(blog, ["html"])) == {"ok"}
+    shutil.copytree(blog / "out", blog / "restored")
+    shutil.rmtree(blog / "out")
+    (blog / "restored").rename(blog / "out")
+    for path in sorted(p for p in blog.rglob("*") if p.is_file() and "out" not in p.parts):
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+    assert statuses(build(blog, ["html"])) == {"skipped"}
+    assert statuses(build(blog, ["html"])) == {"skipped"}  # by the files' stamps now
+
+    output = blog / "out" / "2024-01-01-a.html"
+    text = output.read_bytes()
+    output.unlink()
+    output.write_bytes(text.replace(b"Text of a", b"Text of A"))
+    assert build(blog, ["html"])[("2024-01-01-a", "html")] == "ok"
+
+
+def test_a_reference_deck_named_by_an_option_is_part_of_the_context(tmp_path: Path) -> None:
+    """A watch (or any run) rebuilds the decks when the reference deck's content changes."""
+    deck = tmp_path / "reference.pptx"
+    deck.write_bytes(b"first deck")
+    before = format_context("pptx", {"reference_pptx": str(deck)}, "theme", {})
+    deck.write_bytes(b"other deck")
+    assert format_context("pptx", {"reference_pptx": str(deck)}, "theme", {}) != before

@@ -55,6 +55,11 @@ def _theme(spec: str | Path) -> Theme:
     return load_theme(spec)
 
 
+def forget_loaded_themes() -> None:
+    """Load themes from their files again (a watch whose theme folder changed)."""
+    _theme.cache_clear()
+
+
 def resolve_theme(theme: str | Path | Theme) -> Theme:
     """A loaded theme (cached per process); a ``Path`` always means a folder."""
     if isinstance(theme, Theme):

@@ -11,7 +11,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
@@ -39,10 +39,13 @@ from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options
 from .output import names_folder, write_atomic
 from .registry import all_formats, exporter_class, format_names
+from .siteconfig import apply_site_defaults
+from .sitelinks import checked_links_file, links_document, write_links
 from .themes import installed_themes, load_theme
 
 if TYPE_CHECKING:
     from .batch.progress import ProgressView
+    from .watch import Rebuild
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limits(parser)
     add_exporter_options(parser)
     _add_batch_options(parser)
+    _add_site_options(parser)
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
     parser.add_argument("--version", action="version", version=f"export-post {__version__}")
@@ -143,6 +147,23 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_site_options(parser: argparse.ArgumentParser) -> None:
+    """The author's loop and the site's build (docs/jekyll.md)."""
+    site = parser.add_argument_group("watch and site options")
+    site.add_argument(
+        "--watch",
+        action="store_true",
+        help="build, then build again whenever a post, an image it uses, the theme, a reference "
+        "deck or a config changes; a status line per build; Ctrl-C stops",
+    )
+    site.add_argument(
+        "--links",
+        metavar="FILE",
+        help="also write FILE (.json or .yml, for Jekyll's _data): each post's URL path on its "
+        "site and its outputs' paths, sizes and formats",
+    )
+
+
 def _flagged() -> list[str]:
     """The settings the command line has a flag for."""
     return [name for name, setting in settings_fields().items() if setting.flag is not None]
@@ -173,6 +194,8 @@ def check_arguments(args: argparse.Namespace) -> dict[str, Any]:
         checks.path(value, "INPUT")
     if args.report is not None:
         checks.output_file(args.report, "--report")
+    if args.links is not None:
+        checked_links_file(args.links)
     settings = checked({name: getattr(args, name) for name in _flagged()}, cli=True)
     if args.dask_scheduler is not None:
         checks.text(args.dask_scheduler, "--dask-scheduler")
@@ -234,11 +257,15 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args = parser.parse_args(argv)
         if args.list_formats or args.list_themes:
             _list(args, out)
             return EXIT_OK
+        apply_site_defaults(parser, args, argv)  # the site's export_post: section
         batch = _prepare(args)
+        if args.watch:
+            return _watch(batch, out, err)
         _convert(batch, out, err)
     except (UsageError, ExportPostError) as error:
         err.write(f"export-post: error: {printable(str(error))}\n")
@@ -248,6 +275,54 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
         return EXIT_FAILED
     return _conclude(batch, out, err)
+
+
+def _watch(batch: _Batch, out: TextIO, err: TextIO) -> int:
+    """``--watch``: a build, then one per change, each reported as it ends, until Ctrl-C."""
+    from .watch import Watch
+    from .watchstatus import rebuild_json, status_line
+
+    args = batch.args
+    if args.dask_scheduler:
+        raise UsageError("--watch builds on this machine; leave out --dask-scheduler")
+
+    latest: dict[tuple[Path, str], ExportResult] = {}  # every post's outputs, for --links
+
+    def on_rebuild(rebuild: Rebuild) -> None:
+        _watch_details(rebuild, None if args.quiet else err, verbose=args.verbose)
+        line = json_text(rebuild_json(rebuild)) if args.json else status_line(rebuild)
+        out.write(line + "\n")
+        out.flush()
+        if args.report:
+            write_report(Path(args.report), list(rebuild.results))
+        if args.links:
+            latest.update({(r.source, r.format): r for r in rebuild.results})
+            for key in [key for key in latest if key[0] in rebuild.deleted]:
+                del latest[key]
+            _write_links(args, latest.values(), err)
+
+    own = [Path(name) for name in (args.report, args.links) if name]
+    Watch(
+        inputs=[Path(p) for p in args.inputs], formats=batch.formats, keywords=batch.keywords, own_files=own
+    ).run(on_rebuild)
+    if not args.quiet:
+        err.write("export-post: stopped watching\n")
+    return EXIT_OK
+
+
+def _watch_details(rebuild: Rebuild, err: TextIO | None, *, verbose: bool) -> None:
+    """The warnings and errors of a rebuild, as a batch shows them (none with ``--quiet``)."""
+    if err is None:
+        return
+    for message in rebuild.warnings:
+        err.write(f"export-post: warning: {printable(message)}\n")
+    for result in rebuild.results:
+        for diagnostic in () if result.skipped else result.diagnostics:
+            if diagnostic.severity is Severity.WARNING or verbose:
+                err.write(diagnostic.format() + "\n")
+    for error in dict.fromkeys(r.error for r in rebuild.failed if r.error):
+        err.write(f"export-post: error: {printable(error)}\n")
+    err.flush()
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> None:
@@ -357,6 +432,8 @@ def _conclude(batch: _Batch, out: TextIO, err: TextIO) -> int:
         except OSError as error:
             err.write(f"export-post: error: cannot write report {printable(args.report)}: {error.strerror}\n")
             code = EXIT_FAILED
+    if args.links and _write_links(args, results, err):
+        code = EXIT_FAILED
     if batch.stopped is None:
         return code
     counts = _counts(results)
@@ -364,6 +441,18 @@ def _conclude(batch: _Batch, out: TextIO, err: TextIO) -> int:
         f"export-post: interrupted by {batch.stopped.name}: {counts}, {batch.not_converted} not converted\n"
     )
     return batch.stopped.exit_code
+
+
+def _write_links(args: argparse.Namespace, results: Iterable[ExportResult], err: TextIO) -> bool:
+    """``--links``: the site's data file; whether writing it failed (one error line)."""
+    try:
+        write_links(
+            Path(args.links), links_document(results, Path(args.site_root) if args.site_root else None)
+        )
+    except OSError as error:
+        err.write(f"export-post: error: cannot write links {printable(args.links)}: {error.strerror}\n")
+        return True
+    return False
 
 
 def _counts(results: Sequence[ExportResult]) -> str:

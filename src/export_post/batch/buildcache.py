@@ -12,10 +12,13 @@ the fingerprint they were built from, the identity of the file written (size, mo
 and change times, inode: :data:`OutputId`, taken by the writer on the file it wrote, never by
 looking at the path later, when another run may have replaced it), and the diagnostics of
 that build. An output is up to date when the file at its name is still that very file and
-its fingerprint is unchanged. Worker processes only read entries handed to them; the calling
-process alone writes manifests, as results arrive, merged with the manifest on disk under the
-folder's lock (:mod:`export_post.batch.folderlock`), so concurrent runs into one folder keep each
-other's entries and none can pair its fingerprint with another run's file.
+its fingerprint is unchanged; a file with exactly the bytes written (its SHA-256 is kept too)
+counts as that file when its fingerprint is checked, so an output folder copied or restored by
+a CI cache into a fresh checkout stays up to date. Worker processes only read entries handed
+to them; the calling process alone writes manifests, as results arrive, merged with the
+manifest on disk under the folder's lock (:mod:`export_post.batch.folderlock`), so concurrent
+runs into one folder keep each other's entries and none can pair its fingerprint with another
+run's file.
 
 A fingerprint needs the post parsed and its images hashed. So that a run where nothing
 changed costs no more than looking at files, an entry also keeps the *stamps* (size,
@@ -100,6 +103,7 @@ class Record:
     context: str  # context_key() of the output
     inputs: tuple[Stamp, ...] | None  # None: the post cannot be judged by its files alone
     written: OutputId | None = None  # the file this was true of, as its writer (or checker) saw it
+    output_digest: str = ""  # SHA-256 of that file's bytes ("": not known)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -111,6 +115,7 @@ class Entry:
     diagnostics: tuple[Diagnostic, ...] = ()
     context: str = ""
     inputs: tuple[Stamp, ...] | None = None
+    output_digest: str = ""  # SHA-256 of the file written ("": an entry of an older version)
 
     @classmethod
     def of(cls, record: Record, diagnostics: tuple[Diagnostic, ...]) -> Entry | None:
@@ -123,13 +128,22 @@ class Entry:
             diagnostics=diagnostics,
             context=record.context,
             inputs=record.inputs,
+            output_digest=record.output_digest,
         )
 
-    def matches(self, path: Path, fingerprint: str | None) -> bool:
-        """``path`` is this very file and was built from ``fingerprint`` (``None``: uncacheable)."""
+    def found_at(self, path: Path, fingerprint: str | None) -> OutputId | None:
+        """The id of the file at ``path`` when it holds what was built from ``fingerprint``
+        (``None``: uncacheable): this very file, or one with exactly its bytes (the outputs
+        of an earlier run restored by a CI cache, or copied: new inodes, same content)."""
         if fingerprint is None or fingerprint != self.fingerprint:
-            return False
-        return self.is_file_of(path)
+            return None
+        before = current_id(path)
+        if before is None or before == self.output:
+            return before
+        if not self.output_digest or before[0] != self.output[0]:  # another size: another file
+            return None
+        same = file_digest(path) == self.output_digest and current_id(path) == before
+        return before if same else None
 
     def unchanged(self, path: Path, context: str) -> bool:
         """``path`` is this very file, made in the same context from files that all look as
@@ -403,6 +417,7 @@ def _dump(entry: Entry) -> dict[str, Any]:
         "inode": inode,
         "context": entry.context,
         "inputs": [list(s) for s in entry.inputs] if entry.inputs is not None else None,
+        "output_digest": entry.output_digest,
         "diagnostics": [diagnostic_json(d, MANIFEST_DIAGNOSTIC_FIELDS) for d in entry.diagnostics],
     }
 
@@ -487,6 +502,7 @@ def _entry(raw: Mapping[str, Any]) -> Entry:
         diagnostics=tuple(_diagnostic(d) for d in diagnostics),
         context=_str(raw["context"]),
         inputs=tuple(_stamp(s) for s in inputs) if inputs is not None else None,
+        output_digest=_str(raw.get("output_digest", "")),  # absent in the manifests of 0.1.0
     )
 
 

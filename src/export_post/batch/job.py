@@ -7,6 +7,7 @@ A :class:`PostJob` is what a worker is handed (pickled, for a process or a Dask 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
 import traceback
 from collections.abc import Sequence
@@ -168,8 +169,9 @@ class _PostRun:
         fresh: dict[str, Entry] = {}
         for fmt, entry in build.previous.items():
             record = self.records.get(fmt)
-            if record is not None and entry.matches(self.targets[fmt], record.fingerprint):
-                fresh[fmt] = entry
+            found = entry.found_at(self.targets[fmt], record.fingerprint if record is not None else None)
+            if found is not None:
+                fresh[fmt] = replace(entry, output=found)  # a restored copy is recorded as itself
         if settings.strict and any(entry.warned for entry in fresh.values()):
             return {}  # strict mode has to meet those warnings again, and fail
         return fresh
@@ -254,7 +256,8 @@ def write(
         else:
             output = target
             if record is not None:
-                build = replace(record, written=buildcache.output_id(written))
+                digest = hashlib.sha256(rendered.data).hexdigest()
+                build = replace(record, written=buildcache.output_id(written), output_digest=digest)
     return ExportResult(
         source=source,
         format=rendered.format,
@@ -278,7 +281,11 @@ def skipped(
         error=strict_error,
         diagnostics=tuple(replace(d, path=source) for d in entry.diagnostics),
         skipped=True,
-        build=replace(record or Record(entry.fingerprint, entry.context, entry.inputs), written=entry.output),
+        build=replace(
+            record or Record(entry.fingerprint, entry.context, entry.inputs),
+            written=entry.output,
+            output_digest=entry.output_digest,
+        ),
     )
 
 
