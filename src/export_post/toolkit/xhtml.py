@@ -360,6 +360,8 @@ class XhtmlRenderer:
         # A footnote cited in the link text is called right after it: a link inside a link
         # is invalid (and a note's own links would nest too).
         calls = "".join(self.note(note) for note in iter_notes(kids))
+        if not url:  # a link into the site with no web address (Link.site_target): its text
+            return (f"<span{self._attrs(attr)}>{inner}</span>" if attr else inner) + calls
         if url.startswith("#"):
             target = url[1:]
             if target not in self._known_ids:
