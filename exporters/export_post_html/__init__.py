@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from export_post import __version__
-from export_post.exporter import ExportContext, NoOptions
+from export_post.exporter import BookContext, ExportContext, NoOptions
 from export_post.metatext import field_text
 from export_post.model import Document, Image
+from export_post.model.book import Book
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.xhtml import XhtmlRenderer, page
 from export_post.toolkit.xhtml_header import meta_tags
@@ -59,3 +60,8 @@ class HtmlExporter:
             + meta_tags(meta, f"export-post {__version__}"),
         )
         return html.encode("utf-8")
+
+    def export_book(self, book: Book, context: BookContext) -> bytes:
+        from .book import build_html_book
+
+        return build_html_book(book, context)
