@@ -4,14 +4,73 @@ openings, and the CSS that lays them out on top of the theme (its colours and fo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
-from ..model import Heading, plain_text
+from ..exporter import ExportContext
+from ..model import Heading, Image, plain_text
 from ..model.book import Book, BookMeta, Chapter, Part
+from ..resources import Resource
 from .labels import label
 from .markup import esc
+from .xhtml import XhtmlRenderer, document_ids
 from .xhtml_header import human_date
+
+
+def reading_order(book: Book) -> Iterator[tuple[Part | None, Chapter]]:
+    """Each chapter with the part it opens (``None`` for the preface and when the part is
+    already open or untitled), in reading order."""
+    if book.preface is not None:
+        yield None, book.preface
+    for part in book.parts:
+        for number, chapter in enumerate(part.chapters):
+            yield (part if part.title and number == 0 else None), chapter
+
+
+def book_ids(book: Book) -> frozenset[str]:
+    """Every id a link in the book may point at: the chapters' own and their openings."""
+    found: set[str] = set()
+    for chapter in book.chapters:
+        found |= document_ids(chapter.document)
+        found.add(chapter.anchor)
+    return frozenset(found)
+
+
+def render_chapter(
+    chapter: Chapter,
+    context: ExportContext,
+    url_for: Callable[[Resource], str],
+    known_ids: frozenset[str],
+    book_lang: str,
+    **renderer: Any,
+) -> str:
+    """A chapter as a ``<section>``: its opening, its blocks rendered as a post's are (with
+    the ``renderer`` options the format uses for posts), and its notes."""
+    resources = context.resources
+
+    def image_url(image: Image) -> str | None:
+        resource = resources.image(image.src, line=image.line)
+        return url_for(resource) if resource else None
+
+    document = chapter.document
+    writer = XhtmlRenderer(
+        document,
+        image_url=image_url,
+        math_url=lambda image: url_for(image.resource()),
+        reporter=context.reporter,
+        code_style=context.theme.code_style,
+        known_ids=known_ids,
+        note_prefix=f"{chapter.anchor}-",
+        **renderer,
+    )
+    picture = resources.image(document.meta.image) if document.meta.image else None
+    return (
+        f'<section class="chapter"{chapter_lang(chapter, book_lang)}>\n'
+        + chapter_opening(chapter, url_for(picture) if picture else None)
+        + writer.blocks(document.blocks)
+        + writer.endnotes()
+        + "</section>\n"
+    )
 
 
 class TocEntry(NamedTuple):
