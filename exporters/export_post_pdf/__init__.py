@@ -22,7 +22,6 @@ from export_post.toolkit.xhtml_header import meta_tags
 
 from .manifest import PAGE_SIZES, Manifest, page_css
 
-
 # A PDF string holds at most 32767 bytes (ISO 32000-1 Annex C; PDF/A-2 and -3 make it a
 # rule). WeasyPrint writes non-ASCII Info strings as UTF-16BE with a 2-byte BOM.
 INFO_STRING_UNITS = (32767 - 2) // 2
