@@ -7,6 +7,7 @@ from export_post import __version__
 from export_post.exporter import BookContext
 from export_post.metatext import field_text
 from export_post.model.book import Book
+from export_post.resources import Resource
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.xhtml import page
 from export_post.toolkit.xhtml_book import (
@@ -35,10 +36,14 @@ def build_html_book(book: Book, context: BookContext) -> bytes:
     body += [title_page(meta), copyright_page(meta, f"export-post {__version__}"), dedication_page(meta)]
     body.append(contents(book, lambda anchor: f"#{anchor}"))
     known = book_ids(book)
+
+    def url_for(resource: Resource, alt: str) -> str:
+        return embedder.url(resource)
+
     for part, chapter in reading_order(book):
         if part is not None:
             body.append(part_opening(part))
-        body.append(render_chapter(chapter, context.for_chapter(chapter), embedder.url, known, meta.lang))
+        body.append(render_chapter(chapter, context.for_chapter(chapter), url_for, known, meta.lang))
     markup = embedder.embed("".join(body))
     css = context.theme.css("html") + highlight_css(context.theme.code_style) + BOOK_CSS + embedder.css()
     post_meta = meta.as_post_meta()

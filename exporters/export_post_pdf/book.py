@@ -11,6 +11,7 @@ from export_post import __version__
 from export_post.exporter import BookContext
 from export_post.metatext import field_text
 from export_post.model.book import Book
+from export_post.resources import Resource
 from export_post.toolkit.xhtml import page
 from export_post.toolkit.xhtml_book import (
     BOOK_CSS,
@@ -41,14 +42,16 @@ def build_pdf_book(book: Book, context: BookContext) -> bytes:
     body += [title_page(meta), copyright_page(meta, f"export-post {__version__}"), dedication_page(meta)]
     body.append(contents(book, lambda anchor: f"#{anchor}", page_numbers=True))
     known = book_ids(book)
+
+    def url_for(resource: Resource, alt: str) -> str:
+        return manifest.url(resource)
+
     for part, chapter in reading_order(book):
         if part is not None:
             body.append(part_opening(part))
         chapter_context = context.for_chapter(chapter)
         body.append(
-            render_chapter(
-                chapter, chapter_context, manifest.url, known, meta.lang, math="svg", notes="footnotes"
-            )
+            render_chapter(chapter, chapter_context, url_for, known, meta.lang, math="svg", notes="footnotes")
         )
     post_meta = meta.as_post_meta()
     html = page(

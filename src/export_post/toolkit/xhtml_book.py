@@ -39,24 +39,25 @@ def book_ids(book: Book) -> frozenset[str]:
 def render_chapter(
     chapter: Chapter,
     context: ExportContext,
-    url_for: Callable[[Resource], str],
+    url_for: Callable[[Resource, str], str],
     known_ids: frozenset[str],
     book_lang: str,
     **renderer: Any,
 ) -> str:
     """A chapter as a ``<section>``: its opening, its blocks rendered as a post's are (with
-    the ``renderer`` options the format uses for posts), and its notes."""
+    the ``renderer`` options the format uses for posts), and its notes. ``url_for`` places a
+    picture (given with its alt text) and gives the URL the markup uses."""
     resources = context.resources
 
     def image_url(image: Image) -> str | None:
         resource = resources.image(image.src, line=image.line)
-        return url_for(resource) if resource else None
+        return url_for(resource, image.alt) if resource else None
 
     document = chapter.document
     writer = XhtmlRenderer(
         document,
         image_url=image_url,
-        math_url=lambda image: url_for(image.resource()),
+        math_url=lambda image: url_for(image.resource(), "formula"),
         reporter=context.reporter,
         code_style=context.theme.code_style,
         known_ids=known_ids,
@@ -66,7 +67,7 @@ def render_chapter(
     picture = resources.image(document.meta.image) if document.meta.image else None
     return (
         f'<section class="chapter"{chapter_lang(chapter, book_lang)}>\n'
-        + chapter_opening(chapter, url_for(picture) if picture else None)
+        + chapter_opening(chapter, url_for(picture, document.meta.title) if picture else None)
         + writer.blocks(document.blocks)
         + writer.endnotes()
         + "</section>\n"
