@@ -96,9 +96,9 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
     known = frozenset(homes)
     has_math = False
     first_chapter = ""
-    for part, chapter in reading_order(book):
-        if part is not None:
-            spine.append(page(f"{part.anchor}.xhtml", part.title, part_opening(part)))
+    for opened, chapter in reading_order(book):
+        if opened is not None:
+            spine.append(page(f"{opened.anchor}.xhtml", opened.title, part_opening(opened)))
         chapter_context = context.for_chapter(chapter)
         chapter_images = _Images(ebook, chapter_context, images.added, images.alts)
 

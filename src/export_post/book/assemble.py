@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -221,10 +221,3 @@ def _identifier(site: str, title: str, documents: Sequence[Document]) -> str:
     key = f"export-post-book:{site}/{title}/{names}"
     key = key.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, key)}"
-
-
-def config_defaults(config: BookConfig, overrides: Mapping[str, object]) -> BookConfig:
-    """``config`` with the keys of ``overrides`` that it leaves empty filled in."""
-    from dataclasses import replace
-
-    return replace(config, **{k: v for k, v in overrides.items() if not getattr(config, k)})

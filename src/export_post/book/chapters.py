@@ -11,7 +11,7 @@ from pathlib import Path
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
-from ..model import Attr, Document, Heading, Link, Note, TocPlaceholder, iter_blocks
+from ..model import Attr, Block, Document, Heading, Link, Note, TocPlaceholder, iter_blocks
 from ..model.text import xml_id
 
 
@@ -110,7 +110,7 @@ def prepare_chapter(
         return found if found is not None else link.url
 
     rename = _Renamer(f"{anchor}-", lambda n: max(level + 1, min(6, n + shift)), link_url)
-    blocks = tuple(rename.node(b) for b in document.blocks if not isinstance(b, TocPlaceholder))
+    blocks = tuple(rename.block(b) for b in document.blocks if not isinstance(b, TocPlaceholder))
     return dataclasses.replace(document, blocks=blocks)
 
 
@@ -123,6 +123,11 @@ class _Renamer:
     heading_level: Callable[[int], int]
     link_url: Callable[[Link], str]
     notes: dict[int, Note] = field(default_factory=dict)
+
+    def block(self, block: Block) -> Block:
+        renamed = self.node(block)
+        assert isinstance(renamed, type(block))
+        return renamed
 
     def node(self, node: object) -> object:
         if isinstance(node, tuple):
@@ -145,4 +150,4 @@ class _Renamer:
             changes["level"] = self.heading_level(node.level)
         if isinstance(node, Link):
             changes["url"] = self.link_url(node)
-        return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
+        return dataclasses.replace(node, **changes) if changes else node
