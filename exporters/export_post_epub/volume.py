@@ -8,13 +8,14 @@ the archive, so the rendered chapters and the distinct pictures are held at once
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass, field
 
 from ebooklib import epub
 
 from export_post import __version__
 from export_post.exporter import BookContext
+from export_post.model import PostMeta
 from export_post.model.book import Book
-from export_post.resources import Resource
 from export_post.toolkit.archive import normalise_zip
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.labels import label
@@ -40,12 +41,29 @@ from .ncx import ncx_item
 from .opf import add_metadata
 
 
+@dataclass
+class _Volume:
+    """The EPUB being built: its pages in reading order, and the text they show."""
+
+    ebook: epub.EpubBook
+    css: epub.EpubItem
+    meta: PostMeta
+    spine: list[object] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+
+    def page(self, file_name: str, title: str, body: str) -> epub.EpubHtml:
+        item = xhtml_item(file_name, title, body, self.meta, self.css)
+        self.ebook.add_item(item)
+        self.texts.append(body)
+        self.spine.append(item)
+        return item
+
+
 def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = False) -> bytes:
     meta = book.meta
-    post_meta = meta.as_post_meta()
     lang = meta.lang
     ebook = epub.EpubBook()
-    add_metadata(ebook, post_meta, meta.identifier)
+    add_metadata(ebook, meta.as_post_meta(), meta.identifier)
     css = epub.EpubItem(
         uid="style",
         file_name=STYLE_NAME,
@@ -53,80 +71,23 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
         content=(context.theme.css("epub") + highlight_css(context.theme.code_style) + BOOK_CSS).encode(),
     )
     ebook.add_item(css)
+    volume = _Volume(ebook, css, meta.as_post_meta())
+    volume.texts += [meta.title, meta.subtitle, meta.author, label("contents", lang), label("cover", lang)]
     images = _Images(ebook, context)
-    texts: list[str] = [meta.title, meta.subtitle, meta.author, label("contents", lang), label("cover", lang)]
-
-    def page(file_name: str, title: str, body: str) -> epub.EpubHtml:
-        item = xhtml_item(file_name, title, body, post_meta, css)
-        ebook.add_item(item)
-        texts.append(body)
-        return item
-
-    cover = context.resources.image(meta.cover) if meta.cover else None
-    if cover is not None:
-        path = images.add(cover, meta.title)
-        ebook.set_cover(path, cover.data, create_page=False)
-        cover_body = picture_cover(meta, path)
-    else:
-        cover_body = typeset_cover(meta)
-    spine: list[object] = [page("cover.xhtml", label("cover", lang), cover_body)]
-    ebook.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", lang)})
-    spine.append(page("title.xhtml", meta.title, title_page(meta)))
-    spine.append(page("copyright.xhtml", meta.title, copyright_page(meta, f"export-post {__version__}")))
-    if meta.dedication:
-        spine.append(page("dedication.xhtml", meta.title, dedication_page(meta)))
-    spine.append("nav")
-    ebook.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
-
-    homes: dict[str, str] = {}  # id -> the file it is in
-    for chapter in book.chapters:
-        file_name = f"{chapter.anchor}.xhtml"
-        homes[chapter.anchor] = file_name
-        for ident in document_ids(chapter.document):
-            homes[ident] = file_name
-    for part in book.parts:
-        homes[part.anchor] = f"{part.anchor}.xhtml"
-
-    book_anchors = {c.anchor for c in book.chapters} | {p.anchor for p in book.parts}
-
-    def href(ident: str) -> str:
-        home = homes.get(ident, "title.xhtml")
-        return home if ident in book_anchors else f"{home}#{ident}"
-
-    known = frozenset(homes)
-    has_math = False
-    first_chapter = ""
-    for opened, chapter in reading_order(book):
-        if opened is not None:
-            spine.append(page(f"{opened.anchor}.xhtml", opened.title, part_opening(opened)))
-        chapter_context = context.for_chapter(chapter)
-        chapter_images = _Images(ebook, chapter_context, images.added, images.alts)
-
-        def url_for(resource: Resource, alt: str, chapter_images: _Images = chapter_images) -> str:
-            return chapter_images.add(resource, alt)
-
-        body = render_chapter(chapter, chapter_context, url_for, known, lang, epub=True, href_for_id=href)
-        images.animated = images.animated or chapter_images.animated
-        item = page(homes[chapter.anchor], chapter.title, body)
-        if "<math" in body:
-            item.properties.append("mathml")
-            has_math = True
-        spine.append(item)
-        first_chapter = first_chapter or homes[chapter.anchor]
-    ebook.guide.append({"type": "text", "href": first_chapter or "title.xhtml", "title": meta.title})
-
-    ebook.toc = [_nav_entry(entry, href) for entry in contents_entries(book)]
+    _front_matter(volume, book, context, images)
+    hrefs = _hrefs(book)
+    has_math = _chapters(volume, book, context, images, hrefs)
+    ebook.toc = [_nav_entry(entry, hrefs) for entry in contents_entries(book)]
     content = Content(tuple(images.alts.values()), has_math, images.animated, has_toc=True)
     for prop, value in accessibility_metadata(content):
         ebook.add_metadata(None, "meta", value, {"property": prop})
     ebook.add_item(ncx_item(ebook.uid, meta.title, ebook.toc))
     if embed_fonts:
-        _embed_fonts(ebook, css, context, "".join(texts))
+        _embed_fonts(ebook, css, context, "".join(volume.texts))
     nav = epub.EpubNav(title=label("contents", lang), direction="rtl" if meta.direction == "rtl" else None)
     nav.add_item(css)
     ebook.add_item(nav)
-    ebook.spine = spine
-
+    ebook.spine = volume.spine
     buffer = io.BytesIO()
     options = {
         "mtime": context.timestamp.replace(tzinfo=None),
@@ -139,8 +100,74 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
     return normalise_zip(buffer.getvalue(), context.timestamp)
 
 
-def _nav_entry(entry: TocEntry, href: object) -> object:
-    target = href(entry.anchor)  # type: ignore[operator]
+def _front_matter(volume: _Volume, book: Book, context: BookContext, images: _Images) -> None:
+    """Cover, title page, copyright page, dedication, and the navigation document."""
+    meta, ebook, lang = book.meta, volume.ebook, book.meta.lang
+    cover = context.resources.image(meta.cover) if meta.cover else None
+    if cover is not None:
+        path = images.add(cover, meta.title)
+        ebook.set_cover(path, cover.data, create_page=False)
+        cover_body = picture_cover(meta, path)
+    else:
+        cover_body = typeset_cover(meta)
+    volume.page("cover.xhtml", label("cover", lang), cover_body)
+    ebook.guide.append({"type": "cover", "href": "cover.xhtml", "title": label("cover", lang)})
+    volume.page("title.xhtml", meta.title, title_page(meta))
+    volume.page("copyright.xhtml", meta.title, copyright_page(meta, f"export-post {__version__}"))
+    if meta.dedication:
+        volume.page("dedication.xhtml", meta.title, dedication_page(meta))
+    volume.spine.append("nav")
+    ebook.guide.append({"type": "toc", "href": "nav.xhtml", "title": label("contents", lang)})
+
+
+@dataclass(frozen=True, slots=True)
+class _Hrefs:
+    """Which file each id of the book is in: a chapter's opening is its file."""
+
+    homes: dict[str, str]
+    anchors: frozenset[str]
+
+    def __call__(self, ident: str) -> str:
+        home = self.homes.get(ident, "title.xhtml")
+        return home if ident in self.anchors else f"{home}#{ident}"
+
+
+def _hrefs(book: Book) -> _Hrefs:
+    homes: dict[str, str] = {}
+    for chapter in book.chapters:
+        homes[chapter.anchor] = f"{chapter.anchor}.xhtml"
+        for ident in document_ids(chapter.document):
+            homes[ident] = homes[chapter.anchor]
+    for part in book.parts:
+        homes[part.anchor] = f"{part.anchor}.xhtml"
+    anchors = frozenset({c.anchor for c in book.chapters} | {p.anchor for p in book.parts})
+    return _Hrefs(homes, anchors)
+
+
+def _chapters(volume: _Volume, book: Book, context: BookContext, images: _Images, hrefs: _Hrefs) -> bool:
+    """Each part opening and chapter, rendered one at a time; whether any has math."""
+    has_math, first = False, ""
+    known = frozenset(hrefs.homes)
+    for opened, chapter in reading_order(book):
+        if opened is not None:
+            volume.page(f"{opened.anchor}.xhtml", opened.title, part_opening(opened))
+        chapter_context = context.for_chapter(chapter)
+        chapter_images = _Images(volume.ebook, chapter_context, images.added, images.alts)
+        body = render_chapter(
+            chapter, chapter_context, chapter_images.add, known, book.meta.lang, epub=True, href_for_id=hrefs
+        )
+        images.animated = images.animated or chapter_images.animated
+        item = volume.page(hrefs.homes[chapter.anchor], chapter.title, body)
+        if "<math" in body:
+            item.properties.append("mathml")
+            has_math = True
+        first = first or hrefs.homes[chapter.anchor]
+    volume.ebook.guide.append({"type": "text", "href": first or "title.xhtml", "title": book.meta.title})
+    return has_math
+
+
+def _nav_entry(entry: TocEntry, href: _Hrefs) -> object:
+    target = href(entry.anchor)
     if not entry.children:
         return epub.Link(target, entry.title, f"{entry.anchor}-nav")
     return (epub.Section(entry.title, target), [_nav_entry(child, href) for child in entry.children])
