@@ -105,8 +105,10 @@ def _front_matter(volume: _Volume, book: Book, context: BookContext, images: _Im
     meta, ebook, lang = book.meta, volume.ebook, book.meta.lang
     cover = context.resources.image(meta.cover) if meta.cover else None
     if cover is not None:
-        path = images.add(cover, meta.title)
-        ebook.set_cover(path, cover.data, create_page=False)
+        path = f"images/{cover.name}"
+        ebook.set_cover(path, cover.data, create_page=False)  # its manifest item, marked cover-image
+        images.added[cover.name] = path  # a chapter showing the same picture reuses it
+        images.alts[cover.name] = meta.title
         cover_body = picture_cover(meta, path)
     else:
         cover_body = typeset_cover(meta)
