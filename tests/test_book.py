@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -202,7 +203,7 @@ def _contents_numbers(pdf: Path) -> dict[str, int]:
     """Title -> the page number the contents pages print for it."""
     from pypdf import PdfReader
 
-    found = {}
+    found: dict[str, int] = {}
     for page in PdfReader(pdf).pages[:6]:
         for line in (page.extract_text() or "").splitlines():
             m = re.match(r"^(.+?)\s*(?:\.\s*){2,}(\d+)\s*$", line.strip())
@@ -214,16 +215,18 @@ def _contents_numbers(pdf: Path) -> dict[str, int]:
 def _outline(pdf: Path) -> list[tuple[int, str, int]]:
     """(depth, title, 1-based page) of every bookmark."""
     from pypdf import PdfReader
+    from pypdf.generic import Destination
 
     reader = PdfReader(pdf)
     out: list[tuple[int, str, int]] = []
 
-    def walk(items: list[object], depth: int) -> None:
+    def walk(items: Sequence[object], depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
-            else:
-                out.append((depth, str(item.title), reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
+            elif isinstance(item, Destination):
+                page = reader.get_destination_page_number(item)
+                out.append((depth, str(item.title), (page or 0) + 1))
 
     walk(reader.outline, 0)
     return out
