@@ -52,7 +52,8 @@ def assemble_book(documents: Sequence[Document], config: BookConfig, *, order: s
     if not any(docs for _, docs in groups) and preface is None:
         raise BookConfigError("no post is selected for the book", path=config.path)
     site = load_site(_source(documents[0]), None, Reporter())
-    meta = _book_meta(config, [d for _, docs in groups for d in docs] or [preface], site)  # type: ignore[list-item]
+    chosen = ([preface] if preface is not None else []) + [d for _, docs in groups for d in docs]
+    meta = _book_meta(config, chosen, site)
     return _build(meta, preface, groups, config)
 
 

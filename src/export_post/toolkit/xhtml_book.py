@@ -264,5 +264,8 @@ BOOK_PRINT_CSS = """
   color: var(--color-muted); }
 .book-part, section.chapter { break-before: page; }
 section.chapter { counter-reset: footnote; }
-.chapter-header .chapter-title { string-set: post-title content(); }
+.chapter-header .chapter-title, .book-part .part-title { string-set: post-title content(); }
+.book-cover.typeset .cover-title { font-size: 34pt; }
+.book-cover.typeset .cover-subtitle { font-size: 16pt; }
+.book-cover.typeset .cover-author { font-size: 13pt; }
 """
