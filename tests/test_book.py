@@ -319,3 +319,13 @@ def test_a_bad_book_yml_next_to_the_posts_is_a_usage_error(
     assert main([str(copy), "--book", "-f", "html", "-o", f"{tmp_path}/out/"]) == 2
     assert "book.yml:2: unknown key 'chapters'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_single_post_shows_the_text_of_a_link_to_another_post(site: Path) -> None:
+    from export_post import load_post, render
+
+    document = load_post(site / "_posts" / "2024-02-20-deeper.md")
+    markup = render(document, "html").decode("utf-8")
+    assert "Go back to the start or home." in html_text(markup)
+    assert 'href=""' not in markup and "_posts" not in markup
+    assert "liquid-tag-removed" not in {d.code for d in document.diagnostics}  # the post exists
