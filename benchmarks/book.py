@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,9 @@ assert all(r.ok for r in results), [r.error for r in results]
 SEPARATE = """
 import sys
 from export_post import export_many
-results = export_many([sys.argv[1]], sys.argv[3].split(","), sys.argv[2], jobs=1, isolate=False, source_date_epoch=1700000000)
+results = export_many(
+    [sys.argv[1]], sys.argv[3].split(","), sys.argv[2], jobs=1, isolate=False, source_date_epoch=1700000000
+)
 assert all(r.ok for r in results), [r.error for r in results if not r.ok][:3]
 """
 
@@ -67,11 +70,15 @@ def make_site(folder: Path, count: int, sources: list[Path]) -> Path:
         source = sources[number % len(sources)]
         day = start + dt.timedelta(days=number)
         text = source.read_text(encoding="utf-8")
-        text = re.sub(r"(?m)^title:\s*(.*)$", lambda m: f"title: '{number + 1}. {_unquote(m[1])}'", text, count=1)
+        text = re.sub(r"(?m)^title:\s*(.*)$", _numbered(number + 1), text, count=1)
         text = re.sub(r"(?m)^date:.*$", f"date: {day.isoformat()}", text, count=1)
         slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", source.stem)
         (site / "_posts" / f"{day.isoformat()}-{slug}-{number}.md").write_text(text, encoding="utf-8")
     return site
+
+
+def _numbered(number: int) -> Callable[[re.Match[str]], str]:
+    return lambda m: f"title: '{number}. {_unquote(m[1])}'"
 
 
 def _unquote(title: str) -> str:

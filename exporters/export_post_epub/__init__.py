@@ -18,6 +18,7 @@ from export_post.errors import OptionError
 from export_post.exporter import BookContext, ExportContext, check_declared, option
 from export_post.model import Document
 from export_post.model.book import Book, Chapter
+from export_post.resources import Resource
 from export_post.resources.images import DownscalingResolver, max_image_px_option
 
 
@@ -54,11 +55,12 @@ class EpubExporter:
         from .volume import build_epub_book
 
         options = context.options_for(EpubOptions)
-        resources = DownscalingResolver(context.resources, options.max_image_px)
+        memo: dict[str, Resource] = {}  # a picture many chapters show is scaled once
+        resources = DownscalingResolver(context.resources, options.max_image_px, memo)
 
         def chapter_context(chapter: Chapter) -> ExportContext:
             inner = context.for_chapter(chapter)
-            return replace(inner, resources=DownscalingResolver(inner.resources, options.max_image_px))
+            return replace(inner, resources=DownscalingResolver(inner.resources, options.max_image_px, memo))
 
         scaled = replace(context, resources=resources, chapter_context=chapter_context)
         return build_epub_book(book, scaled, embed_fonts=options.embed_fonts)

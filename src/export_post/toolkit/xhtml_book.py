@@ -230,13 +230,15 @@ BOOK_CSS = """
   border-top: 2px solid #fff; padding-top: 0.6em; }
 .book-cover.picture { text-align: center; margin: 0; }
 .book-cover.picture img { max-width: 100%; max-height: 100vh; }
-.book-title-page { text-align: center; padding-top: 20%; }
+.book-title-page, .book-title-page p { text-align: center; }
+.book-title-page { padding-top: 20%; }
 .book-title-page .book-title { font-size: 2.2em; margin: 0 0 0.4em; }
 .book-title-page .book-subtitle { font-size: 1.25em; color: var(--color-muted); }
 .book-title-page .book-author { font-size: 1.15em; margin-top: 2em; }
 .book-title-page .book-description { margin-top: 2em; color: var(--color-muted); }
 .book-copyright { font-size: 0.85em; color: var(--color-muted); padding-top: 30%; }
-.book-dedication { font-style: italic; text-align: center; padding-top: 30%; }
+.book-dedication { font-style: italic; padding-top: 30%; }
+.book-dedication p { text-align: center; }
 .book-toc ol { list-style: none; padding-inline-start: 0; margin: 0; }
 .book-toc ol ol { padding-inline-start: 1.4em; }
 .book-toc .toc-level-1 { margin-top: 0.5em; }
