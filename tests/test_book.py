@@ -329,3 +329,19 @@ def test_a_single_post_shows_the_text_of_a_link_to_another_post(site: Path) -> N
     assert "Go back to the start or home." in html_text(markup)
     assert 'href=""' not in markup and "_posts" not in markup
     assert "liquid-tag-removed" not in {d.code for d in document.diagnostics}  # the post exists
+
+
+def test_strict_fails_the_book_on_a_warning_and_writes_nothing(site: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    (copy / "_posts" / "2024-04-01-loose.md").write_text(
+        "---\ntitle: Loose\n---\n{% include x.html %}\nText.\n"
+    )
+    out = tmp_path / "out"
+    [result] = export_book([copy], ["html"], out, strict=True)
+    assert (
+        result.error is not None and "strict mode" in result.error and "2024-04-01-loose.md:4" in result.error
+    )
+    assert not out.exists() or list(out.iterdir()) == []
+    [result] = export_book([copy], ["html"], out)
+    assert result.ok and any(d.code == "liquid-tag-removed" for d in result.diagnostics)
