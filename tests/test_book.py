@@ -300,6 +300,8 @@ def test_cli_book_of_slides_is_a_usage_error(
     assert err.count("\n") == 1 and "'pptx' cannot make a book" in err
     assert list(tmp_path.iterdir()) == []
     assert main([str(site), "--book-order", "newest"]) == 2
+    assert main([str(site), "--book", "-f", "all", "-o", f"{tmp_path}/all/"]) == 0  # the book formats
+    assert sorted(p.suffix for p in (tmp_path / "all").iterdir()) == [".epub", ".html", ".pdf"]
 
 
 def test_cli_book_writes_one_file(site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -34,7 +34,7 @@ from .batch.results import (
     status_counts,
 )
 from .batch.settings import checked, default, expand_formats, settings_fields
-from .book.cli import add_book_options, check_book_flags, run_book
+from .book.cli import add_book_options, book_formats_of, check_book_flags, run_book
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options
@@ -399,7 +399,8 @@ def _book(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.inputs:
         raise UsageError("no input given; pass post files or folders (see --help)")
     given = check_arguments(args)
-    formats = parse_formats(args.format)
+    named = [part.strip().lower() for value in args.format or ["pdf"] for part in value.split(",")]
+    formats = book_formats_of(parse_formats(args.format)) if "all" in named else parse_formats(args.format)
     return run_book(args, formats, given, given_options(args, formats), out, err)
 
 

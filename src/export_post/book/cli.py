@@ -11,7 +11,7 @@ from ..batch.settings import default
 from ..diagnostics import Severity, printable
 from ..errors import OptionError
 from ..output import names_folder
-from ..registry import exporter_class
+from ..registry import exporter_class, supports_book
 from .export import ORDERS, export_book
 
 
@@ -38,6 +38,11 @@ def check_book_flags(args: argparse.Namespace) -> None:
         for flag, value in (("--book-order", args.book_order), ("--book-config", args.book_config)):
             if value is not None:
                 raise OptionError(f"{flag} needs --book")
+
+
+def book_formats_of(formats: list[str]) -> list[str]:
+    """What ``-f all`` means for a book: the formats of ``all`` that can make one."""
+    return [name for name in formats if supports_book(exporter_class(name))]
 
 
 def run_book(

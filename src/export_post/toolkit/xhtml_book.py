@@ -191,8 +191,8 @@ def part_opening(part: Part, level: int = 1) -> str:
 
 
 def chapter_opening(chapter: Chapter, cover_url: str | None) -> str:
-    """The chapter's title, then its date and author (when it differs from the book's) and
-    its cover picture."""
+    """The chapter's title, then its description, its date and author (when it differs from
+    the book's) and its cover picture."""
     meta = chapter.document.meta
     level = min(chapter.level, 6)
     parts = ['<header class="chapter-header">\n']
@@ -202,6 +202,8 @@ def chapter_opening(chapter: Chapter, cover_url: str | None) -> str:
         bits.append(f'<span class="chapter-author">{esc(meta.author)}</span>')
     if meta.date_text:
         bits.append(f'<time datetime="{meta.date_text}">{esc(human_date(meta))}</time>')
+    if meta.description:
+        parts.append(f'<p class="chapter-description">{esc(meta.description)}</p>\n')
     if bits:
         parts.append(f'<p class="chapter-meta">{" · ".join(bits)}</p>\n')
     if cover_url:
@@ -249,6 +251,7 @@ BOOK_CSS = """
 .chapter-header .chapter-title { font-size: 1.9em; margin: 0 0 0.3em;
   color: var(--color-heading, var(--color-text)); }
 .chapter-header .chapter-meta { color: var(--color-muted); font-size: 0.95em; }
+.chapter-header .chapter-description { font-size: 1.1em; margin: 0 0 0.4em; }
 .chapter-cover { margin: 1em 0 0; }
 .chapter-cover img { max-width: 100%; max-height: 9cm; }
 """
