@@ -40,6 +40,10 @@ from .book import STYLE_NAME, _embed_fonts, _Images, xhtml_item
 from .ncx import ncx_item
 from .opf import add_metadata
 
+# The navigation document stands in the reading order as the contents page; its landmarks
+# are for the reading system's menu, not for the page (ebooklib writes them without hidden).
+_NAV_CSS = 'nav:not([role="doc-toc"]) { display: none; }\n'
+
 
 @dataclass
 class _Volume:
@@ -68,7 +72,9 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
         uid="style",
         file_name=STYLE_NAME,
         media_type="text/css",
-        content=(context.theme.css("epub") + highlight_css(context.theme.code_style) + BOOK_CSS).encode(),
+        content=(
+            context.theme.css("epub") + highlight_css(context.theme.code_style) + BOOK_CSS + _NAV_CSS
+        ).encode(),
     )
     ebook.add_item(css)
     volume = _Volume(ebook, css, meta.as_post_meta())
@@ -94,7 +100,6 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
         "raise_exceptions": True,
         "epub3_pages": False,
         "package_direction": True,
-        "landmark_title": label("contents", lang),
     }
     epub.write_epub(buffer, ebook, options)
     return normalise_zip(buffer.getvalue(), context.timestamp)
