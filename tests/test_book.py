@@ -8,6 +8,7 @@ import shutil
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -347,3 +348,15 @@ def test_strict_fails_the_book_on_a_warning_and_writes_nothing(site: Path, tmp_p
     assert not out.exists() or list(out.iterdir()) == []
     [result] = export_book([copy], ["html"], out)
     assert result.ok and any(d.code == "liquid-tag-removed" for d in result.diagnostics)
+
+
+def test_pdf_book_stores_a_shared_picture_once(built: dict[str, Path]) -> None:
+    from pypdf import PdfReader
+
+    images = set()
+    for page in PdfReader(built["pdf"]).pages:
+        resources: Any = page["/Resources"].get_object()
+        for ref in resources.get("/XObject", {}).get_object().values():
+            if ref.get_object().get("/Subtype") == "/Image":
+                images.add(ref.idnum)
+    assert len(images) == 1  # shown by two chapters, stored once
