@@ -17,7 +17,6 @@ from .support import (
     corpus_roots,
     epub_text,
     epubcheck,
-    missing_words,
     pdf_text,
     require_corpora,
     source_words,
@@ -75,11 +74,16 @@ def test_corpus_site_as_pdf_book(name: str, tmp_path: Path) -> None:
 
 def _every_word_kept(site: Path, text: str) -> None:
     """Every word of each post's body as read is in the book, and (as tests/test_corpus.py asks
-    of a post's own export) 99% of the words of its source."""
+    of a post's own export) 99% of the words of its source. A PDF's text layer glues a footnote's
+    number to the word that calls it ("claimed31"): such a word counts without its digits."""
+    present = set(words(text))
+    present |= {re.sub(r"\d+$", "", word) for word in present}
     for document in _documents(site):
-        assert missing_words(words(plain_text_of(document.blocks)), text) == [], document.meta.source_path
+        body = [w for w in words(plain_text_of(document.blocks)) if w not in present]
+        assert body == [], document.meta.source_path
         expected = source_words(document.meta.source_path)  # type: ignore[arg-type]
-        assert len(missing_words(expected, text)) <= len(set(expected)) // 100, document.meta.source_path
+        missing = {w for w in expected if w not in present}
+        assert len(missing) <= len(set(expected)) // 100, document.meta.source_path
 
 
 def _documents(site: Path) -> list[Document]:
