@@ -21,6 +21,7 @@ from ..errors import ExportError, ExportPostError, OptionError, ReadError, Stric
 from ..exporter import BookContext, ExportContext
 from ..model.book import Book, Chapter
 from ..output import write_atomic
+from ..reader.site import find_site_root
 from ..registry import book_formats, exporter_class, supports_book
 from ..resources import ResourcePolicy, ResourceResolver
 from ..themes import Theme
@@ -113,8 +114,6 @@ def _config(config: str | Path | Mapping[str, Any] | None, paths: object, posts:
     items = [paths] if isinstance(paths, str | Path) else list(paths)  # type: ignore[call-overload]
     candidates = [Path(p) / BOOK_FILE for p in items if Path(p).is_dir()]
     if posts:
-        from ..reader.site import find_site_root
-
         candidates.append(find_site_root(posts[0].path) / BOOK_FILE)
     for candidate in candidates:
         if candidate.is_file():
@@ -158,7 +157,7 @@ def _targets(
 ) -> dict[str, Path]:
     if single is not None:
         return {formats[0]: single}
-    where = folder or config.folder or posts[0].path.parent
+    where = folder or config.folder or find_site_root(posts[0].path)  # never inside _posts/
     stem = book_file_name(book.meta.title)
     return {fmt: where / f"{stem}{exporter_class(fmt).file_extension}" for fmt in formats}
 
