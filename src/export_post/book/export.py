@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import unicodedata
@@ -53,6 +54,7 @@ def export_book(
     a usage problem (bad argument, a format that cannot make a book, a bad ``book.yml``) raises
     before anything is read. With ``strict``, any warning fails the book and writes nothing."""
     formats = _check_formats(formats)
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)  # read twice below
     checks.flag(strict, "strict")
     checks.flag(allow_remote, "allow_remote")
     epoch = checks.epoch(source_date_epoch, "source_date_epoch")
@@ -162,9 +164,7 @@ def _targets(
     return {fmt: where / f"{stem}{exporter_class(fmt).file_extension}" for fmt in formats}
 
 
-def _timestamp(book: Book, epoch: int | None) -> Any:
-    import datetime as dt
-
+def _timestamp(book: Book, epoch: int | None) -> dt.datetime:
     if epoch is not None:
         return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
     day = book.meta.last_date
@@ -221,7 +221,7 @@ class _Builder:
         return tuple(dict.fromkeys(found))
 
     def run(
-        self, fmt: str, target: Path, timestamp: Any, options: Mapping[str, Any], *, strict: bool
+        self, fmt: str, target: Path, timestamp: dt.datetime, options: Mapping[str, Any], *, strict: bool
     ) -> ExportResult:
         source = self.reporter.path or target
         started = time.perf_counter()
