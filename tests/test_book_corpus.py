@@ -24,10 +24,9 @@ from .support import (
 )
 
 pytestmark = pytest.mark.corpus
-SITES = {
-    "epub": ["LazyRen__LazyRen.github.io", "travisdowns__travisdowns.github.io"],
-    "pdf": ["LazyRen__LazyRen.github.io"],
-}
+# One site for CI time (about 20 s); travisdowns (5 long posts, corpus-more) passed the same
+# checks by hand when books were added: EPUBCheck 0/0, contents pages = outline pages.
+SITES = {"epub": ["LazyRen__LazyRen.github.io"], "pdf": ["LazyRen__LazyRen.github.io"]}
 EPOCH = 1_700_000_000
 
 
