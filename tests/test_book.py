@@ -3,6 +3,7 @@ and HTML, the typeset cover, unique ids, footnotes per chapter, repeat builds.""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -16,7 +17,7 @@ from PIL import Image
 from export_post.book import export_book, parse_book_config, read_book_config
 from export_post.book.assemble import Source, assemble_book, read_documents
 from export_post.cli import main
-from export_post.errors import BookConfigError
+from export_post.errors import BookConfigError, ReadError
 from export_post.model.book import Book
 
 from .support import epub_text, epubcheck, html_text, missing_words, pdf_text, source_words
@@ -360,3 +361,14 @@ def test_pdf_book_stores_a_shared_picture_once(built: dict[str, Path]) -> None:
             if ref.get_object().get("/Subtype") == "/Image":
                 images.add(ref.idnum)
     assert len(images) == 1  # shown by two chapters, stored once
+
+
+def test_a_book_yml_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path) -> None:
+    fifo = tmp_path / "book.yml"
+    os.mkfifo(fifo)  # opening it would block
+    with pytest.raises(ReadError, match=r"book\.yml: refused book file: not a regular file"):
+        read_book_config(fifo)
+    big = tmp_path / "big.yml"
+    big.write_text("title: x\n" + "#" * 300_000 + "\n", encoding="utf-8")
+    with pytest.raises(BookConfigError, match="larger than"):
+        read_book_config(big)

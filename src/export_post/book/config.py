@@ -14,6 +14,7 @@ from typing import Any
 from ..diagnostics import Reporter
 from ..errors import BookConfigError, ReadError
 from ..reader.frontmatter import key_lines, load_front_matter
+from ..resources.safefile import RefusedFile, check_regular
 
 BOOK_FILE = "book.yml"
 MAX_BOOK_FILE_BYTES = 256 * 1024
@@ -63,7 +64,11 @@ def read_book_config(path: Path) -> BookConfig:
     """``path`` read and checked. Raises :class:`BookConfigError` (or :class:`ReadError` when
     the file cannot be read)."""
     try:
-        raw = path.read_bytes()
+        check_regular(path)  # a FIFO or a device is refused before it is opened
+        with path.open("rb") as file:
+            raw = file.read(MAX_BOOK_FILE_BYTES + 1)
+    except RefusedFile as err:
+        raise ReadError(f"refused book file: {err}", path=path) from None
     except OSError as err:
         raise ReadError(f"cannot read book file: {err.strerror or err}", path=path) from err
     if len(raw) > MAX_BOOK_FILE_BYTES:
