@@ -11,22 +11,8 @@ from export_post import __version__
 from export_post.exporter import BookContext
 from export_post.metatext import field_text
 from export_post.model.book import Book
-from export_post.resources import Resource
 from export_post.toolkit.xhtml import page
-from export_post.toolkit.xhtml_book import (
-    BOOK_CSS,
-    BOOK_PRINT_CSS,
-    book_ids,
-    contents,
-    copyright_page,
-    dedication_page,
-    part_opening,
-    picture_cover,
-    reading_order,
-    render_chapter,
-    title_page,
-    typeset_cover,
-)
+from export_post.toolkit.xhtml_book import BOOK_CSS, BOOK_PRINT_CSS, single_page_book
 from export_post.toolkit.xhtml_header import meta_tags
 
 from . import INFO_STRING_UNITS, PdfOptions
@@ -37,30 +23,18 @@ def build_pdf_book(book: Book, context: BookContext) -> bytes:
     options = context.options_for(PdfOptions)
     meta = book.meta
     manifest = Manifest()
-    cover = context.resources.image(meta.cover) if meta.cover else None
-    body = [picture_cover(meta, manifest.url(cover)) if cover else typeset_cover(meta)]
-    body += [title_page(meta), copyright_page(meta, f"export-post {__version__}"), dedication_page(meta)]
-    body.append(contents(book, lambda anchor: f"#{anchor}", page_numbers=True))
-    known = book_ids(book)
-
-    def url_for(resource: Resource, alt: str) -> str:
-        return manifest.url(resource)
-
-    for part, chapter in reading_order(book):
-        if part is not None:
-            body.append(part_opening(part))
-        chapter_context = context.for_chapter(chapter)
-        body.append(
-            render_chapter(chapter, chapter_context, url_for, known, meta.lang, math="svg", notes="footnotes")
-        )
+    generator = f"export-post {__version__}"
+    body = single_page_book(
+        book, context, manifest.url, generator, page_numbers=True, math="svg", notes="footnotes"
+    )
     post_meta = meta.as_post_meta()
     html = page(
-        "".join(body),
+        body,
         title=field_text(meta.title, INFO_STRING_UNITS),
         lang=meta.lang,
         direction=post_meta.direction,
         css=page_css(context, options.page_size) + BOOK_CSS + BOOK_PRINT_CSS,
-        head_extra=meta_tags(post_meta, f"export-post {__version__}", limit=INFO_STRING_UNITS),
+        head_extra=meta_tags(post_meta, generator, limit=INFO_STRING_UNITS),
     )
     from .render import render_pdf
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from ..exporter import ExportContext
+from ..exporter import BookContext, ExportContext
 from ..model import Heading, Image, plain_text
 from ..model.book import Book, BookMeta, Chapter, Part
 from ..resources import Resource
@@ -25,6 +25,37 @@ def reading_order(book: Book) -> Iterator[tuple[Part | None, Chapter]]:
     for part in book.parts:
         for number, chapter in enumerate(part.chapters):
             yield (part if part.title and number == 0 else None), chapter
+
+
+def single_page_book(
+    book: Book,
+    context: BookContext,
+    place: Callable[[Resource], str],
+    generator: str,
+    *,
+    page_numbers: bool = False,
+    **renderer: Any,
+) -> str:
+    """The body of a book as one page (HTML, and the page the PDF is printed from): cover,
+    title, copyright and dedication pages, contents, then each part opening and chapter.
+    ``place`` gives the URL a picture is shown with."""
+    meta = book.meta
+    cover = context.resources.image(meta.cover) if meta.cover else None
+    body = [picture_cover(meta, place(cover)) if cover else typeset_cover(meta)]
+    body += [title_page(meta), copyright_page(meta, generator), dedication_page(meta)]
+    body.append(contents(book, lambda anchor: f"#{anchor}", page_numbers=page_numbers))
+    known = book_ids(book)
+
+    def url_for(resource: Resource, alt: str) -> str:
+        return place(resource)
+
+    for part, chapter in reading_order(book):
+        if part is not None:
+            body.append(part_opening(part))
+        body.append(
+            render_chapter(chapter, context.for_chapter(chapter), url_for, known, meta.lang, **renderer)
+        )
+    return "".join(body)
 
 
 def book_ids(book: Book) -> frozenset[str]:
