@@ -11,8 +11,9 @@ from pathlib import Path
 from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
-from ..model import Attr, Block, Document, Heading, Link, Note, TocPlaceholder, iter_blocks
+from ..model import Attr, Block, Document, Heading, Link, Note, TocPlaceholder
 from ..model.text import xml_id
+from ..toolkit.xhtml import document_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +60,8 @@ def build_index(documents: Mapping[str, Document]) -> LinkIndex:
             if meta.site_url:
                 host = urlsplit(meta.site_url).netloc.lower()
                 by_url.setdefault(host + _path_key(meta.url_path), anchor)
-        ids[anchor] = _ids(document)
+        ids[anchor] = document_ids(document)
     return LinkIndex(by_file, by_path, by_url, ids)
-
-
-def _ids(document: Document) -> frozenset[str]:
-    found: set[str] = set()
-    for block in iter_blocks(document.blocks):
-        attr = getattr(block, "attr", None)
-        if isinstance(attr, Attr) and attr.id:
-            found.add(attr.id)
-    return frozenset(found)
 
 
 def _file_key(path: Path) -> Path:
