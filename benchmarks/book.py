@@ -8,8 +8,8 @@ its posts under 20 KB, copied round-robin into one generated site with their pic
 copy with its own date (so file names and chapters differ) and a numbered title. Each
 measurement runs in a fresh process (``export_book`` for the book, ``export_many`` with
 ``jobs=1`` and no worker processes for the separate exports), and its peak resident memory is
-that process's ``ru_maxrss``. Results go to ``benchmarks/book-results.json`` and are printed
-as the table ``docs/benchmarks.md`` shows. Timings are wall-clock on a shared machine; the load
+that process's ``ru_maxrss``. Results go to ``benchmarks/book-results.json`` and the section
+"Books" of ``docs/benchmarks.md``. Timings are wall-clock on a shared machine; the load
 average is recorded with them.
 """
 
@@ -31,6 +31,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "book-results.json"
+REPORT = ROOT / "docs" / "benchmarks.md"
+MARK_START, MARK_END = "<!-- book:start -->", "<!-- book:end -->"
 MAX_POST_BYTES = 20_000
 
 BOOK = """
@@ -140,13 +142,58 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def section(results: dict[str, Any]) -> str:
+    load = " ".join(f"{v:.1f}" for v in results["load_average"])
+    return "\n".join(
+        [
+            MARK_START,
+            "## Books",
+            "",
+            f"`python benchmarks/book.py` ({results['date']}, {results['cpus']} CPUs, load average {load}):",
+            f"books of 25, 100 and 300 posts made from the corpus's {results['source_posts']} posts under",
+            "20 KB (copied round-robin, each copy its own date and title), each format in a fresh",
+            "process, next to the same posts exported one by one (`export_many`, `jobs=1`, no worker",
+            "processes). Peak memory is the process's maximum resident set.",
+            "",
+            table(results),
+            "",
+            "Time grows with the posts in every format. EPUB and HTML books cost what the separate",
+            "exports cost or less (one start-up, each picture stored once). A PDF book costs up to",
+            "twice as much per post: WeasyPrint lays out the contents pages again once the chapters'",
+            "pages are known (`target-counter`), and lays the whole book out again when a table must",
+            "be set smaller to fit (one wide table in 300 posts is enough). Its memory grows with the",
+            "book, since WeasyPrint holds the layout of every page until it writes the PDF; EPUB and",
+            "HTML hold the rendered chapters and the distinct pictures (see [Books](book.md)).",
+            MARK_END,
+        ]
+    )
+
+
+def update_report(text: str) -> None:
+    """Put ``text`` between the markers in docs/benchmarks.md (benchmarks/run.py keeps it)."""
+    report = REPORT.read_text(encoding="utf-8")
+    if MARK_START in report and MARK_END in report:
+        head, _, rest = report.partition(MARK_START)
+        report = head + text + rest.partition(MARK_END)[2]
+    else:
+        report = report.rstrip("\n") + "\n\n" + text + "\n"
+    REPORT.write_text(report, encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="25,100,300")
     parser.add_argument("--formats", default="epub,pdf,html")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the section from the saved results"
+    )
     args = parser.parse_args()
+    if args.report_only:
+        update_report(section(json.loads(RESULTS.read_text(encoding="utf-8"))))
+        return
     results = run([int(s) for s in args.sizes.split(",")], args.formats.split(","))
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    update_report(section(results))
     print(table(results))
 
 
