@@ -372,3 +372,12 @@ def test_a_book_yml_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path)
     big.write_text("title: x\n" + "#" * 300_000 + "\n", encoding="utf-8")
     with pytest.raises(BookConfigError, match="larger than"):
         read_book_config(big)
+
+
+def test_a_cover_outside_the_site_is_refused_and_the_cover_is_typeset(site: Path, tmp_path: Path) -> None:
+    [result] = export_book([site], ["html"], tmp_path, config={"cover": "../../../../etc/passwd"})
+    markup = result.output.read_text(encoding="utf-8")  # type: ignore[union-attr]
+    assert 'class="book-cover typeset"' in markup and "root:" not in markup
+    assert [(d.code, d.path) for d in result.diagnostics if d.code.startswith("image")] == [
+        ("image-outside-root", site)
+    ]

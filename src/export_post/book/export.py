@@ -183,8 +183,8 @@ class _Builder:
         self.book = book
         self.theme = theme
         self.policy = policy
-        self.reporter = Reporter(config.path or first)
         root = next((c.document.meta.site_root for c in book.chapters if c.document.meta.site_root), None)
+        self.reporter = Reporter(config.path or root or first.parent)  # the book's own problems (its cover)
         theme_roots = tuple(f for f in theme.folders if isinstance(f, Path))
         self.resources = ResourceResolver(
             post_dir=config.folder or root or first.parent,
