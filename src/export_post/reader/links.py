@@ -44,9 +44,9 @@ def check_link(url: str, site_url: str, post_folder: str | None = None) -> LinkV
         return verdict
     if target.startswith("/"):  # a site path: the web URL stays what the site says
         return LinkVerdict(verdict.url, verdict.reason, site_target=target)
-    return LinkVerdict(
-        None, f"link to the post {target.partition('#')[0]} has no web address", site_target=target
-    )
+    post = target.partition("#")[0]
+    reason = f"link to the post {post} has no web address (in a book it leads to the chapter)"
+    return LinkVerdict(None, reason, site_target=target)
 
 
 def site_target(url: str, post_folder: str | None) -> str:
