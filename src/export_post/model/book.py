@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .document import Document, PostMeta
+from .document import Author, Document, PostMeta
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -42,8 +42,6 @@ class BookMeta:
     def as_post_meta(self) -> PostMeta:
         """The book's metadata in the shape the per-post helpers (document info, EPUB
         metadata, page language) read."""
-        from .document import Author
-
         return PostMeta(
             title=self.title,
             description=self.subtitle or self.description,
