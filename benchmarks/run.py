@@ -343,10 +343,15 @@ def main() -> None:
 
 
 def _scaling_section() -> str:
-    """The section benchmarks/scaling.py wrote into the report (kept when this one rewrites it)."""
+    """The sections benchmarks/scaling.py and benchmarks/book.py wrote into the report (kept
+    when this one rewrites it)."""
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    start, end = text.find("<!-- scaling:start -->"), text.find("<!-- scaling:end -->")
-    return "\n" + text[start : end + len("<!-- scaling:end -->")] + "\n" if 0 <= start < end else ""
+    kept = ""
+    for name in ("scaling", "book"):
+        start, end = text.find(f"<!-- {name}:start -->"), text.find(f"<!-- {name}:end -->")
+        if 0 <= start < end:
+            kept += "\n" + text[start : end + len(f"<!-- {name}:end -->")] + "\n"
+    return kept
 
 
 def _limits(one: Batch, reference: float) -> list[str]:

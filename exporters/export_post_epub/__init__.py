@@ -15,8 +15,10 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from export_post.errors import OptionError
-from export_post.exporter import ExportContext, check_declared, option
+from export_post.exporter import BookContext, ExportContext, check_declared, option
 from export_post.model import Document
+from export_post.model.book import Book, Chapter
+from export_post.resources import Resource
 from export_post.resources.images import DownscalingResolver, max_image_px_option
 
 
@@ -48,3 +50,17 @@ class EpubExporter:
         options = context.options_for(EpubOptions)
         resources = DownscalingResolver(context.resources, options.max_image_px)
         return build_epub(document, replace(context, resources=resources), embed_fonts=options.embed_fonts)
+
+    def export_book(self, book: Book, context: BookContext) -> bytes:
+        from .volume import build_epub_book
+
+        options = context.options_for(EpubOptions)
+        memo: dict[str, Resource] = {}  # a picture many chapters show is scaled once
+        resources = DownscalingResolver(context.resources, options.max_image_px, memo)
+
+        def chapter_context(chapter: Chapter) -> ExportContext:
+            inner = context.for_chapter(chapter)
+            return replace(inner, resources=DownscalingResolver(inner.resources, options.max_image_px, memo))
+
+        scaled = replace(context, resources=resources, chapter_context=chapter_context)
+        return build_epub_book(book, scaled, embed_fonts=options.embed_fonts)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ebooklib import epub
 
 from export_post.exporter import ExportContext
-from export_post.model import Block, Document, Heading, Image, Section, iter_blocks, plain_text
+from export_post.model import Block, Document, Heading, Image, PostMeta, Section, iter_blocks, plain_text
 from export_post.resources import Resource
 from export_post.toolkit.archive import normalise_zip
 from export_post.toolkit.highlight import highlight_css
@@ -175,11 +175,11 @@ def _cover_page(
     book.set_cover(cover_path, cover.data, create_page=False)
     images.added[cover.name] = cover_path  # body references to the same image reuse it
     images.alts[cover.name] = meta.title
-    cover_page = _chapter(
+    cover_page = xhtml_item(
         "cover.xhtml",
         label("cover", meta.lang),
         f'<section class="cover-page"><img src="{cover_path}" alt="{esc(meta.title)}"/></section>\n',
-        document,
+        document.meta,
         css,
     )
     book.add_item(cover_page)
@@ -224,7 +224,7 @@ def _add_chapters(
         body = renderer.header(None) if chapter.with_header else ""
         body += renderer.blocks(chapter.blocks) + renderer.endnotes()
         written.texts.append(chapter.title + body)
-        item = _chapter(chapter.file_name, chapter.title, body, document, css)
+        item = xhtml_item(chapter.file_name, chapter.title, body, document.meta, css)
         if "<math" in body:
             item.properties.append("mathml")
             written.has_math = True
@@ -250,8 +250,8 @@ def _embed_fonts(book: epub.EpubBook, css: epub.EpubItem, context: ExportContext
     css.content = font_face_css(fonts).encode("utf-8") + css.content
 
 
-def _chapter(file_name: str, title: str, body: str, document: Document, css: epub.EpubItem) -> _Xhtml:
-    meta = document.meta
+def xhtml_item(file_name: str, title: str, body: str, meta: PostMeta, css: epub.EpubItem) -> _Xhtml:
+    """A page of the book with the stylesheet, in the language and direction of ``meta``."""
     xhtml = page(
         body,
         title=title,

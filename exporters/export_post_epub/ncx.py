@@ -3,7 +3,8 @@
 ebooklib writes it too, but looks for a ``<content>`` among all the chapters already listed
 before adding each one, so a post of n chapters cost n². This writes the same document (the
 same ids, labels and targets) from the table of contents ebooklib is given for the EPUB 3 nav:
-chapters as ``epub.Link``, chapters with sections as ``(epub.Section, [epub.Link, …])``.
+chapters as ``epub.Link``, chapters with sections as ``(epub.Section, [epub.Link, …])``, and
+(in a book) parts as ``(epub.Section, [chapters…])``.
 """
 
 from __future__ import annotations
@@ -39,19 +40,23 @@ def ncx(identifier: str, title: str, toc: Sequence[object]) -> bytes:
         etree.SubElement(head, "meta", content=content, name=name)
     etree.SubElement(etree.SubElement(root, "docTitle"), "text").text = title
     nav_map = etree.SubElement(root, "navMap")
-    separators = 0
+    _points(nav_map, toc, [0])
+    return bytes(etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True))
+
+
+def _points(parent: etree._Element, toc: Sequence[object], separators: list[int]) -> None:
+    """The entries of ``toc`` under ``parent``; a section's entries nest under it (a book's
+    parts hold chapters, which hold sections)."""
     for entry in toc:
         if isinstance(entry, tuple):
             section, links = entry
-            point = _point(nav_map, f"sep_{separators}", section.title, section.href)
-            separators += 1
-            for link in links:
-                _point(point, link.uid, link.title, link.href)
+            point = _point(parent, f"sep_{separators[0]}", section.title, section.href)
+            separators[0] += 1
+            _points(point, links, separators)
         elif isinstance(entry, epub.Link):
-            _point(nav_map, entry.uid, entry.title, entry.href)
+            _point(parent, entry.uid, entry.title, entry.href)
         else:
             raise TypeError(f"unexpected table of contents entry {entry!r}")
-    return bytes(etree.tostring(root, pretty_print=True, encoding="utf-8", xml_declaration=True))
 
 
 def _point(parent: etree._Element, ident: str, label: str, src: str) -> etree._Element:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import ClassVar
 
 from export_post import __version__
-from export_post.exporter import ExportContext, NoOptions
+from export_post.exporter import BookContext, ExportContext, NoOptions
 from export_post.metatext import field_text
-from export_post.model import Document, Image
+from export_post.model import Document, Image, PostMeta
+from export_post.model.book import Book
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.xhtml import XhtmlRenderer, page
 from export_post.toolkit.xhtml_header import meta_tags
@@ -47,15 +48,27 @@ class HtmlExporter:
         )
         body = renderer.header(embedder.url(cover) if cover else None) + renderer.blocks(document.blocks)
         body += renderer.endnotes()
-        body = embedder.embed(body)
-        css = context.theme.css("html") + highlight_css(context.theme.code_style) + embedder.css()
-        html = page(
-            body,
-            title=field_text(meta.title),
-            lang=meta.lang,
-            direction=meta.direction,
-            css=css,
-            head_extra='<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
-            + meta_tags(meta, f"export-post {__version__}"),
-        )
-        return html.encode("utf-8")
+        return standalone_page(embedder.embed(body), meta, context, embedder)
+
+    def export_book(self, book: Book, context: BookContext) -> bytes:
+        from .book import build_html_book
+
+        return build_html_book(book, context)
+
+
+def standalone_page(
+    body: str, meta: PostMeta, context: ExportContext, embedder: Embedder, extra_css: str = ""
+) -> bytes:
+    """``body`` as the page: the theme's screen CSS, the code colours and the shared pictures
+    inline, the document info of ``meta`` (a post's, or a book's)."""
+    css = context.theme.css("html") + highlight_css(context.theme.code_style) + extra_css + embedder.css()
+    html = page(
+        body,
+        title=field_text(meta.title),
+        lang=meta.lang,
+        direction=meta.direction,
+        css=css,
+        head_extra='<meta name="viewport" content="width=device-width, initial-scale=1"/>\n'
+        + meta_tags(meta, f"export-post {__version__}"),
+    )
+    return html.encode("utf-8")

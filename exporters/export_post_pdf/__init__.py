@@ -12,16 +12,15 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from export_post import __version__
-from export_post.exporter import ExportContext, check_declared, option
+from export_post.exporter import BookContext, ExportContext, check_declared, option
 from export_post.metatext import field_text
 from export_post.model import Document, Image
-from export_post.resources import Resource
-from export_post.toolkit.highlight import highlight_css
+from export_post.model.book import Book
 from export_post.toolkit.texmath import MathImage
 from export_post.toolkit.xhtml import XhtmlRenderer, page
 from export_post.toolkit.xhtml_header import meta_tags
 
-PAGE_SIZES = {"A4": "A4", "LETTER": "letter", "A5": "A5"}
+from .manifest import PAGE_SIZES, Manifest, page_css
 
 # A PDF string holds at most 32767 bytes (ISO 32000-1 Annex C; PDF/A-2 and -3 make it a
 # rule). WeasyPrint writes non-ASCII Info strings as UTF-16BE with a 2-byte BOM.
@@ -74,23 +73,17 @@ class PdfExporter:
 
     def export(self, document: Document, context: ExportContext) -> bytes:
         options = context.options_for(PdfOptions)
-        manifest: dict[str, Resource] = {}
-
-        def url_for(resource: Resource) -> str:
-            manifest[resource.name] = resource
-            for part in resource.embedded:  # the pictures inside an SVG, as data: URIs
-                manifest[part.name] = part
-            return f"{MANIFEST_SCHEME}:{resource.name}"
+        manifest = Manifest()
 
         def image_url(image: Image) -> str | None:
             resource = context.resources.image(image.src, line=image.line)
-            return url_for(resource) if resource else None
+            return manifest.url(resource) if resource else None
 
         meta = document.meta
         cover = context.resources.image(meta.image) if meta.image else None
 
         def math_url(image: MathImage) -> str:
-            return url_for(image.resource())
+            return manifest.url(image.resource())
 
         renderer = XhtmlRenderer(
             document,
@@ -101,26 +94,21 @@ class PdfExporter:
             reporter=context.reporter,
             code_style=context.theme.code_style,
         )
-        body = renderer.header(url_for(cover) if cover else None) + renderer.blocks(document.blocks)
-        size = PAGE_SIZES[options.page_size.upper()]
-        css = (
-            context.theme.css("pdf")
-            + highlight_css(context.theme.code_style)
-            + f"\n@page {{ size: {size}; }}\n@page cover {{ size: {size}; }}\n"
-            + ("@page { margin: 18mm 15mm 17mm; }\n" if size == "A5" else "")  # e-reader: less margin
-        )
+        body = renderer.header(manifest.url(cover) if cover else None) + renderer.blocks(document.blocks)
         html = page(
             body,
             title=field_text(meta.title, INFO_STRING_UNITS),
             lang=meta.lang,
             direction=meta.direction,
-            css=css,
+            css=page_css(context, options.page_size),
             head_extra=meta_tags(meta, f"export-post {__version__}", limit=INFO_STRING_UNITS),
         )
         from .render import render_pdf
 
         variant = options.pdf_variant.lower() if options.pdf_variant else None
-        return render_pdf(html, manifest, context, variant=variant)
+        return render_pdf(html, manifest.resources, context, variant=variant)
 
+    def export_book(self, book: Book, context: BookContext) -> bytes:
+        from .book import build_pdf_book
 
-from .fetcher import MANIFEST_SCHEME  # noqa: E402  (kept light: no WeasyPrint import)
+        return build_pdf_book(book, context)

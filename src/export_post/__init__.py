@@ -8,8 +8,10 @@
 from ._version import __version__
 from .api import export, render
 from .batch import ExportResult, export_many
+from .book import export_book
 from .diagnostics import Diagnostic, Reporter, Severity
 from .errors import (
+    BookConfigError,
     ExportError,
     ExportPostError,
     FrontMatterError,
@@ -28,6 +30,7 @@ from .resources import Resource, ResourceResolver
 from .themes import Theme, list_themes, load_theme
 
 __all__ = [
+    "BookConfigError",
     "Diagnostic",
     "Document",
     "ExportContext",
@@ -50,6 +53,7 @@ __all__ = [
     "UnknownFormatError",
     "__version__",
     "export",
+    "export_book",
     "export_many",
     "format_names",
     "get_exporter",

@@ -34,6 +34,7 @@ from .batch.results import (
     status_counts,
 )
 from .batch.settings import checked, default, expand_formats, settings_fields
+from .book.cli import add_book_options, book_formats_of, check_book_flags, run_book
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options
@@ -70,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_exporter_options(parser)
     _add_batch_options(parser)
     _add_site_options(parser)
+    add_book_options(parser)
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
     parser.add_argument("--version", action="version", version=f"export-post {__version__}")
@@ -263,6 +265,9 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
             _list(args, out)
             return EXIT_OK
         apply_site_defaults(parser, args, argv)  # the site's export_post: section
+        check_book_flags(args)
+        if args.book:
+            return _book(args, out, err)
         batch = _prepare(args)
         if args.watch:
             return _watch(batch, out, err)
@@ -387,6 +392,16 @@ def _isolated(args: argparse.Namespace, sources: list[Post]) -> bool:
     process: a worker would cost a second start-up (importing everything again) for nothing
     the user asked for. Several posts, or a limit given, keep every post in a worker."""
     return len(sources) != 1 or args.timeout is not None or args.memory_limit is not None
+
+
+def _book(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``--book``: one book of every input post per format (see :mod:`export_post.book.cli`)."""
+    if not args.inputs:
+        raise UsageError("no input given; pass post files or folders (see --help)")
+    given = check_arguments(args)
+    named = [part.strip().lower() for value in args.format or ["pdf"] for part in value.split(",")]
+    formats = book_formats_of(parse_formats(args.format)) if "all" in named else parse_formats(args.format)
+    return run_book(args, formats, given, given_options(args, formats), out, err)
 
 
 def _convert(batch: _Batch, out: TextIO, err: TextIO) -> None:

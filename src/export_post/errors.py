@@ -7,6 +7,7 @@
     * PluginError – an exporter plugin cannot be loaded, is malformed or clashes with another.
     * ThemeError – a theme cannot be found or is malformed (also a ``ValueError``).
     * OptionError – an option name or value is not valid (also a ``ValueError``).
+        * BookConfigError – ``book.yml`` has an unknown key or a bad value.
     * ExportError – an exporter failed on this document (wraps the library's exception).
     * StrictModeError – ``strict=True`` and the conversion produced warnings.
 
@@ -58,6 +59,10 @@ class ThemeError(ExportPostError, ValueError):
 
 class OptionError(ExportPostError, ValueError):
     """An option's name or value is not valid (also a ``ValueError``)."""
+
+
+class BookConfigError(OptionError):
+    """``book.yml`` (or ``--book-config``) names an unknown key or gives a bad value."""
 
 
 class ExportError(ExportPostError):

@@ -12,6 +12,8 @@ An exporter is a class with five class attributes and one method::
         def export(self, document: Document, context: ExportContext) -> bytes: ...
 
 registered under the ``export_post.exporters`` entry-point group (the built-ins are too).
+A format that can make a book of many posts also has
+``export_book(self, book: Book, context: BookContext) -> bytes`` (see :class:`BookExporter`).
 Each field of ``Options`` declared with :func:`option` carries its help text, choices and
 command-line spelling, as nbconvert's traits do: the command line builds its flags from
 them, and :func:`check_option_types` checks values against them.
@@ -28,7 +30,7 @@ import math
 import os
 import types
 import typing
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -37,6 +39,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from .diagnostics import Reporter
 from .errors import OptionError
 from .model import Document
+from .model.book import Book, Chapter
 from .resources import ImageSource
 from .themes import Theme
 
@@ -76,6 +79,26 @@ class ExportContext:
             return cls(**{k: v for k, v in self.options.items() if k in names})
         except (TypeError, ValueError) as err:
             raise OptionError(str(err)) from err
+
+
+@runtime_checkable
+class BookExporter(Exporter, Protocol):
+    """An exporter that can also make one book of many posts (an optional capability,
+    advertised by having the method: see ``registry.supports_book``)."""
+
+    def export_book(self, book: Book, context: BookContext) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BookContext(ExportContext):
+    """The context of a book: ``resources`` reads the book's own pictures (the cover, from
+    the site), ``reporter`` takes the book's diagnostics, and :meth:`for_chapter` gives each
+    chapter the context its post would have alone (its resolver and reporter)."""
+
+    chapter_context: Callable[[Chapter], ExportContext]
+
+    def for_chapter(self, chapter: Chapter) -> ExportContext:
+        return self.chapter_context(chapter)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -16,6 +16,8 @@ from .exporter import Exporter
 
 ENTRY_POINT_GROUP = "export_post.exporters"
 EXPORTER_FACTS = ("name", "media_type", "file_extension", "description", "Options", "export")
+# Optional members: in_all/all_order (part of -f all), export_book (can make a book of many posts).
+BOOK_MEMBER = "export_book"
 DEFAULT_ALL_ORDER = 100  # where a plugin's format marked in_all comes: after the built-ins
 _registered: dict[str, type[Exporter]] = {}
 
@@ -89,3 +91,13 @@ def all_formats() -> list[str]:
         if getattr(cls, "in_all", False) is True
     ]
     return [name for _, name in sorted(marked)]
+
+
+def supports_book(cls: type[Exporter]) -> bool:
+    """Whether the format can make one book of many posts (its class has ``export_book``)."""
+    return callable(getattr(cls, BOOK_MEMBER, None))
+
+
+def book_formats() -> list[str]:
+    """The installed formats that can make a book."""
+    return [name for name, cls in installed_exporters().items() if supports_book(cls)]

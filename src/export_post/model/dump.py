@@ -140,6 +140,7 @@ def _inlines(inlines: Iterable[Inline], depth: int, out: list[str]) -> None:
                 _inlines(kids, depth + 1, out)
             case Link(children=kids, url=url, title=title, attr=attr):
                 extra = f" title={_q(title)}" if title else ""
+                extra += f" site_target={_q(node.site_target)}" if node.site_target else ""
                 out.append(f"{pad}Link {_q(url)}{extra}{attr_text(attr)}")
                 _inlines(kids, depth + 1, out)
             case Image(src=src, alt=alt, title=title, attr=attr):

@@ -95,12 +95,20 @@ class Code:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Link:
-    """A hyperlink. ``url`` is ``http(s):``, ``mailto:`` or an in-document ``#id``."""
+    """A hyperlink. ``url`` is ``http(s):``, ``mailto:`` or an in-document ``#id``.
+
+    ``site_target`` says where in the post's own site a link points, when the reader can tell:
+    a post's source file relative to the site root (``_posts/2024-06-10-name.md``, from
+    ``{% post_url %}``, ``{% link %}`` or a relative link to the file) or a path on the site
+    (``/2024/06/10/name.html``), with its ``#fragment``. A book turns such links into links to
+    its chapters. ``url`` is then empty when the site's address is unknown: formats of a single
+    post show the text only."""
 
     children: tuple[Inline, ...]
     url: str
     title: str = ""
     attr: Attr = NO_ATTR
+    site_target: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

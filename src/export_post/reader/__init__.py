@@ -108,7 +108,13 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
         if tok["type"] == "footnotes"
         for item in tok["children"]
     }
-    ctx = ReaderContext(reporter=reporter, lines=lines, site_url=meta.site_url, dollar_math=dollars)
+    ctx = ReaderContext(
+        reporter=reporter,
+        lines=lines,
+        site_url=meta.site_url,
+        post_folder=_folder_in_site(path, site.root),
+        dollar_math=dollars,
+    )
     blocks = resolve_math(
         Converter(md, state.env, prepared, ctx, footnotes).blocks(tokens), site.math, reporter
     )
@@ -122,6 +128,15 @@ def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Docum
             )
             meta = replace(meta, lang=guessed)
     return Document(meta=meta, blocks=blocks, diagnostics=reporter.diagnostics)
+
+
+def _folder_in_site(post: Path, root: Path) -> str | None:
+    """The post's folder relative to the site root, as a URL path (``_posts``); ``None`` outside it."""
+    try:
+        folder = post.resolve().parent.relative_to(root)
+    except ValueError:
+        return None
+    return "" if folder == Path() else folder.as_posix()
 
 
 def plain_text_of(blocks: tuple[Block, ...]) -> str:

@@ -17,16 +17,31 @@ class ReaderContext:
     reporter: Reporter
     lines: LineIndex
     site_url: str = ""
+    post_folder: str | None = None  # the post's folder relative to the site root (None: outside it)
     dollar_math: bool = False  # $…$ may be math (the site says so, or says nothing)
     ids: IdRegistry = field(default_factory=IdRegistry)
     # Parses a Markdown snippet into blocks (for ``markdown="1"`` HTML); set by the converter.
     parse_markdown: Callable[[str], list[Block]] = lambda _src: []
 
     def link(self, url: str, title: str, children: Sequence[Inline], attr: Attr) -> list[Inline]:
-        """A Link when the target is allowed, else just its text (with a diagnostic)."""
-        verdict = check_link(url.strip(), self.site_url)
-        if verdict.url is not None:
-            return [Link(children=tuple(children), url=verdict.url, title=title, attr=attr)]
+        """A Link when the target is allowed, else just its text (with a diagnostic); a link
+        into the site whose web address is unknown is a Link without ``url`` that keeps its
+        site target (a book links it to a chapter; other formats show the text)."""
+        verdict = check_link(url.strip(), self.site_url, self.post_folder)
+        if verdict.url is not None or verdict.site_target:
+            link = Link(
+                children=tuple(children),
+                url=verdict.url or "",
+                title=title,
+                attr=attr,
+                site_target=verdict.site_target,
+            )
+            if verdict.url is not None:
+                return [link]
+            self.reporter.info(
+                "link-dropped", f"{verdict.reason}; kept the link text only", line=self.lines.find(url)
+            )
+            return [link]
         line = self.lines.find(url) if url else None
         if verdict.unsafe:
             self.reporter.warn("link-unsafe", f"{verdict.reason}; kept the link text only", line=line)

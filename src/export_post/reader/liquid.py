@@ -8,18 +8,25 @@ A text pre-pass over the body, as Jekyll renders Liquid before Markdown:
 * ``{{ site.url }}``, ``{{ site.baseurl }}``, ``{{ site.title }}``, ``{{ page.title }}``… and the
   ``relative_url`` / ``absolute_url`` / ``prepend`` / ``append`` filters on a string or one of
   those variables are resolved from ``_config.yml`` (empty when unknown);
-* ``{% include %}``, ``{% include_relative %}``, ``{% link %}``, ``{% post_url %}``, control
-  flow and any other tag or expression are removed with a warning naming them.
+* ``{% post_url NAME %}`` and ``{% link _posts/… %}`` become the path of the post's source
+  file (``/_posts/2024-06-10-name.md``): the link layer keeps it as the link's site target
+  (see :mod:`.links`), which a book turns into a link to the chapter; ``{% link FILE %}`` of
+  any other file that is not Markdown becomes its URL path (``/assets/x.pdf``);
+* ``{% include %}``, ``{% include_relative %}``, control flow and any other tag or expression
+  are removed with a warning naming them.
 
 ``<!--more-->`` excerpt markers are removed too.
 """
 
 from __future__ import annotations
 
+import glob
 import re
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
 from ..diagnostics import Reporter
+from .links import POST_SUFFIXES
 from .site import SiteContext
 
 _TOKEN = re.compile(r"\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<expr>.*?)\s*-?\}\}", re.S)
@@ -72,6 +79,9 @@ def render_liquid(
             fence = "~" * max(3, _longest_run(code, "~") + 1)
             out.append(f"{fence}{language}\n{code}\n{fence}")
             pos = end.end() if end else len(text)
+        elif name in ("post_url", "link") and (target := _site_file(name, tag, site)) is not None:
+            out.append(target)
+            pos = m.end()
         else:
             reporter.warn(
                 "liquid-tag-removed",
@@ -172,6 +182,43 @@ def _join(base: str, path: str) -> str:
     if not path or path.startswith(("http://", "https://", "//", "#", "mailto:")):
         return path
     return f"{base}/{path.lstrip('/')}"
+
+
+def _site_file(name: str, tag: str, site: SiteContext) -> str | None:
+    """What ``{% post_url NAME %}`` or ``{% link PATH %}`` stands for: the site-root path of
+    the post's file (a book links the chapter), or for ``link`` to a file that is not a post
+    or page, its URL path; ``None`` when the file is not found or is a page."""
+    words = tag.split()
+    if len(words) != 2 or "{" in words[1] or "\\" in words[1]:
+        return None
+    ref = words[1].strip("'\"").strip("/")
+    parts = ref.split("/")
+    if not ref or ".." in parts or any(part.startswith(".") for part in parts):
+        return None
+    if name == "post_url":
+        found = _post_file(site.root / "_posts", ref)
+        return "/" + found if found else None
+    if not (site.root / ref).is_file():
+        return None
+    if ref.startswith("_posts/") and ref.lower().endswith(POST_SUFFIXES):
+        return "/" + ref
+    if ref.lower().endswith((*POST_SUFFIXES, ".html")) or ref.startswith("_"):
+        return None  # a page: its URL is its permalink, which only Jekyll knows
+    return f"{site.baseurl}/{ref}"
+
+
+def _post_file(posts: Path, name: str) -> str | None:
+    """``_posts/…/NAME.md`` (any post suffix, in a subfolder too, as Jekyll finds it)."""
+    folder, _, stem = name.rpartition("/")
+    for suffix in POST_SUFFIXES:
+        candidate = posts / folder / (stem + suffix)
+        if candidate.is_file():
+            return f"_posts/{folder + '/' if folder else ''}{stem}{suffix}"
+    if not folder and posts.is_dir():
+        for candidate in sorted(posts.glob(f"*/{glob.escape(stem)}.*")):
+            if candidate.suffix.lower() in POST_SUFFIXES and candidate.is_file():
+                return candidate.relative_to(posts.parent).as_posix()
+    return None
 
 
 def _longest_run(text: str, char: str) -> int:

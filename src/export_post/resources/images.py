@@ -75,13 +75,21 @@ class DownscalingResolver:
     It holds the resolver and asks it, so an image is still read, cached and reported once
     per post, and other formats of the post still get the full-size original."""
 
-    def __init__(self, resolver: ImageSource, max_px: int) -> None:
+    def __init__(self, resolver: ImageSource, max_px: int, memo: dict[str, Resource] | None = None) -> None:
         self.resolver = resolver
         self.max_px = max_px
+        self.memo = memo  # original name -> downscaled, shared by the views of a book's chapters
 
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
         found = self.resolver.image(ref, line=line)
-        return downscale(found, self.max_px) if found is not None else None
+        if found is None:
+            return None
+        if self.memo is None:
+            return downscale(found, self.max_px)
+        scaled = self.memo.get(found.name)
+        if scaled is None:
+            scaled = self.memo[found.name] = downscale(found, self.max_px)
+        return scaled
 
 
 def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:

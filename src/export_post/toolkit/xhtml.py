@@ -84,6 +84,7 @@ class XhtmlRenderer:
     """Renders blocks and inlines of one document to XHTML fragments.
 
     ``math``: ``"mathml"`` (EPUB, HTML) or ``"svg"`` (PDF: pictures through ``math_url``).
+    ``note_prefix`` goes before the notes' ids (the chapters of a book share one page).
     ``notes``: ``"endnotes"`` (a numbered list that :meth:`endnotes` renders, linked both
     ways; with ``epub`` the EPUB 3 ``epub:type`` semantics too) or ``"footnotes"`` (inline
     ``<span class="footnote">`` that paged CSS floats to the page foot)."""
@@ -101,6 +102,7 @@ class XhtmlRenderer:
         reporter: Reporter | None = None,
         code_style: str = "default",
         known_ids: frozenset[str] | None = None,
+        note_prefix: str = "",
     ) -> None:
         self.doc = doc
         self.image_url = image_url
@@ -111,7 +113,7 @@ class XhtmlRenderer:
         self.epub = epub
         self.reporter = reporter or Reporter()
         self.code_style = code_style  # the Pygments style whose CSS the page carries
-        self._notes = Notes(self, notes, epub=epub)
+        self._notes = Notes(self, notes, epub=epub, id_prefix=note_prefix)
         self.lang = doc.meta.lang
         self.direction = doc.meta.direction
         self._epigraph = epigraph(doc.blocks)
@@ -360,6 +362,8 @@ class XhtmlRenderer:
         # A footnote cited in the link text is called right after it: a link inside a link
         # is invalid (and a note's own links would nest too).
         calls = "".join(self.note(note) for note in iter_notes(kids))
+        if not url:  # a link into the site with no web address (Link.site_target): its text
+            return (f"<span{self._attrs(attr)}>{inner}</span>" if attr else inner) + calls
         if url.startswith("#"):
             target = url[1:]
             if target not in self._known_ids:

@@ -44,8 +44,9 @@ class Notes:
     """The notes of one renderer: ``"endnotes"`` (with ``epub``, EPUB 3 ``epub:type``
     semantics too) or ``"footnotes"``."""
 
-    def __init__(self, writer: Writer, kind: str, *, epub: bool) -> None:
+    def __init__(self, writer: Writer, kind: str, *, epub: bool, id_prefix: str = "") -> None:
         self.writer = writer
+        self.prefix = id_prefix  # before every id (a book's chapter: notes numbered per chapter)
         self.kind = kind
         self.epub = epub
         self._endnotes: dict[str, Note] = {}
@@ -65,10 +66,10 @@ class Notes:
             self._endnotes[number] = note
             self._endnote_order.append(number)
         count = self._note_refs[number] = self._note_refs.get(number, 0) + 1
-        ref_id = f"fnref-{number}" if count == 1 else f"fnref-{number}-{count}"
+        ref_id = f"{self.prefix}fnref-{number}" if count == 1 else f"{self.prefix}fnref-{number}-{count}"
         semantics = ' epub:type="noteref"' if self.epub else ""
         return (
-            f'<a class="footnote-ref" id="{esc(ref_id)}" href="#fn-{esc(number)}" '
+            f'<a class="footnote-ref" id="{esc(ref_id)}" href="#{self.prefix}fn-{esc(number)}" '
             f'role="doc-noteref"{semantics}><sup>{esc(number)}</sup></a>'
         )
 
@@ -123,12 +124,15 @@ class Notes:
         for number in self._endnote_order:  # a note citing another appends it: it comes later
             note = self._endnotes[number]
             body = self.writer.blocks(note.children).strip()
-            back = f'<a class="footnote-back" href="#fnref-{esc(number)}" role="doc-backlink">\u21a9</a>'
+            target = f"#{self.prefix}fnref-{esc(number)}"
+            back = f'<a class="footnote-back" href="{target}" role="doc-backlink">\u21a9</a>'
             if body.endswith("</p>"):
                 body = body[: -len("</p>")] + f" {back}</p>"
             else:
                 body += back
-            items.append(f'<li id="fn-{esc(number)}" value="{esc(number)}"{item_semantics}>{body}</li>\n')
+            items.append(
+                f'<li id="{self.prefix}fn-{esc(number)}" value="{esc(number)}"{item_semantics}>{body}</li>\n'
+            )
         self._endnotes.clear()
         self._endnote_order.clear()
         listing = "".join(items)
