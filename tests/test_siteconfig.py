@@ -52,7 +52,7 @@ def test_the_section_gives_defaults_and_the_command_line_wins(
 @pytest.mark.parametrize(
     ("section", "problem"),
     [
-        ("  formt: [pdf]\n", "unknown key 'formt' (allowed: allow-http, allow-remote, closing-slide, "),
+        ("  formt: [pdf]\n", "unknown key 'formt' (allowed: allow-http, allow-remote, book, book-config, "),
         ("  strict: 1\n", "strict: must be true or false, not 1"),
         ("  page-size: B5\n", "page-size: must be one of A4, letter, A5, not 'B5'"),
         ("  jobs: two\n", "jobs: must be a number, not 'two'"),
