@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import json
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -45,6 +46,13 @@ class _Batch:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.count += 1
         report = self.reports / f"{self.count}.json"
+        if book.is_file() and book.suffix.lower() != ".epub":  # EPUBCheck goes by the extension
+            named = self.reports / f"{self.count}.epub"
+            shutil.copyfile(book, named)
+            try:
+                return self.check(named)
+            finally:
+                named.unlink(missing_ok=True)
         try:
             self.process.stdin.write(f"{book}\t{report}\n")
             self.process.stdin.flush()
@@ -89,5 +97,7 @@ def check(book: Path) -> list[Finding]:
                 found = _batch.check(book)
                 if found is not None:
                     return found
-                _broken = True  # the JVM died: every later book goes the slow way
+                # No report for this book (a folder given as the book, say): it alone goes the
+                # slow way. Only a JVM that died sends every later book that way.
+                _broken = _batch.process.poll() is not None
     return [(m.level, m.id, f"{m.location}: {m.message}") for m in EpubCheck(str(book)).messages]
