@@ -343,11 +343,11 @@ def main() -> None:
 
 
 def _scaling_section() -> str:
-    """The sections benchmarks/scaling.py and benchmarks/book.py wrote into the report (kept
+    """The sections benchmarks/scaling.py, book.py and heavy.py wrote into the report (kept
     when this one rewrites it)."""
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     kept = ""
-    for name in ("scaling", "book"):
+    for name in ("scaling", "book", "heavy"):
         start, end = text.find(f"<!-- {name}:start -->"), text.find(f"<!-- {name}:end -->")
         if 0 <= start < end:
             kept += "\n" + text[start : end + len(f"<!-- {name}:end -->")] + "\n"
