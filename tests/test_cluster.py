@@ -18,13 +18,18 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from export_post.batch.isolation import Limits
+from export_post.batch.job import PostJob
+from export_post.batch.settings import make_settings
+from export_post.batch.shipping import convert_parcel, survey
 from export_post.cli import main
 
 from .support import ROOT, corpus_roots, epubcheck, pdf_text, require_corpora, words
@@ -35,6 +40,7 @@ distributed = pytest.importorskip(
 
 PLUGIN = Path(__file__).resolve().parent / "cluster_plugin"  # the "sleepy" format
 CORPUS_SITE = "LazyRen__LazyRen.github.io"  # three posts, 7 MB of pictures
+SLOW_POST = "2020-06-28-odyssey-g9-review.md"  # 6 MB of its pictures: left out, for CI's time
 
 
 @dataclass
@@ -94,7 +100,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 process.terminate()
             for process in reversed(started):
                 try:
-                    process.wait(15)
+                    process.wait(5)
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
@@ -130,6 +136,7 @@ def test_a_real_site_converts_to_every_format_on_the_cluster(cluster: Cluster, t
         pytest.skip(f"{CORPUS_SITE} is not in the corpus")
     site = tmp_path / "site"
     shutil.copytree(found[0], site)
+    (site / "_posts" / SLOW_POST).unlink(missing_ok=True)
     out = tmp_path / "out"
     argv = [str(site), "-f", "all", "-o", f"{out}/", "--json", "--dask-scheduler", cluster.address]
     stdout = io.StringIO()
@@ -203,8 +210,8 @@ def test_the_time_limit_stops_a_slow_post_on_the_cluster(cluster: Cluster, tmp_p
 
 def test_a_worker_killed_mid_batch_loses_no_post(cluster: Cluster, tmp_path: Path) -> None:
     posts = tmp_path / "site" / "_posts"
-    for number in range(4):
-        post(posts, f"p{number}", "sleep 2.5")
+    for number in range(3):
+        post(posts, f"p{number}", "sleep 2")
     command = [
         sys.executable,
         "-m",
@@ -232,6 +239,25 @@ def test_a_worker_killed_mid_batch_loses_no_post(cluster: Cluster, tmp_path: Pat
     stdout, stderr = batch.communicate(timeout=240)
     assert killed is not None, stderr
     assert batch.returncode == 0, stderr
-    assert sorted(json.loads(line)["status"] for line in stdout.splitlines()) == ["ok"] * 4
-    assert len(list((tmp_path / "out").glob("*.sleepy"))) == 4
+    assert sorted(json.loads(line)["status"] for line in stdout.splitlines()) == ["ok"] * 3
+    assert len(list((tmp_path / "out").glob("*.sleepy"))) == 3
     cluster.client.wait_for_workers(2, timeout=120)  # the nanny starts a new worker
+
+
+def test_a_post_whose_worker_is_lost_twice_is_not_tried_again(cluster: Cluster, tmp_path: Path) -> None:
+    """The third start of a task (what the scheduler does after losing its worker twice)
+    fails at once instead of converting."""
+    source = post(tmp_path / "site" / "_posts", "p", "P")
+    job = PostJob(
+        source=source, formats=("html",), settings=make_settings(["html"]), out_dir=tmp_path / "out"
+    )
+    surveyed = survey(job)
+    assert surveyed.parcel is not None
+    parcel = replace(surveyed.parcel, attempts=f"test-{uuid.uuid4().hex}")
+    outcomes = []
+    for _ in range(3):  # the same task started three times
+        future = cluster.client.submit(convert_parcel, parcel, surveyed.files, Limits(), pure=False)
+        outcomes.append(future.result()[1][0][0])
+    distributed.Variable(parcel.attempts, client=cluster.client).delete()
+    assert [o.status for o in outcomes] == ["ok", "ok", "failed"]
+    assert outcomes[2].error == f"{source}: its worker was lost 2 times; not tried again"

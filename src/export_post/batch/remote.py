@@ -10,9 +10,12 @@ come back as bytes and are written here, exactly as a local run writes them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, as_completed
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +44,7 @@ class RemoteRun:
         self.jobs: list[PostJob] = [batch.job(source) for source in sources]
         self.pending: dict[Future[tuple[str, Returned]], Survey] = {}
         self.scattered: dict[str, Any] = {}
+        self.counters: list[str] = []  # the names of the attempt counts on the scheduler
 
     def run(self) -> None:
         on_start: Callable[[Path], None] | None = self.runner.on_start
@@ -66,7 +70,8 @@ class RemoteRun:
                 future.cancel()
             raise
         finally:
-            self.scattered.clear()  # the cluster may forget the pictures
+            self.scattered.clear()  # the cluster may forget the pictures, and the counts
+            self._forget_counters()
 
     def surveyed(self, index: int, outcome: Survey | Failure) -> None:
         """A post read here: report what is done, send the rest."""
@@ -76,6 +81,11 @@ class RemoteRun:
             return
         self.batch.finish(job.source, outcome.done)
         if outcome.parcel is not None:
+            if self.client is not None:
+                attempts = f"export-post-attempts-{uuid.uuid4().hex}"
+                self.counters.append(attempts)
+                outcome = replace(outcome, parcel=replace(outcome.parcel, attempts=attempts))
+            assert outcome.parcel is not None
             files = self._files(outcome.files)
             future = self.executor.submit(convert_parcel, outcome.parcel, files, self.runner.limits)
             self.pending[future] = outcome
@@ -118,3 +128,13 @@ class RemoteRun:
                 self.scattered[digest] = self.client.scatter(data, hash=False, broadcast=False)
             sent[path] = self.scattered[digest]
         return sent
+
+    def _forget_counters(self) -> None:
+        if self.client is None or not self.counters:
+            return
+        from distributed import Variable
+
+        for name in self.counters:
+            with contextlib.suppress(Exception):  # a scheduler gone meanwhile keeps nothing anyway
+                Variable(name, client=self.client).delete()  # type: ignore[no-untyped-call]
+        self.counters.clear()

@@ -36,6 +36,7 @@ from .isolation import Limits, report_progress
 from .job import READ_STEP, PostJob, _config_paths, _PostRun, _Rendered, _stamps
 from .results import ExportResult, failed
 
+MAX_ATTEMPTS = 2  # a post whose Dask worker is lost is tried once more, then fails
 OUTPUT_FOLDER = "__outputs__"  # in the worker's private folder, beside the shipped root
 
 
@@ -48,6 +49,7 @@ class Parcel:
     real_source: str  # where the post's bytes are laid out (its real path)
     folders: tuple[str, ...] = ()  # folders the reader walks (math configuration)
     options: Mapping[str, Any] = field(default_factory=dict)  # the options naming shipped files
+    attempts: str | None = None  # on a Dask cluster: the name of its count of attempts
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -185,6 +187,10 @@ def convert_parcel(parcel: Parcel, files: Mapping[str, bytes], limits: Limits) -
     from .discovery import Post
     from .schedule import Batch, _Runner
 
+    if _attempt(parcel.attempts) > MAX_ATTEMPTS:
+        error = f"{parcel.job.source}: its worker was lost {MAX_ATTEMPTS} times; not tried again"
+        given_up = failed(parcel.job.source, parcel.job.formats, error)
+        return "", [(result, None) for result in given_up]
     _allow_children()
     _preload(parcel.job.formats)
     with tempfile.TemporaryDirectory(prefix="export-post-") as private:
@@ -207,6 +213,30 @@ def convert_parcel(parcel: Parcel, files: Mapping[str, bytes], limits: Limits) -
             data = result.output.read_bytes() if result.output is not None else None
             returned.append((replace(result, output=None, build=None), data))
         return str(root), returned
+
+
+def _attempt(name: str | None) -> int:
+    """How many times this task has started on the Dask cluster, this time included.
+
+    A post runs in a child process, so its own crash never kills a Dask worker; a worker
+    lost under a task (a node gone, the OOM killer) makes the scheduler run the task again
+    elsewhere, as often as its ``allowed-failures`` says. The count, kept by the scheduler
+    (a ``distributed.Variable``), stops that after one retry whatever that setting is."""
+    if name is None:
+        return 1
+    try:
+        from distributed import Variable, get_worker
+
+        get_worker()
+    except (ImportError, ValueError):  # not in a Dask worker
+        return 1
+    count = Variable(name)  # type: ignore[no-untyped-call]
+    try:
+        started = int(count.get(timeout=0))  # type: ignore[no-untyped-call]
+    except TimeoutError:
+        started = 0
+    count.set(started + 1)  # type: ignore[no-untyped-call]
+    return started + 1
 
 
 def _ignore(message: str) -> None:
