@@ -26,10 +26,6 @@ from typing import Any
 
 import pytest
 
-from export_post.batch.isolation import Limits
-from export_post.batch.job import PostJob
-from export_post.batch.settings import make_settings
-from export_post.batch.shipping import convert_parcel, survey
 from export_post.cli import main
 
 from .support import ROOT, corpus_roots, epubcheck, pdf_text, require_corpora, words
@@ -62,7 +58,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if shutil.which("unshare") is None or subprocess.run([*hide, "true"], capture_output=True).returncode:
         pytest.skip("needs unshare --mount (root), to start workers that cannot see the test folders")
     home = Path(tempfile.mkdtemp(prefix="export-post-cluster-"))
-    env = {**os.environ, "PYTHONPATH": str(PLUGIN)}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PLUGIN), os.environ.get("PYTHONPATH")])),
+    }
     dask = str(Path(sys.executable).parent / "dask")
     scheduler_file = str(home / "scheduler.json")
     options = ["--no-dashboard", "--scheduler-file", scheduler_file]
@@ -247,6 +246,11 @@ def test_a_worker_killed_mid_batch_loses_no_post(cluster: Cluster, tmp_path: Pat
 def test_a_post_whose_worker_is_lost_twice_is_not_tried_again(cluster: Cluster, tmp_path: Path) -> None:
     """The third start of a task (what the scheduler does after losing its worker twice)
     fails at once instead of converting."""
+    from export_post.batch.isolation import Limits
+    from export_post.batch.job import PostJob
+    from export_post.batch.settings import make_settings
+    from export_post.batch.shipping import convert_parcel, survey
+
     source = post(tmp_path / "site" / "_posts", "p", "P")
     job = PostJob(
         source=source, formats=("html",), settings=make_settings(["html"]), out_dir=tmp_path / "out"

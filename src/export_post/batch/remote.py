@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from .isolation import Failure, IsolatedRunner, cpu_count
 from .job import PostJob, write
 from .results import failed
-from .shipping import Returned, Survey, convert_parcel, survey, unpacked
+from .shipping import Returned, Shipped, Survey, convert_parcel, survey, unpacked
 
 if TYPE_CHECKING:
     from .schedule import Batch, _Runner
@@ -114,13 +114,13 @@ class RemoteRun:
         missing = self.batch.missing(source, parcel.job.formats)
         self.batch.finish(source, failed(source, missing, f"{source}: the worker returned no result"))
 
-    def _files(self, files: Mapping[str, bytes]) -> dict[str, Any]:
+    def _files(self, files: Mapping[str, Shipped]) -> dict[str, Any]:
         """The parcel's files, each large one replaced by its scattered copy on a Dask cluster."""
         if self.client is None:
             return dict(files)
         sent: dict[str, Any] = {}
         for path, data in files.items():
-            if len(data) < SCATTER_BYTES:
+            if not isinstance(data, bytes) or len(data) < SCATTER_BYTES:
                 sent[path] = data
                 continue
             digest = hashlib.sha256(data).hexdigest()

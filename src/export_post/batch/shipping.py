@@ -18,6 +18,7 @@ writes each output itself, atomically, recording the build cache as a local run 
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import tempfile
@@ -52,6 +53,12 @@ class Parcel:
     attempts: str | None = None  # on a Dask cluster: the name of its count of attempts
 
 
+# A file's bytes; the size of one over the policy's limit (the worker makes an empty, sparse
+# file of that size); None for a path that leads out of the allowed folders (the worker makes
+# a symlink to "/" there). Either is refused by the worker's resolver as the original is here.
+Shipped = bytes | int | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Survey:
     """A post read by the caller: what is up to date, and what to send for the rest."""
@@ -60,7 +67,7 @@ class Survey:
     done: tuple[ExportResult, ...]  # up to date (skipped), or failed while reading
     records: Mapping[str, Record | None]  # the build cache's record of each format to make
     parcel: Parcel | None  # None: nothing left to make
-    files: Mapping[str, bytes] = field(default_factory=dict, repr=False)  # path -> bytes
+    files: Mapping[str, Shipped] = field(default_factory=dict, repr=False)
 
 
 def survey(job: PostJob) -> Survey:
@@ -76,7 +83,7 @@ def survey(job: PostJob) -> Survey:
     except Exception as err:
         return _failed(job, f"{job.source}: unexpected error: {type(err).__name__}: {err}")
     run = _PostRun(job, document, classes)
-    files = _Files()
+    files = _Files(job.settings.policy().max_bytes)
     # Strict mode needs every format's warnings at once: everything is rendered there.
     fresh = run._fresh(job.build, read) if job.build is not None and not job.settings.strict else {}
     done = tuple(run._skipped(fmt, entry, None) for fmt, entry in fresh.items())
@@ -135,16 +142,22 @@ class _Files:
     """The bytes of each file a worker must see, by the absolute path it is looked for at
     (lexical, as a worker without the caller's symlinks resolves it) and by its real one."""
 
-    def __init__(self) -> None:
-        self.found: dict[str, bytes] = {}
+    def __init__(self, max_bytes: int) -> None:
+        self.found: dict[str, Shipped] = {}
+        self.max_bytes = max_bytes
 
     def add(self, path: Path) -> str:
         """Ship ``path`` (when it is a readable regular file); its real path."""
         real = os.path.realpath(path)
-        try:
-            data = Path(real).read_bytes() if Path(real).is_file() else None
-        except OSError:
-            data = None
+        data: Shipped | None = None
+        with contextlib.suppress(OSError):
+            size = Path(real).stat().st_size
+            if not Path(real).is_file():
+                data = None
+            elif size > self.max_bytes:
+                data = size
+            else:
+                data = Path(real).read_bytes()
         if data is not None:
             for where in dict.fromkeys((real, os.path.normpath(path.absolute()))):
                 self.found[where] = data
@@ -154,6 +167,8 @@ class _Files:
         """The locator's observer: a file a reference leads to, shipped if the post may read it."""
         if inside:
             self.add(path)
+        else:
+            self.found.setdefault(os.path.normpath(path.absolute()), None)
 
     def add_tree(self, folder: Path) -> None:
         for current, _dirs, names in os.walk(folder):
@@ -166,20 +181,30 @@ def relocated(path: str | os.PathLike[str], root: Path) -> Path:
     return root / os.path.normpath(Path(path).absolute()).lstrip(os.sep)
 
 
-def lay_out(files: Mapping[str, bytes], folders: Iterable[str], root: Path) -> None:
+def lay_out(files: Mapping[str, Shipped], folders: Iterable[str], root: Path) -> None:
     """Write the shipped files (and create the shipped folders) under ``root``."""
     for folder in folders:
         relocated(folder, root).mkdir(parents=True, exist_ok=True)
     for path, data in files.items():
         target = relocated(path, root)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        if data is None:
+            continue
+        if isinstance(data, int):
+            with target.open("wb") as handle:
+                handle.truncate(data)
+        else:
+            target.write_bytes(data)
+    for path, data in files.items():  # last: nothing is ever written through these
+        target = relocated(path, root)
+        if data is None and not target.exists() and not target.is_symlink():
+            target.symlink_to("/")
 
 
 Returned = list[tuple[ExportResult, bytes | None]]
 
 
-def convert_parcel(parcel: Parcel, files: Mapping[str, bytes], limits: Limits) -> tuple[str, Returned]:
+def convert_parcel(parcel: Parcel, files: Mapping[str, Shipped], limits: Limits) -> tuple[str, Returned]:
     """Convert a parcel in a private folder of this worker, each step in a child process
     under ``limits``; the folder's name (for the caller to map paths back) and each
     format's result with the bytes of its output."""
