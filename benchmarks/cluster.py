@@ -82,8 +82,18 @@ def on_cluster(posts: Sequence[Path], formats: Sequence[str], workers: int) -> f
 
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)  # type: ignore[no-untyped-call]
     with local as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
-        timed(posts[:1], formats, executor=client.get_executor(pure=False))  # warm the workers
+        client.run(_warm, formats)  # each worker's fork server imports the exporters once
         return timed(posts, formats, executor=client.get_executor(pure=False))
+
+
+def _warm(formats: Sequence[str]) -> None:
+    """What a worker's first post would do: start the fork server, with the exporters loaded."""
+    from export_post.batch.isolation import IsolatedRunner, Limits
+    from export_post.batch.shipping import _allow_children, _preload
+
+    _allow_children()
+    _preload(formats)
+    IsolatedRunner(len, 1, Limits()).run([((),)])
 
 
 def main() -> None:

@@ -258,6 +258,7 @@ def test_a_post_whose_worker_is_lost_twice_is_not_tried_again(cluster: Cluster, 
     surveyed = survey(job)
     assert surveyed.parcel is not None
     parcel = replace(surveyed.parcel, attempts=f"test-{uuid.uuid4().hex}")
+    distributed.Variable(parcel.attempts, client=cluster.client).set(0)
     outcomes = []
     for _ in range(3):  # the same task started three times
         future = cluster.client.submit(convert_parcel, parcel, surveyed.files, Limits(), pure=False)

@@ -83,7 +83,7 @@ class RemoteRun:
         if outcome.parcel is not None:
             if self.client is not None:
                 attempts = f"export-post-attempts-{uuid.uuid4().hex}"
-                self.counters.append(attempts)
+                self._start_counter(attempts)
                 outcome = replace(outcome, parcel=replace(outcome.parcel, attempts=attempts))
             assert outcome.parcel is not None
             files = self._files(outcome.files)
@@ -128,6 +128,14 @@ class RemoteRun:
                 self.scattered[digest] = self.client.scatter(data, hash=False, broadcast=False)
             sent[path] = self.scattered[digest]
         return sent
+
+    def _start_counter(self, name: str) -> None:
+        """A count of the starts of a post's task, at 0 (one that exists: the worker's read of
+        it never waits nor logs a timeout on the scheduler)."""
+        from distributed import Variable
+
+        Variable(name, client=self.client).set(0)  # type: ignore[no-untyped-call]
+        self.counters.append(name)
 
     def _forget_counters(self) -> None:
         if self.client is None or not self.counters:

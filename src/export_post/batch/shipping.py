@@ -257,8 +257,8 @@ def _attempt(name: str | None) -> int:
         return 1
     count = Variable(name)  # type: ignore[no-untyped-call]
     try:
-        started = int(count.get(timeout=0))  # type: ignore[no-untyped-call]
-    except TimeoutError:
+        started = int(count.get(timeout=10))  # type: ignore[no-untyped-call]
+    except TimeoutError:  # the caller set none: count from here
         started = 0
     count.set(started + 1)  # type: ignore[no-untyped-call]
     return started + 1
