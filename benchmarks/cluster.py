@@ -55,7 +55,7 @@ def shipping(posts: Sequence[Path], formats: Sequence[str]) -> dict[str, float]:
         start = time.perf_counter()
         packed = survey(job)
         seconds.append(time.perf_counter() - start)
-        sizes.append(sum(len(data) for data in packed.files.values()))
+        sizes.append(sum(len(data) for data in packed.files.values() if isinstance(data, bytes)))
         files.append(len(packed.files))
     return {
         "survey_ms_median": 1000 * statistics.median(seconds),
