@@ -99,7 +99,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
                 process.terminate()
             for process in reversed(started):
                 try:
-                    process.wait(5)
+                    process.wait(3)
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()

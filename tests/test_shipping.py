@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
+from export_post.batch.isolation import IsolatedRunner, Limits, WorkerPool
 from export_post.batch.job import PostJob
 from export_post.batch.results import LINE_DIAGNOSTIC_FIELDS, LINE_FIELDS, result_json
 from export_post.batch.settings import make_settings
@@ -89,3 +91,15 @@ def test_a_shipped_post_converts_as_a_local_one(tmp_path: Path) -> None:
     assert codes == ["image-not-found", "image-outside-root", "image-outside-root", "image-too-large"]
     html = (tmp_path / "shipped" / "2024-01-01-p.html").read_bytes()
     assert html == (tmp_path / "local" / "2024-01-01-p.html").read_bytes()
+
+
+def test_a_worker_pool_serves_the_next_run_with_the_same_process() -> None:
+    """A Dask worker converts a post per task: its child process is kept between them."""
+    pool = WorkerPool()
+    first = IsolatedRunner(os.getpid, 1, Limits(), pool).run([()])
+    second = IsolatedRunner(os.getpid, 1, Limits(), pool).run([()])
+    other = IsolatedRunner(os.getpid, 1, Limits(memory=2 * 1024**3), pool).run([()])
+    assert first == second and first[0] != os.getpid()
+    assert other != first  # another memory limit: another process
+    assert pool.take(Limits().memory) is None  # the first was replaced, and is gone
+    pool.close()

@@ -25,7 +25,15 @@ from ..registry import exporter_class, format_names
 from . import buildcache
 from .buildcache import BuildState, Entry, Manifests
 from .discovery import Post, discover, inputs, name_clashes, unique_posts
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
+from .isolation import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Failure,
+    IsolatedRunner,
+    Limits,
+    WorkerPool,
+    cpu_count,
+)
 from .job import READ_STEP, PostJob, run_job, skipped
 from .remote import RemoteRun
 from .results import ExportResult, failed
@@ -99,6 +107,7 @@ class _Runner:
     isolate: bool
     executor: Executor | None
     on_start: Callable[[Path], None] | None
+    pool: WorkerPool | None = None  # worker processes kept between batches (see shipping.py)
 
     @classmethod
     def checked(
@@ -278,7 +287,8 @@ def _schedule(batch: Batch, todo: Sequence[Path], runner: _Runner) -> None:
     if runner.executor is not None:
         RemoteRun(batch, largest_first, runner).run()
     elif runner.isolate and todo:
-        workers = IsolatedRunner(run_job, min(runner.jobs or cpu_count(), len(todo)), runner.limits)
+        jobs = min(runner.jobs or cpu_count(), len(todo))
+        workers = IsolatedRunner(run_job, jobs, runner.limits, runner.pool)
         _IsolatedRun(batch, largest_first, runner.on_start, workers).run()
     else:
         for source in todo:

@@ -33,7 +33,7 @@ from ..reader import load_post
 from ..registry import exporter_class
 from ..resources.digests import ContentDigests
 from .buildcache import Record, image_refs
-from .isolation import Limits, report_progress
+from .isolation import Limits, WorkerPool, report_progress
 from .job import READ_STEP, PostJob, _config_paths, _PostRun, _Rendered, _stamps
 from .results import ExportResult, failed
 
@@ -231,13 +231,18 @@ def convert_parcel(parcel: Parcel, files: Mapping[str, Shipped], limits: Limits)
         out.mkdir()
         source = relocated(parcel.real_source, root)
         batch = Batch(job.formats, here, out, None, force=True, manifests=Manifests(_ignore), on_result=None)
-        runner = _Runner(jobs=1, limits=limits, isolate=True, executor=None, on_start=None)
+        runner = _Runner(jobs=1, limits=limits, isolate=True, executor=None, on_start=None, pool=_WORKERS)
         results = batch.run([Post(source)], runner)
         returned: Returned = []
         for result in results:
             data = result.output.read_bytes() if result.output is not None else None
             returned.append((replace(result, output=None, build=None), data))
         return str(root), returned
+
+
+# This process's idle worker process, kept from one post to the next as a local batch keeps
+# its workers: a post's conversion starts warm (its imports, fonts and caches are loaded).
+_WORKERS = WorkerPool()
 
 
 def _attempt(name: str | None) -> int:
