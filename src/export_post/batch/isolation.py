@@ -188,7 +188,10 @@ class WorkerPool:
         self._idle: list[_Worker] = []
         self._lock = threading.Lock()
         # Before multiprocessing's own exit handler, which would wait for them forever (a
-        # worker ignores SIGTERM): atexit runs the handlers registered last first.
+        # worker ignores SIGTERM): atexit runs the handlers registered last first, and
+        # multiprocessing registers its own when multiprocessing.util is first imported.
+        import multiprocessing.util  # noqa: F401
+
         atexit.register(self.close)
 
     def close(self) -> None:
