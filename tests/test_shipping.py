@@ -103,3 +103,22 @@ def test_a_worker_pool_serves_the_next_run_with_the_same_process() -> None:
     assert other != first  # another memory limit: another process
     assert pool.take(Limits().memory) is None  # the first was replaced, and is gone
     pool.close()
+
+
+def test_under_strict_an_up_to_date_output_is_skipped_as_locally(tmp_path: Path) -> None:
+    from export_post import export_many
+
+    root = tmp_path / "site"
+    (root / "_posts").mkdir(parents=True)
+    (root / "_posts" / "2024-01-01-p.md").write_text("---\ntitle: P\n---\nClean text.\n")
+    statuses = {}
+    for where in ("local", "shipped"):
+        out = tmp_path / where
+        with ThreadPoolExecutor(1) as pool:
+            executor = pool if where == "shipped" else None
+            export_many([root], ["html", "epub"], out, strict=True, executor=executor)
+            (out / "2024-01-01-p.epub").unlink()
+            results = export_many([root], ["html", "epub"], out, strict=True, executor=executor)
+        statuses[where] = [(r.format, r.status) for r in results]
+    assert statuses["local"] == [("html", "skipped"), ("epub", "ok")]
+    assert statuses["shipped"] == statuses["local"]

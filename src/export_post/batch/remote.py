@@ -19,8 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..diagnostics import Severity
+from ..errors import StrictModeError
 from .isolation import Failure, IsolatedRunner, cpu_count
-from .job import PostJob, write
+from .job import PostJob, skipped, write
 from .results import failed
 from .shipping import Returned, Shipped, Survey, convert_parcel, survey, unpacked
 
@@ -108,9 +110,16 @@ class RemoteRun:
                 source, failed(source, parcel.job.formats, f"{source}: {type(err).__name__}: {err}")
             )
             return
-        for rendered, record in unpacked(parcel, done.records, root, returned):
+        made = unpacked(parcel, done.records, root, returned)
+        for rendered, record in made:
             target = parcel.job.target(self.batch.classes[rendered.format])
             self.batch.deliver(source, write(rendered, source, target, None, record))
+        if done.waiting:  # strict: the warnings of what was made now fail these too
+            warnings = tuple(d for r, _ in made for d in r.diagnostics if d.severity is Severity.WARNING)
+            error = str(StrictModeError(warnings, path=source)) if warnings else None
+            for fmt, entry in done.waiting.items():
+                target = parcel.job.target(self.batch.classes[fmt])
+                self.batch.deliver(source, skipped(source, fmt, target, entry, done.records.get(fmt), error))
         missing = self.batch.missing(source, parcel.job.formats)
         self.batch.finish(source, failed(source, missing, f"{source}: the worker returned no result"))
 

@@ -32,7 +32,7 @@ from ..errors import ExportPostError
 from ..reader import load_post
 from ..registry import exporter_class
 from ..resources.digests import ContentDigests
-from .buildcache import Record, image_refs
+from .buildcache import Entry, Record, image_refs
 from .isolation import Limits, WorkerPool, report_progress
 from .job import READ_STEP, PostJob, _config_paths, _PostRun, _Rendered, _stamps
 from .results import ExportResult, failed
@@ -67,6 +67,7 @@ class Survey:
     done: tuple[ExportResult, ...]  # up to date (skipped), or failed while reading
     records: Mapping[str, Record | None]  # the build cache's record of each format to make
     parcel: Parcel | None  # None: nothing left to make
+    waiting: Mapping[str, Entry] = field(default_factory=dict)  # strict: up to date, not reported yet
     files: Mapping[str, Shipped] = field(default_factory=dict, repr=False)
 
 
@@ -84,10 +85,11 @@ def survey(job: PostJob) -> Survey:
         return _failed(job, f"{job.source}: unexpected error: {type(err).__name__}: {err}")
     run = _PostRun(job, document, classes)
     files = _Files(job.settings.policy().max_bytes)
-    # Strict mode needs every format's warnings at once: everything is rendered there.
-    fresh = run._fresh(job.build, read) if job.build is not None and not job.settings.strict else {}
-    done = tuple(run._skipped(fmt, entry, None) for fmt, entry in fresh.items())
+    fresh = run._fresh(job.build, read) if job.build is not None else {}
     todo = tuple(fmt for fmt in job.formats if fmt not in fresh)
+    # Under strict, an up-to-date output fails too when the formats made now warn: it waits.
+    waiting = fresh if job.settings.strict and todo else {}
+    done = tuple(run._skipped(fmt, entry, None) for fmt, entry in fresh.items() if fmt not in waiting)
     if not todo:
         return Survey(source=job.source, done=done, records={}, parcel=None)
     real = files.add(job.source)
@@ -120,7 +122,8 @@ def survey(job: PostJob) -> Survey:
     return Survey(
         source=job.source,
         done=done,
-        records={fmt: run.records.get(fmt) for fmt in todo},
+        records={fmt: run.records.get(fmt) for fmt in (*todo, *waiting)},
+        waiting=waiting,
         parcel=parcel,
         files=files.found,
     )
