@@ -288,7 +288,8 @@ def _schedule(batch: Batch, todo: Sequence[Path], runner: _Runner) -> None:
         RemoteRun(batch, largest_first, runner).run()
     elif runner.isolate and todo:
         jobs = min(runner.jobs or cpu_count(), len(todo))
-        workers = IsolatedRunner(run_job, jobs, runner.limits, runner.pool)
+        kept = {"pool": runner.pool} if runner.pool is not None else {}  # only a cluster worker keeps them
+        workers = IsolatedRunner(run_job, jobs, runner.limits, **kept)
         _IsolatedRun(batch, largest_first, runner.on_start, workers).run()
     else:
         for source in todo:
