@@ -145,7 +145,7 @@ def _add_batch_options(parser: argparse.ArgumentParser) -> None:
     batch.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
-        help="run the posts on this Dask cluster (needs export-post[dask] and a shared file system)",
+        help="run the posts on this Dask cluster (needs export-post[dask]; no shared disk)",
     )
 
 

@@ -11,6 +11,8 @@ a Dask cluster), skipping what is up to date, and reporting results as they arri
 :mod:`.folderlock`      the lock a manifest is merged under
 :mod:`.isolation`       worker processes with time and memory limits
 :mod:`.cluster`         a Dask executor
+:mod:`.remote`          a batch on an executor: each post read here, sent, written here
+:mod:`.shipping`        what travels: a post's files out, its outputs' bytes back
 :mod:`.progress`        the progress bar of the command line
 :mod:`.interrupts`      SIGINT and SIGTERM end a batch cleanly
 ======================  ===============================================================

@@ -1,8 +1,9 @@
 """Running a batch on a Dask cluster (``pip install 'export-post[dask]'``).
 
-The scheduler hands each post to a worker as one task. Workers need export-post installed
-and must read the posts, images and theme, and write the outputs, under the same paths as
-this machine (a shared file system). Time and memory limits of local workers do not apply.
+The scheduler hands each post to a worker as one task, with the files it may read
+(:mod:`.remote`, :mod:`.shipping`). Workers need export-post (and the batch's plugins)
+installed and no shared disk: they read and write nothing of this machine's; the time and
+memory limits apply there as they do locally.
 """
 
 from __future__ import annotations

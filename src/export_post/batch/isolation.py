@@ -13,6 +13,7 @@ format of a post) rather than to the whole of it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 import multiprocessing
@@ -129,6 +130,7 @@ def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
 
 class _Worker:
     def __init__(self, context: Any, memory: int | None) -> None:
+        self.memory = memory
         self.conn, child = context.Pipe()
         theirs, self.lifeline = context.Pipe(duplex=False)  # closed when this process ends
         self.process = context.Process(target=_serve, args=(child, theirs, memory), daemon=True)
@@ -176,13 +178,54 @@ def _context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-class IsolatedRunner(Generic[R]):
-    """Runs ``function(*arguments)`` for each task in up to ``jobs`` worker processes."""
+class WorkerPool:
+    """Idle worker processes kept from one :meth:`IsolatedRunner.run` to the next, as a
+    process that runs one short batch after another (a Dask worker: a post per task) keeps
+    them: each new batch then starts with workers that have imported everything already.
+    Only a worker that ended its last task normally is kept."""
 
-    def __init__(self, function: Callable[..., R], jobs: int, limits: Limits) -> None:
+    def __init__(self) -> None:
+        self._idle: list[_Worker] = []
+        self._lock = threading.Lock()
+        # Before multiprocessing's own exit handler, which would wait for them forever (a
+        # worker ignores SIGTERM): atexit runs the handlers registered last first, and
+        # multiprocessing registers its own when multiprocessing.util is first imported.
+        import multiprocessing.util  # noqa: F401
+
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """End the idle workers."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for worker in idle:
+            worker.kill()
+
+    def take(self, memory: int | None) -> _Worker | None:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.memory == memory and worker.process.is_alive():
+                    return worker
+                worker.kill()
+        return None
+
+    def give(self, worker: _Worker) -> None:
+        with self._lock:
+            self._idle.append(worker)
+
+
+class IsolatedRunner(Generic[R]):
+    """Runs ``function(*arguments)`` for each task in up to ``jobs`` worker processes (taken
+    from and given back to ``pool``, when there is one)."""
+
+    def __init__(
+        self, function: Callable[..., R], jobs: int, limits: Limits, pool: WorkerPool | None = None
+    ) -> None:
         self.function = function
         self.jobs = max(1, jobs)
         self.limits = limits
+        self.pool = pool
         self._tasks: list[tuple[Any, ...]] = []
         self._pending: deque[int] = deque()
 
@@ -257,6 +300,10 @@ class _Session(Generic[R]):
         runner = self.runner
         while runner._pending and len(self.busy()) < runner.jobs:
             worker = next((w for w in self.workers if w.task is None), None)
+            if worker is None and runner.pool is not None:
+                worker = runner.pool.take(runner.limits.memory)
+                if worker is not None:
+                    self.workers.append(worker)
             if worker is None:
                 worker = _Worker(self.context, runner.limits.memory)
                 self.workers.append(worker)
@@ -283,6 +330,10 @@ class _Session(Generic[R]):
                 self._finish(task, Failure(f"timed out after {self.runner.limits.timeout:g} s"))
 
     def close(self) -> None:
+        if self.runner.pool is not None:
+            for worker in [w for w in self.workers if w.task is None and w.process.is_alive()]:
+                self.workers.remove(worker)
+                self.runner.pool.give(worker)
         for worker in self.workers:
             with contextlib.suppress(OSError):
                 worker.conn.send(None)

@@ -2,15 +2,16 @@
 
 The posts are found (:mod:`.discovery`), those whose outputs are up to date by their files'
 stamps alone are answered from the build cache (:mod:`.buildcache`), and the rest become
-:class:`~.job.PostJob`\\ s that run in isolated worker processes (:mod:`.isolation`), on any
-``concurrent.futures`` executor (such as :mod:`.cluster`'s), or in this process. Results
+:class:`~.job.PostJob`\\ s that run in isolated worker processes (:mod:`.isolation`), or, on any
+``concurrent.futures`` executor (a Dask cluster, :mod:`.cluster`), with their files shipped
+to workers that need share no disk (:mod:`.remote`). Results
 reach the caller as each is final; the manifest is saved as they arrive.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,8 +25,17 @@ from ..registry import exporter_class, format_names
 from . import buildcache
 from .buildcache import BuildState, Entry, Manifests
 from .discovery import Post, discover, inputs, name_clashes, unique_posts
-from .isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, Failure, IsolatedRunner, Limits, cpu_count
+from .isolation import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Failure,
+    IsolatedRunner,
+    Limits,
+    WorkerPool,
+    cpu_count,
+)
 from .job import READ_STEP, PostJob, run_job, skipped
+from .remote import RemoteRun
 from .results import ExportResult, failed
 from .settings import Settings, expand_formats, format_options, make_settings, settings_facts, split_keywords
 
@@ -97,6 +107,7 @@ class _Runner:
     isolate: bool
     executor: Executor | None
     on_start: Callable[[Path], None] | None
+    pool: WorkerPool | None = None  # worker processes kept between batches (see shipping.py)
 
     @classmethod
     def checked(
@@ -274,11 +285,11 @@ def _schedule(batch: Batch, todo: Sequence[Path], runner: _Runner) -> None:
     size, a rough guide): no big post is left to run alone at the end while the others idle."""
     largest_first = sorted(todo, key=_size, reverse=True)
     if runner.executor is not None:
-        futures = {runner.executor.submit(run_job, batch.job(source)): source for source in largest_first}
-        for future in as_completed(futures):
-            batch.finish(futures[future], _outcome(futures[future], batch.formats, future))
+        RemoteRun(batch, largest_first, runner).run()
     elif runner.isolate and todo:
-        workers = IsolatedRunner(run_job, min(runner.jobs or cpu_count(), len(todo)), runner.limits)
+        jobs = min(runner.jobs or cpu_count(), len(todo))
+        kept = {"pool": runner.pool} if runner.pool is not None else {}  # only a cluster worker keeps them
+        workers = IsolatedRunner(run_job, jobs, runner.limits, **kept)
         _IsolatedRun(batch, largest_first, runner.on_start, workers).run()
     else:
         for source in todo:
@@ -351,12 +362,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
-
-
-def _outcome(source: Path, formats: Sequence[str], future: Future[list[ExportResult]]) -> list[ExportResult]:
-    """A post's results, also when its task raised (the executor's failure, a lost worker
-    say, not the post's)."""
-    try:
-        return future.result()
-    except Exception as err:
-        return failed(source, formats, f"{source}: {type(err).__name__}: {err}")
