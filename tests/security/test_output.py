@@ -103,22 +103,30 @@ elif hook == "slow-write":
 """
 
 SCRIPT = """
-import multiprocessing, sys
+import multiprocessing, os, sys
 from export_post.cli import main
 
 if __name__ == "__main__":
-    multiprocessing.set_forkserver_preload(["security_hook"])  # the workers get the hook, not this process
+    if os.environ["SECURITY_HOOK_WHERE"] == "workers":
+        multiprocessing.set_forkserver_preload(["security_hook"])  # the workers get it, not this process
+    else:
+        import security_hook  # a single post without limits converts in this process
     sys.exit(main(sys.argv[1:]))
 """
+# Where a post converts: in a worker (a limit given) or, one post without limits, in the
+# command's own process. The hook goes where the conversion runs.
+WHERE = {"workers": ["--timeout", "120"], "main": []}
 
 
-def hooked(h: Harness, hook: str, sleep: float = 0) -> tuple[list[str], dict[str, str]]:
-    """``python cli.py`` running export_post.cli.main with ``hook`` installed in the workers."""
+def hooked(
+    h: Harness, hook: str, sleep: float = 0, where: str = "workers"
+) -> tuple[list[str], dict[str, str]]:
+    """``python cli.py`` running export_post.cli.main with ``hook`` installed ``where``."""
     (h.scratch / "security_hook.py").write_text(HOOK)
     (h.scratch / "cli.py").write_text(SCRIPT)
     path = os.pathsep.join(filter(None, [str(h.scratch), os.environ.get("PYTHONPATH")]))
     return [str(h.scratch / "cli.py")], h.env(
-        SECURITY_HOOK=hook, SECURITY_HOOK_SLEEP=str(sleep), PYTHONPATH=path
+        SECURITY_HOOK=hook, SECURITY_HOOK_SLEEP=str(sleep), SECURITY_HOOK_WHERE=where, PYTHONPATH=path
     )
 
 
@@ -126,28 +134,30 @@ INJECTED = {"epub-raise": "epub", "pptx-partial": "pptx", "disk-full": "epub,ppt
 
 
 @linux_only
+@pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("hook", INJECTED)
-def test_a34a_failure_mid_write_leaves_nothing(h: Harness, hook: str) -> None:
+def test_a34a_failure_mid_write_leaves_nothing(h: Harness, hook: str, where: str) -> None:
     """A34(a): a late writer failure gives a clean error and no file (nor temporary) in out/."""
     post = h.post("# Title\n\nText.\n")
-    script, env = hooked(h, hook)
-    run = h.run(post, formats=INJECTED[hook], env=env, python_args=script)
+    script, env = hooked(h, hook, where=where)
+    run = h.run(post, formats=INJECTED[hook], args=WHERE[where], env=env, python_args=script)
     assert "injected" in run.stderr, run.explain()
     k9_no_partial(h.out)
     k8_clean_failure(run, post, 120)
 
 
 @linux_only
+@pytest.mark.parametrize("where", WHERE)
 @pytest.mark.parametrize("hook", INJECTED)
-def test_a34c_second_run_failure_keeps_previous_output(h: Harness, hook: str) -> None:
+def test_a34c_second_run_failure_keeps_previous_output(h: Harness, hook: str, where: str) -> None:
     """A34(c): run twice, the second failing: the first outputs stay byte-identical."""
     post = h.post("# Title\n\nText.\n")
     first = h.run(post, formats="epub,pptx")
     assert first.rc == 0, first.explain()
     before = outputs_state(h.out)
     h.post("# Title\n\nChanged text.\n")
-    script, env = hooked(h, hook)
-    run = h.run(post, formats=INJECTED[hook], env=env, python_args=script)
+    script, env = hooked(h, hook, where=where)
+    run = h.run(post, formats=INJECTED[hook], args=WHERE[where], env=env, python_args=script)
     assert "injected" in run.stderr, run.explain()
     k9_no_partial(h.out, before)
     k8_clean_failure(run, post, 120)
@@ -172,7 +182,7 @@ def start_slow_write(h: Harness, post: Path, sleep: float) -> tuple[subprocess.P
     """Start the CLI with a worker that sleeps after writing its temporary; return it and the writer."""
     script, env = hooked(h, "slow-write", sleep)
     proc = subprocess.Popen(
-        [sys.executable, *script, str(post), "-f", "epub", "-o", f"{h.out}/"],
+        [sys.executable, *script, str(post), "-f", "epub", "-o", f"{h.out}/", *WHERE["workers"]],
         cwd=h.root,
         env=env,
         stdout=subprocess.DEVNULL,
