@@ -192,7 +192,9 @@ def start_slow_write(h: Harness, post: Path, sleep: float) -> tuple[subprocess.P
     )
     deadline = time.monotonic() + 60
     while (writer := writer_of(proc.pid, h.out)) is None:
-        assert proc.poll() is None and time.monotonic() < deadline, "the writer never started"
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop(proc)  # not left for the garbage collector to warn about in a later test
+            raise AssertionError("the writer never started")
         time.sleep(0.05)
     return proc, writer
 
