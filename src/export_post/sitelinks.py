@@ -23,13 +23,10 @@ import yaml
 
 from . import checks
 from .batch.results import ExportResult
-from .diagnostics import Reporter
 from .errors import ExportPostError, OptionError
 from .output import write_atomic
-from .reader.frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
-from .reader.meta import build_meta
-from .reader.site import SiteContext, load_site
-from .reader.source import clean_text, read_post_text
+from .reader import load_meta
+from .reader.site import SiteContext
 from .registry import exporter_class
 
 SUFFIXES = (".json", ".yml", ".yaml")
@@ -54,13 +51,7 @@ class PostPlace:
 
 def post_place(source: Path, site_root: Path | None) -> PostPlace:
     """The post's title and URL path, from its front matter and its site's ``_config.yml``."""
-    reporter = Reporter(source)  # the conversion reported every problem already
-    text = clean_text(read_post_text(source))
-    split = split_front_matter(text, source, reporter)
-    data = load_front_matter(split.front, source, 2, reporter) if split.front is not None else {}
-    fields = FieldReader(data, source, reporter, key_lines(split.front or "", 2))
-    site = load_site(source, site_root, reporter)
-    meta = build_meta(data, fields, source, site, reporter)
+    meta, site = load_meta(source, site_root=site_root)  # the conversion reported its problems
     return PostPlace(meta.title, meta.url_path, site)
 
 

@@ -16,7 +16,7 @@ All Jekyll and kramdown knowledge lives in this package; the pipeline is:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -24,12 +24,12 @@ from typing import Any
 import mistune
 
 from ..diagnostics import Reporter
-from ..model import Block, Document, iter_blocks, plain_text
+from ..model import Block, Document, PostMeta, iter_blocks, plain_text
 from ..model.walk import block_inlines
 from .context import ReaderContext
 from .convert import Converter
 from .emphasis import kramdown_emphasis_plugin
-from .frontmatter import FieldReader, key_lines, load_front_matter, split_front_matter
+from .frontmatter import FieldReader, SplitPost, key_lines, load_front_matter, split_front_matter
 from .kramdown import footnote_after_bang_plugin, kramdown_table_plugin, math_plugin, prepare, span_ial_plugin
 from .languages import guess_language
 from .liquid import render_liquid
@@ -40,7 +40,7 @@ from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, re
 from .tokens import Token
 from .typography import smarten_blocks
 
-__all__ = ["SiteContext", "find_site_root", "load_post", "parse_post"]
+__all__ = ["SiteContext", "find_site_root", "load_meta", "load_post", "parse_post"]
 
 
 def _markdown(dollars: bool) -> Any:
@@ -83,15 +83,40 @@ def load_post(
     return parse_post(text, post, site_root=Path(site_root) if site_root else None)
 
 
-def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Document:
-    """Parse post ``text`` as if it were the file at ``path`` (which need not exist)."""
-    reporter = Reporter(path)
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A post's text with what its front matter and its site say (the body not yet parsed)."""
+
+    text: str
+    split: SplitPost
+    data: dict[str, Any]
+    site: SiteContext
+    meta: PostMeta
+
+
+def _read_head(text: str, path: Path, site_root: Path | None, reporter: Reporter) -> _Head:
     text = clean_text(text)
     split = split_front_matter(text, path, reporter)
     data = load_front_matter(split.front, path, 2, reporter) if split.front is not None else {}
     fields = FieldReader(data, path, reporter, key_lines(split.front or "", 2))
     site = load_site(path, site_root, reporter)
-    meta = build_meta(data, fields, path, site, reporter)
+    return _Head(text, split, data, site, build_meta(data, fields, path, site, reporter))
+
+
+def load_meta(path: str | Path, *, site_root: str | Path | None = None) -> tuple[PostMeta, SiteContext]:
+    """The metadata of the post at ``path`` and its site, without parsing its body (what it
+    reports is dropped: the post's conversion reports it). Raises ``ReadError`` as
+    :func:`load_post` does."""
+    post = Path(path)
+    head = _read_head(read_post_text(post), post, Path(site_root) if site_root else None, Reporter(post))
+    return head.meta, head.site
+
+
+def parse_post(text: str, path: Path, *, site_root: Path | None = None) -> Document:
+    """Parse post ``text`` as if it were the file at ``path`` (which need not exist)."""
+    reporter = Reporter(path)
+    head = _read_head(text, path, site_root, reporter)
+    text, split, data, site, meta = head.text, head.split, head.data, head.site, head.meta
 
     lines = LineIndex(text)
     body_offset = len(text) - len(split.body)
