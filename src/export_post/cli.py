@@ -21,7 +21,7 @@ from ._version import __version__
 from .api import check_options, environment_epoch
 from .batch import ExportResult, export_many
 from .batch.cluster import dask_executor
-from .batch.discovery import POST_SUFFIXES, Post, discover, unique_posts
+from .batch.discovery import Post, discover, unique_posts
 from .batch.interrupts import Interrupted, interruptible
 from .batch.isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
 from .batch.results import (
@@ -39,6 +39,7 @@ from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options
 from .output import names_folder, write_atomic
+from .reader.source import POST_SUFFIXES
 from .registry import all_formats, exporter_class, format_names
 from .siteconfig import apply_site_defaults
 from .sitelinks import checked_links_file, links_document, write_links

@@ -18,8 +18,9 @@ from typing import Any
 
 from .api import resolve_theme
 from .batch.buildcache import MANIFEST_NAME
-from .batch.discovery import POST_SUFFIXES, SKIP_DIRS, Post, discover
+from .batch.discovery import SKIP_DIRS, Post, discover
 from .reader.site import config_paths
+from .reader.source import POST_SUFFIXES
 from .themes import installed_themes
 
 BOOK_NAME = "book.yml"

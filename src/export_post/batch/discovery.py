@@ -21,9 +21,9 @@ from pathlib import Path
 from .. import checks
 from ..errors import ReadError
 from ..output import output_path
+from ..reader.source import POST_SUFFIXES
 from ..resources.safefile import RefusedFile, check_regular, is_inside
 
-POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
 SKIP_DIRS = frozenset({"_site", "node_modules", "vendor", ".git", ".jekyll-cache", ".sass-cache"})
 
 

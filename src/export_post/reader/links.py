@@ -17,6 +17,7 @@ from posixpath import normpath
 from urllib.parse import unquote, urlsplit
 
 from ..model.text import xml_id
+from .source import POST_SUFFIXES
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -28,9 +29,6 @@ class LinkVerdict:
     reason: str = ""  # why it was dropped (empty when kept)
     unsafe: bool = False  # a dangerous scheme rather than merely unusable
     site_target: str = ""  # where in the site it points (a post file or a site path), with #fragment
-
-
-POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
 
 
 def check_link(url: str, site_url: str, post_folder: str | None = None) -> LinkVerdict:

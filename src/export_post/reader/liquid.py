@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from ..diagnostics import Reporter
-from .links import POST_SUFFIXES
 from .site import SiteContext
+from .source import POST_SUFFIXES
 
 _TOKEN = re.compile(r"\{%-?\s*(?P<tag>.*?)\s*-?%\}|\{\{-?\s*(?P<expr>.*?)\s*-?\}\}", re.S)
 _RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")

@@ -100,7 +100,7 @@ def build_meta(
         source_path=path,
         site_root=site.root,
         site_url=site.url + site.baseurl,
-        url_path=site_path(post_url(path, data, date, site.root, site.config), site.config),
+        url_path=site_path(post_url(path, data, date, slug, site.root, site.config), site.config),
         site_title=site.setting("title"),
         extra=MappingProxyType({k: v for k, v in data.items() if k not in KNOWN_KEYS}),
     )

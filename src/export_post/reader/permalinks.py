@@ -28,7 +28,6 @@ _PAGE_STYLES = {"pretty": "/:path/", "date": "/:path:output_ext"}
 _PLACEHOLDER = re.compile(r":([a-z_]+)")
 _PRETTY_KEEPS = frozenset("._~!$&'()+,;=@")  # beyond letters, marks and digits
 _SAFE = "/:@!$&'()*+,;=-._~"  # what Jekyll's URL.escape_path leaves as it is
-_POST_NAME = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}-(?P<slug>.+)$")
 
 
 def slugify(text: str, *, pretty: bool = False, cased: bool = False) -> str:
@@ -51,14 +50,16 @@ def post_url(
     path: Path,
     front_matter: Mapping[str, Any],
     date: dt.date | dt.datetime | None,
+    name: str,
     site_root: Path,
     config: Mapping[str, Any],
 ) -> str:
-    """The post's ``page.url`` on its Jekyll site (``/2024/06/10/name.html``)."""
+    """The post's ``page.url`` on its Jekyll site (``/2024/06/10/name.html``); ``name`` is
+    its file name without the date (``meta.filename_parts``)."""
     relative = _relative(path, site_root)
     is_post = "_posts" in relative.parts[:-1] and date is not None
     template = _template(relative, front_matter, config, is_post)
-    values = _post_values(relative, front_matter, date) if date and is_post else _page_values(relative)
+    values = _post_values(relative, name, front_matter, date) if date and is_post else _page_values(relative)
     url = _PLACEHOLDER.sub(lambda m: _fill(m[1], values, m[0]), template)
     return _sanitize(url)
 
@@ -123,10 +124,8 @@ def _collection_permalink(config: Mapping[str, Any]) -> Any:
 
 
 def _post_values(
-    relative: PurePosixPath, front_matter: Mapping[str, Any], date: dt.date | dt.datetime
+    relative: PurePosixPath, name: str, front_matter: Mapping[str, Any], date: dt.date | dt.datetime
 ) -> dict[str, str]:
-    match = _POST_NAME.match(relative.stem)
-    name = match["slug"] if match else relative.stem
     slug = front_matter.get("slug")
     slug_text = str(slug) if isinstance(slug, (str, int)) and str(slug).strip() else name
     moment = date if isinstance(date, dt.datetime) else dt.datetime.combine(date, dt.time())

@@ -26,6 +26,7 @@ def check_image_count(text: str, path: Path) -> None:
 
 
 # Characters XML 1.0 cannot carry (every output is XML somewhere inside).
+POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")  # the file names Jekyll reads as posts
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
