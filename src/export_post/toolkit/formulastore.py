@@ -120,7 +120,12 @@ def _versions() -> tuple[str, ...]:
         except metadata.PackageNotFoundError:
             found.append(f"{name} -")
     here = Path(__file__).resolve().parent
-    for source in (here / "texmath.py", here / "mathml_check.py", here.parent / "tex.py"):
+    for source in (
+        here / "texmath.py",
+        here / "ziamath_speedups.py",
+        here / "mathml_check.py",
+        here.parent / "tex.py",
+    ):
         try:
             found.append(hashlib.sha256(source.read_bytes()).hexdigest()[:16])
         except OSError:

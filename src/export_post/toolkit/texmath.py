@@ -24,7 +24,7 @@ from ..diagnostics import root_logging_untouched
 from ..resources import Resource
 from ..tex import MAX_TEX, TexError
 from ..tex import normalise as normalise_tex
-from . import formulastore
+from . import formulastore, ziamath_speedups
 from .mathml_check import check, token_text
 
 __all__ = [
@@ -165,6 +165,7 @@ def _typeset(tex: str, display: bool, size: float) -> Outcome[MathImage]:
     from ziamath.tex import tex2mml
     from ziamath.zmath import Math
 
+    ziamath_speedups.apply()
     try:
         markup = tex2mml(clean, inline=not display)
     except Exception as err:
