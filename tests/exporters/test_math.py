@@ -127,3 +127,26 @@ def test_inline_formulas_leave_no_word_alone_on_a_line_in_the_pdf(tmp_path: Path
     text = run(["pdftotext", "-layout", str(pdf), "-"]).stdout
     assert not [line for line in text.splitlines() if re.fullmatch(r"[a-z]+", line.strip())]
     assert "\u200b" not in run(["pdftotext", str(pdf), "-"]).stdout  # the break helper leaves no text
+
+
+def _glyphs(tex: str) -> set[str]:
+    """The glyphs a formula's picture draws (a stretched fence is another glyph: a variant)."""
+    image = picture(tex, True, 16.0).value
+    assert image is not None
+    return set(re.findall(r'<use href="#([^"]+)"', image.svg.decode()))
+
+
+def test_only_what_tex_grows_grows() -> None:
+    # A display sum inside \left( \right) once stretched itself and its fences to 1,987 px.
+    for tex in (r"\left( \sum_i x_i \right)", r"\left[ \prod_i x_i \right]"):
+        image = picture(tex, True, 16.0).value
+        assert image is not None and 30 < image.height < 80, (tex, image and image.height)
+    # ... and the fences still enclose the sum, limits included, as TeX's do.
+    fenced = picture(r"\left( \sum_{k=1}^n a_k \right)", True, 16.0).value
+    bare = picture(r"\sum_{k=1}^n a_k", True, 16.0).value
+    assert fenced is not None and bare is not None and fenced.height >= bare.height
+    # A bare \langle, \vert or | stays its text size beside a tall sum; pmatrix's parens grow.
+    assert _glyphs(r"\langle x \rangle \vert y") <= _glyphs(r"\sum_{k=1}^\infty \langle x \rangle \vert y")
+    matrix = picture(r"\begin{pmatrix} a \\ b \\ c \end{pmatrix}", True, 16.0).value
+    plain = picture(r"( a )", True, 16.0).value
+    assert matrix is not None and plain is not None and matrix.height > 2 * plain.height

@@ -175,6 +175,7 @@ def _typeset(tex: str, display: bool, size: float) -> Outcome[MathImage]:
         return Outcome(None, checked.problem or "the MathML is invalid", tuple(checked.repairs))
     _space_cases(checked.element)
     _fill_empty_limits(checked.element)
+    _unstretch_bare_operators(checked.element)
     # ziamath draws hyphens in text, overlines and underlines (U+2015) as rules, not glyphs
     expected = len(token_text(checked.element, lines="-").replace("\u2015", ""))
     try:
@@ -239,6 +240,21 @@ def _fill_empty_limits(root: ElementTree.Element) -> None:
                 if script.tag == "mrow" and not len(script) and not (script.text or "").strip():
                     script.tag = "mspace"
                     script.set("width", "0em")
+
+
+def _unstretch_bare_operators(root: ElementTree.Element) -> None:
+    """Only what TeX grows grows: ``\\left``, ``\\middle``, ``\\right`` and ``\\big`` (which
+    the converter marks) and a matrix's delimiters. ziamath's operator table calls every fence,
+    bar and large operator stretchy, so a bare ``\\langle`` or ``\\sum`` would stretch to its row,
+    and a display ``\\sum_i`` inside ``\\left( … \\right)`` stretched itself and the fences
+    around it to a hundred times the text size."""
+    for parent in root.iter():
+        if any(child.tag == "mtable" for child in parent):
+            continue  # pmatrix, vmatrix…: bare delimiters beside the table, sized to it
+        for child in parent:
+            # mi too: ziamath reads an identifier that is an operator (\\langle, \\vert) as one
+            if child.tag in ("mo", "mi") and "stretchy" not in child.attrib:
+                child.set("stretchy", "false")
 
 
 def _space_cases(root: ElementTree.Element) -> None:
