@@ -90,6 +90,42 @@ def test_the_view_shares_the_resolver_and_its_cache(tmp_path: Path) -> None:
     assert [d.code for d in resolver.reporter.diagnostics] == ["image-not-found"]
 
 
+def test_pictures_scaled_ahead_in_threads_are_the_ones_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from export_post.model import Image as Picture
+    from export_post.resources import images
+
+    for index in range(4):
+        (tmp_path / f"big{index}.jpg").write_bytes(encoded((1800 + index, 1200), "JPEG"))
+    (tmp_path / "small.png").write_bytes(encoded((300, 200), "PNG"))
+    threads: set[str] = set()
+    real = images._scaled
+
+    def scaled(*args: object) -> Resource | None:
+        import threading
+
+        threads.add(threading.current_thread().name)
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(images, "_scaled", scaled)
+    monkeypatch.setattr(images, "_cpus", lambda: 2)
+    resolver = ResourceResolver(post_dir=tmp_path)
+    view = DownscalingResolver(resolver, 900)
+    refs = ["big0.jpg", "missing.jpg", "small.png", "big1.jpg", "big2.jpg", "big3.jpg", "big0.jpg"]
+    view.scale_ahead(Picture(src=ref, line=n + 1) for n, ref in enumerate(refs))
+    # Read in order and reported as when shown; scaled by two threads, each picture once.
+    assert [(d.code, d.line) for d in resolver.reporter.diagnostics] == [("image-not-found", 2)]
+    assert len(threads) == 2 and all(name.startswith("downscale") for name in threads)
+    threads.clear()
+    shown = [view.image(f"big{index}.jpg") for index in range(4)]
+    assert threads == set()  # showing them scales nothing again
+    assert [p.width for p in shown if p is not None] == [900] * 4
+    small = view.image("small.png")
+    assert small is not None and small.width == 300
+    assert len(resolver.reporter.diagnostics) == 1
+
+
 @pytest.fixture
 def big_picture_post(tmp_path: Path) -> Path:
     (tmp_path / "photo.jpg").write_bytes(encoded((2400, 1600), "JPEG"))

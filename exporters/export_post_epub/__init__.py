@@ -16,8 +16,9 @@ from typing import ClassVar
 
 from export_post.errors import OptionError
 from export_post.exporter import BookContext, ExportContext, check_declared, option
-from export_post.model import Document
+from export_post.model import Document, Image
 from export_post.model.book import Book, Chapter
+from export_post.model.walk import iter_images
 from export_post.resources import Resource
 from export_post.resources.images import DownscalingResolver, max_image_px_option
 
@@ -49,6 +50,8 @@ class EpubExporter:
 
         options = context.options_for(EpubOptions)
         resources = DownscalingResolver(context.resources, options.max_image_px)
+        cover = [Image(src=document.meta.image)] if document.meta.image else []
+        resources.scale_ahead([*cover, *iter_images(document.blocks)])
         return build_epub(document, replace(context, resources=resources), embed_fonts=options.embed_fonts)
 
     def export_book(self, book: Book, context: BookContext) -> bytes:

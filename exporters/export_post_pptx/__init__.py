@@ -20,7 +20,7 @@ from export_post.errors import OptionError
 from export_post.exporter import ExportContext, check_declared, option
 from export_post.model import Document, Image
 from export_post.resources import Resource
-from export_post.resources.images import downscale, max_image_px_option
+from export_post.resources.images import DownscalingResolver, max_image_px_option
 
 from .style import SECTION, read_slide_style, slide_style
 
@@ -83,6 +83,7 @@ class PptxExporter:
     def export(self, document: Document, context: ExportContext) -> bytes:
         from .audit import audit
         from .coreprops import core_properties
+        from .media import slide_images
         from .plan import Planner
         from .render import Renderer
         from .template import read_template
@@ -93,10 +94,13 @@ class PptxExporter:
         template = read_template(reference, style)
         for warning in template.warnings:
             context.reporter.warn("pptx-layout-missing", f"{reference}: {warning}")
+        pictures = DownscalingResolver(context.resources, options.max_image_px)
+        if options.images:
+            pictures.scale_ahead(slide_images(document))
         planner = Planner(
             document,
             template.style,
-            partial(_slide_picture, context, options.max_image_px),
+            partial(_slide_picture, context, pictures),
             geometry=template.geometry,
             code_style=context.theme.code_style,
             branded=reference is None,
@@ -121,12 +125,12 @@ class PptxExporter:
         return renderer.render()
 
 
-def _slide_picture(context: ExportContext, max_px: int, image: Image) -> Resource | None:
+def _slide_picture(context: ExportContext, pictures: DownscalingResolver, image: Image) -> Resource | None:
     """The picture a slide shows for ``image`` (downscaled, SVG rasterised), or None."""
     from .pictures import slide_picture
 
-    resource = context.resources.image(image.src, line=image.line)
-    picture = slide_picture(downscale(resource, max_px)) if resource is not None else None
+    resource = pictures.image(image.src, line=image.line)
+    picture = slide_picture(resource) if resource is not None else None
     if resource is not None and picture is None:
         context.reporter.warn("pptx-svg-unsupported", f"SVG {image.src[:60]!r} cannot be drawn on a slide")
     return picture

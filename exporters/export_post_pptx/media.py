@@ -48,15 +48,18 @@ def resolve_media(document: Document, images: ImageLookup, *, show_images: bool 
     every display formula, in document order; footnotes are left out (notes are text)."""
     pictures: dict[Image, Resource | None] = {}
     equations: dict[str, Equation] = {}
-    if show_images and document.meta.image:
-        cover = Image(src=document.meta.image)
-        pictures[cover] = images(cover)
+    if show_images:
+        pictures = {image: images(image) for image in slide_images(document)}
     for block in walk(document.blocks):
-        if isinstance(block, Figure) and show_images:
-            pictures[block.image] = images(block.image)
-        elif isinstance(block, MathBlock) and block.tex not in equations:
+        if isinstance(block, MathBlock) and block.tex not in equations:
             equations[block.tex] = equation(block.tex)
     return Media(pictures, equations)
+
+
+def slide_images(document: Document) -> list[Image]:
+    """The pictures a deck of ``document`` may show, in order: the cover, then each figure's."""
+    cover = [Image(src=document.meta.image)] if document.meta.image else []
+    return cover + [block.image for block in walk(document.blocks) if isinstance(block, Figure)]
 
 
 def equation(tex: str) -> Equation:

@@ -4,19 +4,26 @@ A picture whose longer side is over the limit is scaled down once per process (c
 content hash and limit, safe to share between threads), never up, in its own format: a JPEG
 stays a JPEG (quality 88, its EXIF and colour profile kept), a PNG a PNG. SVG and animated
 pictures are returned as they are, and so is any picture Pillow cannot re-encode.
+
+A post's pictures can be scaled ahead, several at a time (:meth:`DownscalingResolver.scale_ahead`):
+Pillow lets go of the GIL while it decodes, resamples and encodes, so threads use every CPU.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 from PIL import Image as PILImage
 
 from ..exporter import option
+from ..model import Image
 from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
@@ -24,6 +31,7 @@ JPEG_QUALITY = 88
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 _CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or the next post
 _CACHE_ENTRIES = 256
+MAX_THREADS = 4  # pictures scaled at once (at most the CPUs this process may use)
 _cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
 _lock = threading.Lock()  # guards _cache: export() may run in many threads at once
 
@@ -78,18 +86,39 @@ class DownscalingResolver:
     def __init__(self, resolver: ImageSource, max_px: int, memo: dict[str, Resource] | None = None) -> None:
         self.resolver = resolver
         self.max_px = max_px
-        self.memo = memo  # original name -> downscaled, shared by the views of a book's chapters
+        # original name -> downscaled: this post's pictures (a book's chapters share one)
+        self.memo = {} if memo is None else memo
 
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
         found = self.resolver.image(ref, line=line)
         if found is None:
             return None
-        if self.memo is None:
-            return downscale(found, self.max_px)
         scaled = self.memo.get(found.name)
         if scaled is None:
             scaled = self.memo[found.name] = downscale(found, self.max_px)
         return scaled
+
+    def scale_ahead(self, images: Iterable[Image]) -> None:
+        """Read ``images`` in order (each reported as it would be when shown), then scale
+        the large ones several at a time, so that showing them finds them scaled."""
+        found = (self.resolver.image(image.src, line=image.line) for image in images)
+        large = {
+            r.name: r
+            for r in found
+            if r is not None and r.name not in self.memo and _FORMATS.get(r.media_type)
+            if 0 < self.max_px < max(r.width, r.height)
+        }
+        threads = min(MAX_THREADS, _cpus(), len(large))
+        if threads < 2:
+            return  # nothing to do at once: scaled when shown
+        with ThreadPoolExecutor(threads, thread_name_prefix="downscale") as pool:
+            scaled = pool.map(lambda resource: downscale(resource, self.max_px), large.values())
+            self.memo.update(zip(large, scaled, strict=True))
+
+
+def _cpus() -> int:
+    """CPUs this process may use (the affinity mask, not the machine's total)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:
