@@ -3,8 +3,8 @@ slide, other formats as they come.
 
 The prepass (:func:`slide_picture`) only checks that an SVG can be drawn and times a small
 render of it; the planner fits the SVG by its natural size. Once the deck is planned,
-:func:`rasterise` draws each SVG (and each display formula) for its box, at twice the box's
-pixels at 96 dpi, within a time budget per figure.
+:func:`rasterise` draws each SVG (and each display formula) for its box, at the pixels the box
+has when the slide is projected 1920 px wide (144 dpi), within a time budget per figure.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ from export_post.toolkit.texmath import to_png
 from .deck import Deck, Picture, Slide
 from .media import MATH_SIZE
 
-MAX_RASTER_WIDTH = 1600  # px: sharp on a 16:9 slide, small in the file (unless the box needs more)
-PROJECTED_DPI = 144.0  # a 13.33-in (16:9) slide shown 1920 px wide: what a wide box needs at least
-DENSITY = 2.0  # raster pixels per CSS pixel (96 dpi) of the box: sharp when projected
+PROJECTED_DPI = 144.0  # a 13.33-in (16:9) slide shown 1920 px wide: one raster pixel per screen pixel
 MAX_UPSCALE = 4.0  # never more than this many times the SVG's own width
 BUDGET_S = 1.0  # CPU seconds one figure may cost to rasterise
 PROBE_WIDTH = 160  # px: the small render timed to estimate a figure's cost
@@ -90,12 +88,11 @@ def slide_picture(resource: Resource) -> Resource | None:
 
 
 def planned_width(box_pt: float, natural_px: float | None) -> int:
-    """Raster pixels for a box ``box_pt`` points wide: :data:`DENSITY` times its 96-dpi
-    pixels, at most :data:`MAX_RASTER_WIDTH` unless the box needs more to be sharp when the
-    slide is projected (a full-width box), and (``natural_px`` given) at most
-    :data:`MAX_UPSCALE` times the picture's own width."""
-    box_px = box_pt / 72 * 96
-    width = min(box_px * DENSITY, max(MAX_RASTER_WIDTH, box_pt / 72 * PROJECTED_DPI))
+    """Raster pixels for a box ``box_pt`` points wide: as many as the box covers on a slide
+    projected 1920 px wide (:data:`PROJECTED_DPI`, 1.5 times its pixels at 96 dpi), and
+    (``natural_px`` given) at most :data:`MAX_UPSCALE` times the picture's own width. More
+    pixels cost time by area (a filter-heavy SVG: seconds) and are not seen."""
+    width = box_pt / 72 * PROJECTED_DPI
     if natural_px is not None:
         width = min(width, natural_px * MAX_UPSCALE)
     return max(1, round(width))

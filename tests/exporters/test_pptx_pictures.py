@@ -62,15 +62,15 @@ def test_a_figure_beside_text_gets_a_narrow_picture_and_a_full_width_one_a_wide_
     )
     (wide, wide_px), (tall, tall_px) = _deck(tmp_path, body)
     assert _box_px(tall) < _box_px(wide) / 2  # the tall one sits in a column beside the text
-    assert abs(tall_px - 2 * _box_px(tall)) <= 2  # twice the box's pixels, not 1600 px
-    assert 1.5 * _box_px(wide) - 2 <= wide_px <= max(1600, 1.5 * _box_px(wide) + 2)  # sharp at 1920 px
+    assert abs(tall_px - 1.5 * _box_px(tall)) <= 2  # the box's pixels at 1920 px, not 1600 px
+    assert abs(wide_px - 1.5 * _box_px(wide)) <= 2
     assert wide_px > 2 * tall_px
 
 
-def test_display_math_is_drawn_at_twice_its_box(tmp_path: Path) -> None:
+def test_display_math_is_drawn_for_its_box_projected(tmp_path: Path) -> None:
     body = "## Sum\n\n$$\\sum_{k=1}^n k^2 = \\frac{n(n+1)(2n+1)}{6}$$\n"
     [(shape, px)] = _deck(tmp_path, body)
-    assert abs(px / (2 * _box_px(shape)) - 1) < 0.01  # resvg sizes the formula in whole pixels
+    assert abs(px / (1.5 * _box_px(shape)) - 1) < 0.01  # resvg sizes the formula in whole pixels
 
 
 def test_a_filter_heavy_svg_is_drawn_within_the_budget_and_reported(tmp_path: Path) -> None:
@@ -85,8 +85,7 @@ def test_a_filter_heavy_svg_is_drawn_within_the_budget_and_reported(tmp_path: Pa
 
 
 def test_the_planned_width_follows_the_box_within_its_caps() -> None:
-    assert planned_width(72.0, None) == 192  # one inch: 96 px, twice
-    assert planned_width(600.0, None) == 1600  # capped as before
-    assert planned_width(880.0, None) == 1760  # a full-width box: as many pixels as a 1920 px projection
-    assert planned_width(1500.0, None) == 3000
+    assert planned_width(72.0, None) == 144  # one inch of a slide projected 1920 px wide
+    assert planned_width(600.0, None) == 1200
+    assert planned_width(960.0, None) == 1920  # a 13.33-in slide's full width: the projection's
     assert planned_width(400.0, 100) == 400  # never past four times the SVG's own width
