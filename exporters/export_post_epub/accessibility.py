@@ -78,10 +78,16 @@ def summary(content: Content, described: bool) -> str:
     return " ".join(parts)
 
 
-def is_animated(data: bytes) -> bool:
+_MAY_MOVE = {"image/gif": "GIF", "image/png": "PNG", "image/webp": "WEBP"}
+
+
+def is_animated(data: bytes, media_type: str) -> bool:
     """More than one frame (an animated GIF, WebP or PNG)."""
+    kind = _MAY_MOVE.get(media_type)
+    if kind is None:
+        return False  # and Pillow does not load every plugin it has to find out
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=[kind]) as image:
             return bool(getattr(image, "is_animated", False))
     except (OSError, ValueError):
         return False

@@ -101,7 +101,7 @@ class _Images:
             self.alts[resource.name] = alt
         path = self.added.get(resource.name)
         if path is None:
-            self.animated = self.animated or is_animated(resource.data)
+            self.animated = self.animated or is_animated(resource.data, resource.media_type)
             path = f"images/{resource.name}"
             item = epub.EpubItem(
                 uid=f"img-{resource.digest[:16]}",
