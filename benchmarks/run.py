@@ -46,7 +46,7 @@ import psutil
 import pypandoc
 
 from export_post import load_post, render
-from export_post.batch.isolation import cpu_count
+from export_post.cpus import cpu_count
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "personal-growth" / "_posts" / "2024-06-10-personal-growth.md"

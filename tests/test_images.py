@@ -109,7 +109,7 @@ def test_pictures_scaled_ahead_in_threads_are_the_ones_shown(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(images, "_scaled", scaled)
-    monkeypatch.setattr(images, "_cpus", lambda: 2)
+    monkeypatch.setattr(images, "cpu_count", lambda: 2)
     resolver = ResourceResolver(post_dir=tmp_path)
     view = DownscalingResolver(resolver, 900)
     refs = ["big0.jpg", "missing.jpg", "small.png", "big1.jpg", "big2.jpg", "big3.jpg", "big0.jpg"]

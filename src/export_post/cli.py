@@ -23,7 +23,7 @@ from .batch import ExportResult, export_many
 from .batch.cluster import dask_executor
 from .batch.discovery import Post, discover, unique_posts
 from .batch.interrupts import Interrupted, interruptible
-from .batch.isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT, cpu_count
+from .batch.isolation import DEFAULT_MEMORY, DEFAULT_TIMEOUT
 from .batch.results import (
     LINE_DIAGNOSTIC_FIELDS,
     LINE_FIELDS,
@@ -35,6 +35,7 @@ from .batch.results import (
 )
 from .batch.settings import checked, default, expand_formats, settings_fields
 from .book.cli import add_book_options, book_formats_of, check_book_flags, run_book
+from .cpus import cpu_count
 from .diagnostics import Severity, printable
 from .errors import ExportPostError
 from .optionflags import add_exporter_options, given_options

@@ -376,11 +376,3 @@ def _death(worker: _Worker) -> str:
         hint = " (out of memory?)" if -code == signal.SIGKILL else ""
         return f"worker process was killed by {name}{hint}"
     return f"worker process exited unexpectedly (status {code})"
-
-
-def cpu_count() -> int:
-    """CPUs this process may use (the affinity mask, not the machine's total)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1

@@ -19,9 +19,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..cpus import cpu_count
 from ..diagnostics import Severity
 from ..errors import StrictModeError
-from .isolation import Failure, IsolatedRunner, cpu_count
+from .isolation import Failure, IsolatedRunner
 from .job import PostJob, skipped, write
 from .results import failed
 from .shipping import Returned, Shipped, Survey, convert_parcel, survey, unpacked

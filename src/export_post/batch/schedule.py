@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import checks, leftovers
 from ..api import resolve_theme
+from ..cpus import cpu_count
 from ..diagnostics import LOGGER, Diagnostic
 from ..errors import OptionError
 from ..output import output_path
@@ -32,7 +33,6 @@ from .isolation import (
     IsolatedRunner,
     Limits,
     WorkerPool,
-    cpu_count,
 )
 from .job import READ_STEP, PostJob, run_job, skipped
 from .remote import RemoteRun

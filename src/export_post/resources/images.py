@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -22,6 +21,7 @@ from dataclasses import replace
 
 from PIL import Image as PILImage
 
+from ..cpus import cpu_count
 from ..exporter import option
 from ..model import Image
 from .resource import ImageSource, Resource
@@ -108,17 +108,12 @@ class DownscalingResolver:
             if r is not None and r.name not in self.memo and _FORMATS.get(r.media_type)
             if 0 < self.max_px < max(r.width, r.height)
         }
-        threads = min(MAX_THREADS, _cpus(), len(large))
+        threads = min(MAX_THREADS, cpu_count(), len(large))
         if threads < 2:
             return  # nothing to do at once: scaled when shown
         with ThreadPoolExecutor(threads, thread_name_prefix="downscale") as pool:
             scaled = pool.map(lambda resource: downscale(resource, self.max_px), large.values())
             self.memo.update(zip(large, scaled, strict=True))
-
-
-def _cpus() -> int:
-    """CPUs this process may use (the affinity mask, not the machine's total)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:
