@@ -252,7 +252,7 @@ def _unstretch_bare_operators(root: ElementTree.Element) -> None:
         if any(child.tag == "mtable" for child in parent):
             continue  # pmatrix, vmatrix…: bare delimiters beside the table, sized to it
         for child in parent:
-            # mi too: ziamath reads an identifier that is an operator (\\langle, \\vert) as one
+            # mi too: ziamath reads an identifier that is an operator (\langle, \vert) as one
             if child.tag in ("mo", "mi") and "stretchy" not in child.attrib:
                 child.set("stretchy", "false")
 
