@@ -350,7 +350,7 @@ def _scaling_section() -> str:
     when this one rewrites it)."""
     text = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
     kept = ""
-    for name in ("scaling", "book", "heavy"):
+    for name in ("scaling", "book", "heavy-section"):
         start, end = text.find(f"<!-- {name}:start -->"), text.find(f"<!-- {name}:end -->")
         if 0 <= start < end:
             kept += "\n" + text[start : end + len(f"<!-- {name}:end -->")] + "\n"
