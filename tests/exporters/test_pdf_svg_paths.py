@@ -35,26 +35,21 @@ from export_post_pdf import svgpaths
 from export_post_pdf.loading import import_weasyprint
 import_weasyprint()
 from weasyprint import svg
-parses = draws = 0
-parse = svg.TAGS["path"]
-def counted_parse(*args):
-    global parses
-    parses += 1
-    return parse(*args)
-svg.TAGS["path"] = counted_parse
+counts = {"parses": 0, "draws": 0}
+def counting(draw, key):
+    def counted(*args):
+        counts[key] += 1
+        return draw(*args)
+    return counted
+svg.TAGS["path"] = counting(svg.TAGS["path"], "parses")  # WeasyPrint's own parse
 if sys.argv[1] == "kept":
     svgpaths.install()
 else:
     svgpaths._installed = True  # as WeasyPrint comes: every path parsed where it is drawn
-draw = svg.TAGS["path"]
-def counted_draw(*args):
-    global draws
-    draws += 1
-    return draw(*args)
-svg.TAGS["path"] = counted_draw
+svg.TAGS["path"] = counting(svg.TAGS["path"], "draws")
 data = export_post.render(export_post.load_post(Path(sys.argv[2])), "pdf")
 Path(sys.argv[3]).write_bytes(data)
-print(json.dumps([parses, draws]))
+print(json.dumps([counts["parses"], counts["draws"]]))
 """
 
 
