@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import io
+import json
 import os
 import re
 import shutil
@@ -10,6 +12,7 @@ import subprocess
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import mistune
 import pytest
@@ -239,3 +242,17 @@ def epubcheck(path: Path) -> list[tuple[str, str, str]]:
 
 def run(cmd: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload, no-any-return]
+
+
+def cli_json(argv: list[str]) -> tuple[int, list[dict[str, Any]]]:
+    """The command's exit code and its ``--json`` lines, comparable between runs: no
+    ``seconds``, each output by its file name."""
+    from export_post.cli import main
+
+    stdout = io.StringIO()
+    code = main(argv, stdout=stdout, stderr=io.StringIO())
+    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    for line in lines:
+        line.pop("seconds")
+        line["output"] = line["output"] and Path(line["output"]).name
+    return code, lines

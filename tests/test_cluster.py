@@ -9,7 +9,6 @@ killed worker on the cluster.
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -26,9 +25,7 @@ from typing import Any
 
 import pytest
 
-from export_post.cli import main
-
-from .support import ROOT, corpus_roots, epubcheck, pdf_text, require_corpora, words
+from .support import ROOT, cli_json, corpus_roots, epubcheck, pdf_text, require_corpora, words
 
 distributed = pytest.importorskip(
     "distributed", reason="distributed is not installed (pip install 'export-post[dask]')"
@@ -138,9 +135,8 @@ def test_a_real_site_converts_to_every_format_on_the_cluster(cluster: Cluster, t
     (site / "_posts" / SLOW_POST).unlink(missing_ok=True)
     out = tmp_path / "out"
     argv = [str(site), "-f", "all", "-o", f"{out}/", "--json", "--dask-scheduler", cluster.address]
-    stdout = io.StringIO()
-    assert main(argv, stdout=stdout, stderr=io.StringIO()) == 0
-    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
+    code, lines = cli_json(argv)
+    assert code == 0
     posts = sorted((site / "_posts").glob("*.md"))
     assert len(lines) == 4 * len(posts) and {line["status"] for line in lines} == {"ok"}
     for source in posts:
@@ -153,9 +149,9 @@ def test_a_real_site_converts_to_every_format_on_the_cluster(cluster: Cluster, t
         assert len(Presentation(str(pptx)).slides) >= 1
         assert (out / f"{source.stem}.html").stat().st_size > 0
     # The build cache was recorded here as by a local run: nothing is converted again.
-    stdout = io.StringIO()
-    assert main(argv, stdout=stdout, stderr=io.StringIO()) == 0
-    assert {json.loads(line)["status"] for line in stdout.getvalue().splitlines()} == {"skipped"}
+    code, lines = cli_json(argv)
+    assert code == 0
+    assert {line["status"] for line in lines} == {"skipped"}
 
 
 def test_results_and_exit_code_match_a_local_run(cluster: Cluster, tmp_path: Path) -> None:
@@ -177,12 +173,7 @@ def test_results_and_exit_code_match_a_local_run(cluster: Cluster, tmp_path: Pat
         ]
         if where == "cluster":
             argv += ["--dask-scheduler", cluster.address]
-        stdout = io.StringIO()
-        code = main(argv, stdout=stdout, stderr=io.StringIO())
-        lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
-        for line in lines:
-            line.pop("seconds")
-            line["output"] = line["output"] and Path(line["output"]).name
+        code, lines = cli_json(argv)
         outputs[where] = (code, sorted(lines, key=lambda line: line["source"]))
     assert outputs["cluster"] == outputs["local"]
     assert outputs["cluster"][0] == 1

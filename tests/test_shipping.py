@@ -7,12 +7,9 @@ private folder, from the shipped files alone.
 
 from __future__ import annotations
 
-import io
-import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from PIL import Image
 
@@ -21,7 +18,8 @@ from export_post.batch.job import PostJob
 from export_post.batch.results import LINE_DIAGNOSTIC_FIELDS, LINE_FIELDS, result_json
 from export_post.batch.settings import make_settings
 from export_post.batch.shipping import survey
-from export_post.cli import main
+
+from .support import cli_json
 
 
 def site(tmp_path: Path) -> Path:
@@ -64,19 +62,9 @@ def test_only_the_files_the_post_may_read_travel(tmp_path: Path) -> None:
     assert all(path.startswith(str(root)) or shipped[path] is None for path in shipped)
 
 
-def run(argv: list[str]) -> tuple[int, list[dict[str, Any]]]:
-    stdout = io.StringIO()
-    code = main(argv, stdout=stdout, stderr=io.StringIO())
-    lines = [json.loads(line) for line in stdout.getvalue().splitlines()]
-    for line in lines:
-        line.pop("seconds")
-        line["output"] = line["output"] and Path(line["output"]).name
-    return code, lines
-
-
 def test_a_shipped_post_converts_as_a_local_one(tmp_path: Path) -> None:
     root = site(tmp_path)
-    local = run([str(root), "-f", "html,epub", "-o", f"{tmp_path}/local/", "--json"])
+    local = cli_json([str(root), "-f", "html,epub", "-o", f"{tmp_path}/local/", "--json"])
     from export_post import export_many
 
     with ThreadPoolExecutor(1) as pool:
