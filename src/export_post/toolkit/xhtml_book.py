@@ -158,14 +158,9 @@ def _entries(entries: list[TocEntry] | tuple[TocEntry, ...], href: Callable[[str
 
 def typeset_cover(meta: BookMeta) -> str:
     """A cover made of the title, subtitle and author on the theme's colours (no picture)."""
-    parts = ['<section class="book-cover typeset" id="book-cover">\n']
-    parts.append(f'<p class="cover-title">{esc(meta.title)}</p>\n')
-    if meta.subtitle:
-        parts.append(f'<p class="cover-subtitle">{esc(meta.subtitle)}</p>\n')
-    if meta.author:
-        parts.append(f'<p class="cover-author">{esc(meta.author)}</p>\n')
-    parts.append("</section>\n")
-    return "".join(parts)
+    title = f'<p class="cover-title">{esc(meta.title)}</p>\n'
+    byline = _byline(meta, "cover")
+    return f'<section class="book-cover typeset" id="book-cover">\n{title}{byline}</section>\n'
 
 
 def picture_cover(meta: BookMeta, url: str) -> str:
@@ -176,16 +171,18 @@ def picture_cover(meta: BookMeta, url: str) -> str:
 
 
 def title_page(meta: BookMeta) -> str:
-    parts = ['<section class="book-title-page" id="book-title-page">\n']
-    parts.append(f'<h1 class="book-title">{esc(meta.title)}</h1>\n')
-    if meta.subtitle:
-        parts.append(f'<p class="book-subtitle">{esc(meta.subtitle)}</p>\n')
-    if meta.author:
-        parts.append(f'<p class="book-author">{esc(meta.author)}</p>\n')
+    title = f'<h1 class="book-title">{esc(meta.title)}</h1>\n'
+    about = ""
     if meta.description and meta.description != meta.subtitle:
-        parts.append(f'<p class="book-description">{esc(meta.description)}</p>\n')
-    parts.append("</section>\n")
-    return "".join(parts)
+        about = f'<p class="book-description">{esc(meta.description)}</p>\n'
+    byline = _byline(meta, "book")
+    return f'<section class="book-title-page" id="book-title-page">\n{title}{byline}{about}</section>\n'
+
+
+def _byline(meta: BookMeta, prefix: str) -> str:
+    """The subtitle and the author, those the book has, as the cover or the title page shows them."""
+    lines = [(f"{prefix}-subtitle", meta.subtitle), (f"{prefix}-author", meta.author)]
+    return "".join(f'<p class="{cls}">{esc(text)}</p>\n' for cls, text in lines if text)
 
 
 def copyright_page(meta: BookMeta, generator: str) -> str:
