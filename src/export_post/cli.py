@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
-from . import checks
+from . import checks, collector
 from ._version import __version__
 from .api import check_options, environment_epoch
 from .batch import ExportResult, export_many
@@ -242,6 +242,13 @@ def plan_outputs(
             f"output {output} is an existing file, but there are {outputs} outputs; give a folder"
         )
     return checks.output_folder(target, "-o"), None
+
+
+def command() -> int:
+    """The ``export-post`` program: :func:`main` in a process of its own, whose garbage
+    collector it may set (see :mod:`export_post.collector`)."""
+    collector.tune()
+    return main()
 
 
 def main(

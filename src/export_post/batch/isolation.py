@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any, Generic, TypeVar
 
+from .. import collector
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -104,6 +106,7 @@ def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
     for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides when to stop (and kills)
         signal.signal(number, signal.SIG_IGN)
     _limit_memory(memory)
+    collector.tune()
     while True:
         try:
             message = conn.recv()
