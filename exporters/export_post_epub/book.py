@@ -157,6 +157,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
         "mtime": context.timestamp.replace(tzinfo=None),
         "raise_exceptions": True,
         "epub3_pages": False,
+        "compresslevel": 1,  # only to tell what deflates: normalise_zip deflates it again
         "package_direction": True,  # <package dir="rtl">: the metadata's default direction
     }
     epub.write_epub(buffer, book, options)

@@ -99,6 +99,7 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
         "mtime": context.timestamp.replace(tzinfo=None),
         "raise_exceptions": True,
         "epub3_pages": False,
+        "compresslevel": 1,  # only to tell what deflates: normalise_zip deflates it again
         "package_direction": True,
     }
     epub.write_epub(buffer, ebook, options)

@@ -1,7 +1,9 @@
 """Rewrite a zip (EPUB, PPTX) so its bytes depend only on its content and one timestamp.
 
 A ``mimetype`` member, which EPUB requires, is put first and stored uncompressed; so is
-any member its writer could not compress.
+any member its writer could not compress. The rest is deflated at zlib's default level: level 9
+took 2.6 times as long for 2 % fewer bytes (a 1 MB EPUB of SVG figures: 70 ms against 27 ms).
+A writer may deflate at level 1 (``compresslevel``): only its ratio is read here.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ def normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
             info.external_attr = 0o644 << 16
             stored = member.filename == "mimetype" or _incompressible(member)
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(member), compresslevel=None if stored else 9)
+            target.writestr(info, source.read(member))
     return out.getvalue()
 
 
 def _incompressible(member: zipfile.ZipInfo) -> bool:
     """Deflated by its writer to no gain (a JPEG photo, a compressed font): storing it saves
-    the time of compressing it again, for nothing, at the highest level."""
+    the time of compressing it again, for nothing."""
     deflated = member.compress_type == zipfile.ZIP_DEFLATED
     return deflated and member.compress_size >= _INCOMPRESSIBLE * member.file_size
