@@ -21,7 +21,7 @@ from typing import Any
 from export_post.exporter import ExportContext
 from export_post.resources import Resource
 
-from . import svgpaths
+from . import glyphsvg
 from .fetcher import MANIFEST_SCHEME, make_fetcher
 from .fontstamp import font_timestamp
 from .loading import import_weasyprint
@@ -116,7 +116,7 @@ def render_pdf(
     html: str, manifest: Mapping[str, Resource], context: ExportContext, *, variant: str | None = None
 ) -> bytes:
     import_weasyprint()
-    svgpaths.install()
+    glyphsvg.install()  # and the kept SVG paths (svgpaths)
     from weasyprint import HTML
 
     head, found, rest = html.partition(STYLE_OPEN)

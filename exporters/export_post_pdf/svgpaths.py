@@ -28,16 +28,19 @@ Kept = tuple[tuple[bytes, ...], tuple[Any, ...], bool]  # operators, vertices, w
 
 _lock = threading.Lock()
 _installed = False
+_parse_path: Any = None  # WeasyPrint's own path drawing, once installed
+_point_error: type[Exception] | None = None
 _kept: OrderedDict[Key, Kept] = OrderedDict()
 _kept_bytes = 0
 
 
-def install() -> None:
-    """Put the kept paths in WeasyPrint's SVG drawing (once per process)."""
-    global _installed
+def install() -> bool:
+    """Put the kept paths in WeasyPrint's SVG drawing (once per process); whether they are
+    (False for a WeasyPrint or pydyf they were not checked on)."""
+    global _installed, _parse_path, _point_error
     with _lock:
         if _installed:
-            return
+            return _parse_path is not None
         _installed = True
         import pydyf
         import weasyprint
@@ -45,22 +48,31 @@ def install() -> None:
         from weasyprint.svg.utils import PointError
 
         if weasyprint.__version__.split(".")[0] not in TESTED_WEASYPRINT or not _appends_operators(pydyf):
-            return  # another WeasyPrint or pydyf: parse every path, as it comes
-        parse = svg.TAGS["path"]
+            return False  # another WeasyPrint or pydyf: parse every path, as it comes
+        _parse_path, _point_error = svg.TAGS["path"], PointError
 
         def path(drawing: Any, node: Any, font_size: float) -> None:
-            key = (node.get("d", ""), font_size, drawing.inner_width, drawing.inner_height)
-            kept = _get(key)
-            if kept is None:
-                kept = _parse(parse, PointError, drawing, node, font_size)
-                _put(key, kept)
-            operators, vertices, failed = kept
+            operators, vertices, failed = kept_path(drawing, node, font_size)
             drawing.stream.stream.extend(operators)
             node.vertices.extend(vertices)
             if failed:
                 raise PointError  # where WeasyPrint's parse stopped: draw_node expects it
 
         svg.TAGS["path"] = path
+        return True
+
+
+def kept_path(drawing: Any, node: Any, font_size: float) -> Kept:
+    """The operators, vertices and failure of ``node``'s path as drawn in ``drawing`` now
+    (its stream, its viewport): parsed the first time, kept after that. Only once
+    :func:`install` has returned True."""
+    assert _parse_path is not None and _point_error is not None
+    key = (node.get("d", ""), font_size, drawing.inner_width, drawing.inner_height)
+    kept = _get(key)
+    if kept is None:
+        kept = _parse(_parse_path, _point_error, drawing, node, font_size)
+        _put(key, kept)
+    return kept
 
 
 def _appends_operators(pydyf: Any) -> bool:

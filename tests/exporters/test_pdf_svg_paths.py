@@ -31,10 +31,11 @@ _RENDER = """
 import json, sys
 from pathlib import Path
 import export_post
-from export_post_pdf import svgpaths
+from export_post_pdf import glyphsvg, svgpaths
 from export_post_pdf.loading import import_weasyprint
 import_weasyprint()
 from weasyprint import svg
+glyphsvg._installed = True  # formulas drawn by WeasyPrint's draw_node, through TAGS["path"]
 counts = {"parses": 0, "draws": 0}
 def counting(draw, key):
     def counted(*args):
