@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from export_post.diagnostics import Reporter
 from export_post.resources import Resource
+from export_post.toolkit.svgraster import svg_to_png
 from export_post.toolkit.texmath import to_png
 
 from .deck import Deck, Picture, Slide
@@ -31,18 +32,7 @@ MIN_WIDTH = 640  # px: a figure cut down to the budget still reads at this width
 
 @lru_cache(maxsize=64)
 def _raster(svg: bytes, width: int) -> bytes | None:
-    import resvg_py
-
-    try:
-        return bytes(
-            # dpi: CSS's 96 px to the inch, so that pt, mm and in sizes are sizes (the default,
-            # 0, makes every SVG sized in pt, as matplotlib writes them, "invalid").
-            resvg_py.svg_to_bytes(
-                svg_string=svg.decode("utf-8"), width=width, dpi=96.0, skip_system_fonts=False
-            )
-        )
-    except Exception:
-        return None
+    return svg_to_png(svg, width=width)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,7 @@ def _key(kind: str, key: tuple[object, ...]) -> str:
 def _versions() -> tuple[str, ...]:
     """What a typeset formula depends on besides its TeX: the libraries, and our math code."""
     found = []
-    for name in ("ziamath", "ziafont", "latex2mathml", "resvg_py"):
+    for name in ("ziamath", "ziafont", "latex2mathml", "resvg"):
         try:
             found.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:

@@ -26,6 +26,7 @@ from ..tex import MAX_TEX, TexError
 from ..tex import normalise as normalise_tex
 from . import formulastore, ziamath_speedups
 from .mathml_check import check, token_text
+from .svgraster import svg_to_png
 
 __all__ = [
     "MAX_TEX",
@@ -216,11 +217,8 @@ def to_png(
     zoom = width / max(image.width, 1e-6) if width is not None else scale * 2
     png = formulastore.get("png", tex, display, zoom)
     if png is None:
-        import resvg_py
-
-        try:
-            png = bytes(resvg_py.svg_to_bytes(svg_string=image.svg.decode("utf-8"), zoom=zoom))
-        except Exception:
+        png = svg_to_png(image.svg, zoom=zoom)
+        if png is None:
             return None
         formulastore.put("png", png, tex, display, zoom)
     return png, image.width * scale, image.height * scale
