@@ -5,15 +5,27 @@ before, three to five times as fast (a formula 1808 px wide: 10 ms, not 32; a 16
 54 ms, not 295). resvg's options, with the system's fonts loaded (8 ms), are made once per
 thread: the binding will not use them in another. Lengths in pt, mm or in are CSS's (96 dpi):
 matplotlib writes every SVG sized in pt.
+
+The binding panics on markup it cannot read (Rust prints the panic on standard error, and
+Python gets a ``PanicException``, which is not an ``Exception``). So the markup is read with
+file descriptor 2 pointed at the null device, one reading at a time (the binding holds the
+GIL anyway), and the panic is one more way of saying None.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+MAX_PIXELS = 40 * 2**20  # a raster larger than this is not drawn (1920 px wide: 21,800 high)
+
 _local = threading.local()
+_reading = threading.Lock()
 
 
 def svg_to_png(svg: bytes, *, width: int | None = None, zoom: float = 1.0) -> bytes | None:
@@ -22,15 +34,36 @@ def svg_to_png(svg: bytes, *, width: int | None = None, zoom: float = 1.0) -> by
     from resvg import render, usvg
 
     try:
-        tree = usvg.Tree.from_str(svg.decode("utf-8"), _options(usvg))
+        markup = svg.decode("utf-8")
+        with _reading, _stderr_silenced():
+            tree = usvg.Tree.from_str(markup, _options(usvg))
         own_width, own_height = tree.int_size()
         if own_width <= 0 or own_height <= 0:
             return None
         scale = width / own_width if width is not None else zoom
         size = (max(1, math.ceil(own_width * scale - 1e-6)), max(1, math.ceil(own_height * scale - 1e-6)))
+        if size[0] * size[1] > MAX_PIXELS:
+            return None
         return bytes(render(tree, (scale, 0.0, 0.0, 0.0, scale, 0.0), bg_size=size))
-    except Exception:  # resvg's errors: unreadable markup, nothing to draw, a size it refuses
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # unreadable markup (a panic), nothing to draw, a size it refuses
         return None
+
+
+@contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    """File descriptor 2 on the null device (see the module's docstring)."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _options(usvg: Any) -> Any:
