@@ -163,7 +163,9 @@ def _outlines(symbol: Any) -> tuple[str | Outline, ...] | None:
         if element.tag.rpartition("}")[2] == "path" and set(element.attrib) == {"d"}:
             found.append(element.get("d"))
         elif element.tag.rpartition("}")[2] == "g" and not element.attrib:
-            paths = [p.get("d") for p in element if set(p.attrib) == {"d"} and p.tag.endswith("path")]
+            paths = [
+                p.get("d") for p in element if set(p.attrib) == {"d"} and p.tag.rpartition("}")[2] == "path"
+            ]
             if len(paths) != len(element):
                 return None
             found.append(tuple(paths))
