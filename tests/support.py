@@ -60,6 +60,27 @@ def corpus_posts() -> list[Path]:
     )
 
 
+def corpus_formulas() -> list[tuple[str, bool]]:
+    """Every formula of every corpus post, as (TeX, display), sorted; posts the reader
+    refuses have none."""
+    from export_post import load_post
+    from export_post.model.nodes import Math, MathBlock
+    from export_post.model.walk import block_inlines, iter_blocks, iter_inlines
+
+    formulas: set[tuple[str, bool]] = set()
+    for post in corpus_posts():
+        try:
+            blocks = load_post(post).blocks
+        except Exception:
+            continue
+        for block in iter_blocks(blocks):
+            if isinstance(block, MathBlock):
+                formulas.add((block.tex, True))
+            for inlines in block_inlines(block):
+                formulas.update((n.tex, False) for n in iter_inlines(inlines) if isinstance(n, Math))
+    return sorted(formulas)
+
+
 def corpus_id(post: Path | None) -> str:
     """A short test id: ``site/post-file``."""
     if post is None:

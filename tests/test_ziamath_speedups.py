@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from export_post.toolkit import ziamath_speedups
-from tests.support import corpus_posts, require_corpora
+from tests.support import corpus_formulas, require_corpora
 
 # Rows nested in rows, with stretchy fences, bars, radicals and braces at several depths: the
 # cases the first speed-up skips measuring for.
@@ -85,20 +85,6 @@ def test_nested_rows_are_drawn_the_same() -> None:
 
 def test_every_corpus_formula_is_drawn_the_same() -> None:
     require_corpora()
-    from export_post import load_post
-    from export_post.model.nodes import Math, MathBlock
-    from export_post.model.walk import block_inlines, iter_blocks, iter_inlines
-
-    formulas: set[tuple[str, bool]] = set()
-    for post in corpus_posts():
-        try:
-            blocks = load_post(post).blocks
-        except Exception:  # a post the reader refuses has no formulas to draw
-            continue
-        for block in iter_blocks(blocks):
-            if isinstance(block, MathBlock):
-                formulas.add((block.tex, True))
-            for inlines in block_inlines(block):
-                formulas.update((n.tex, False) for n in iter_inlines(inlines) if isinstance(n, Math))
+    formulas = corpus_formulas()
     assert len(formulas) > 400
-    _assert_same(sorted(formulas))
+    _assert_same(formulas)

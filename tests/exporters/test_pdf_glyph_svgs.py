@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from export_post.toolkit.texmath import picture, text_size
-from tests.support import FIXTURES, corpus_posts, require_corpora
+from tests.support import FIXTURES, corpus_formulas, require_corpora
 
 FORMULAS = (
     r"\frac{a}{b} + \sqrt{x^2 + y^2} = \sqrt[3]{z}",
@@ -121,21 +121,6 @@ def test_a_formula_drawn_twice_is_drawn_the_same_both_times(tmp_path: Path) -> N
 
 def test_every_corpus_formula_gives_the_pdf_weasyprint_gives(tmp_path: Path) -> None:
     require_corpora()
-    from export_post import load_post
-    from export_post.model.nodes import Math, MathBlock
-    from export_post.model.walk import block_inlines, iter_blocks, iter_inlines
-
-    formulas: set[tuple[str, bool]] = set()
-    for post in corpus_posts():
-        try:
-            blocks = load_post(post).blocks
-        except Exception:  # a post the reader refuses has no formulas to draw
-            continue
-        for block in iter_blocks(blocks):
-            if isinstance(block, MathBlock):
-                formulas.add((block.tex, True))
-            for inlines in block_inlines(block):
-                formulas.update((n.tex, False) for n in iter_inlines(inlines) if isinstance(n, Math))
-    svgs = _svgs(sorted(formulas))
+    svgs = _svgs(corpus_formulas())
     assert len(svgs) > 400
     _assert_same_pdf(svgs, tmp_path)
