@@ -150,3 +150,22 @@ def test_only_what_tex_grows_grows() -> None:
     matrix = picture(r"\begin{pmatrix} a \\ b \\ c \end{pmatrix}", True, 16.0).value
     plain = picture(r"( a )", True, 16.0).value
     assert matrix is not None and plain is not None and matrix.height > 2 * plain.height
+
+
+@pytest.mark.parametrize(
+    ("tex", "linear"),
+    [
+        ("x^2 + a_{ij}", "x² + aᵢⱼ"),
+        (r"x_\text{max}", "xₘₐₓ"),  # the whole word is the subscript, not its first letter
+        (r"L_\mathrm{total} + L_{\textrm{aux}}", "Lₜₒₜₐₗ + Lₐᵤₓ"),
+        (r"W_i^\mathrm{Q}", "Wᵢ^Q"),  # no superscript Q in Unicode: linear notation
+        (r"v_\textrm{clothing}", "v_(clothing)"),  # nor a subscript c: the group in parentheses
+        (r"x_{\text{tr} }", "x_(tr)"),
+        (r"\mathsf{KL}(p \| q)", "KL(p ‖ q)"),
+        (r"\text{if } x > 0", "if x > 0"),
+    ],
+)
+def test_inline_math_on_slides_reads_as_the_tex_means(tex: str, linear: str) -> None:
+    from export_post.toolkit.texmath import to_linear
+
+    assert to_linear(tex) == linear

@@ -277,9 +277,15 @@ def _converter_problem(err: Exception) -> str:
     return f"the TeX converter cannot read it ({name}{': ' + detail[:80] if detail else ''})"
 
 
+_TEXT_COMMANDS = (
+    r"\\(?:text|textrm|textsf|texttt|textup|textnormal|textit|textbf|mbox"
+    r"|mathrm|mathsf|mathtt|mathit|mathbf|mathnormal|operatorname)"
+)
 _LINEAR = [
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|limits|nolimits)\b\s*"), ""),
-    (re.compile(r"\\(?:text|mathrm|operatorname|mathit|textit|textbf|mathbf)\s*\{([^{}]*)\}"), r"\1"),
+    # x_\text{max}: the whole word is the subscript, as x_{max} says
+    (re.compile(r"([_^])\s*" + _TEXT_COMMANDS + r"\s*\{([^{}]*)\}"), r"\1{\2}"),
+    (re.compile(_TEXT_COMMANDS + r"\s*\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\mathop\{([^{}]*)\}"), r"\1"),
     (re.compile(r"\\frac\{([^{}]*)\}\{([^{}]*)\}"), r"(\1)/(\2)"),
     (re.compile(r"\\sqrt\{([^{}]*)\}"), r"√(\1)"),
@@ -305,6 +311,9 @@ def to_linear(tex: str) -> str | None:
     import unicodeit
 
     text = str(unicodeit.replace(clean))
+    # a script Unicode has no characters for, in UnicodeMath's linear notation: W^Q, v_(avg)
+    text = re.sub(r"([_^])\{([^{}\s])\}", r"\1\2", text)
+    text = re.sub(r"([_^])\{([^{}]+)\}", lambda m: f"{m[1]}({m[2].strip()})", text)
     if "\\" in text or re.search(r"[{}]", text):
         return None  # leftover ^ and _ read as linear notation (UnicodeMath); commands do not
     return re.sub(r"\s+", " ", text).strip()
