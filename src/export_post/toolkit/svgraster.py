@@ -9,7 +9,9 @@ matplotlib writes every SVG sized in pt.
 The binding panics on markup it cannot read (Rust prints the panic on standard error, and
 Python gets a ``PanicException``, which is not an ``Exception``). So the markup is read with
 file descriptor 2 pointed at the null device, one reading at a time (the binding holds the
-GIL anyway), and the panic is one more way of saying None.
+GIL anyway), and the panic is one more way of saying None. What another thread writes on
+standard error in those milliseconds is lost too: at most a frame of the one-line progress
+bar, which the next frame redraws.
 """
 
 from __future__ import annotations
