@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
@@ -277,3 +278,17 @@ def cli_json(argv: list[str]) -> tuple[int, list[dict[str, Any]]]:
         line.pop("seconds")
         line["output"] = line["output"] and Path(line["output"]).name
     return code, lines
+
+
+def fresh_json(script: str, *args: str, stdin: str | None = None) -> Any:
+    """The JSON ``script`` prints last, run in a fresh interpreter with ``args``: nothing
+    typeset or installed by this one, no formula store, and a fixed build time."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "EXPORT_POST_CACHE_DIR": "off", "SOURCE_DATE_EPOCH": "1700000000"},
+    )
+    return json.loads(done.stdout.splitlines()[-1])

@@ -4,14 +4,11 @@ fresh interpreter, give the same SVG bytes."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from export_post.toolkit import ziamath_speedups
-from tests.support import corpus_formulas, require_corpora
+from tests.support import corpus_formulas, fresh_json, require_corpora
 
 # Rows nested in rows, with stretchy fences, bars, radicals and braces at several depths: the
 # cases the first speed-up skips measuring for.
@@ -47,15 +44,7 @@ print(json.dumps(out))
 
 
 def _typeset(formulas: list[tuple[str, bool]], mode: str) -> dict[str, str]:
-    done = subprocess.run(
-        [sys.executable, "-c", _TYPESET, mode],
-        input=json.dumps(formulas),
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "EXPORT_POST_CACHE_DIR": "off"},
-    )
-    return dict(json.loads(done.stdout))
+    return dict(fresh_json(_TYPESET, mode, stdin=json.dumps(formulas)))
 
 
 def _assert_same(formulas: list[tuple[str, bool]]) -> None:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-from ..support import FIXTURES
+from ..support import FIXTURES, fresh_json
 
 POST = """---
 title: Paths
@@ -55,14 +51,7 @@ print(json.dumps([counts["parses"], counts["draws"]]))
 
 
 def _render(mode: str, post: Path, out: Path) -> tuple[int, int]:
-    done = subprocess.run(
-        [sys.executable, "-c", _RENDER, mode, str(post), str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "EXPORT_POST_CACHE_DIR": "off"},
-    )
-    parses, draws = json.loads(done.stdout.splitlines()[-1])
+    parses, draws = fresh_json(_RENDER, mode, str(post), str(out))
     return int(parses), int(draws)
 
 
