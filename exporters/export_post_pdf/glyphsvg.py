@@ -176,10 +176,8 @@ def _outlines(symbol: Any) -> tuple[str | Outline, ...] | None:
 
 def _paint(node: Any, utils: Any) -> Any:
     """The fill WeasyPrint would set for ``node``'s shapes: a colour, or None for anything
-    that is not one (none, a gradient, a pattern, a context paint)."""
-    value = (node.get("fill") or "black").strip()
-    if value in ("none", "context-fill", "context-stroke") or value.startswith("url("):
-        return None
+    that is not one (none, a gradient, a pattern, a context paint: WeasyPrint's own reading
+    gives these a source or no colour)."""
     source, fill = node.get_paint("fill")
     if source is not None or not fill:
         return None

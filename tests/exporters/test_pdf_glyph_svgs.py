@@ -4,13 +4,10 @@ when it draws their SVGs itself; any other SVG is still WeasyPrint's to draw."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from export_post.toolkit.texmath import picture, text_size
-from tests.support import FIXTURES, corpus_formulas, require_corpora
+from tests.support import FIXTURES, corpus_formulas, fresh_json, require_corpora
 
 FORMULAS = (
     r"\frac{a}{b} + \sqrt{x^2 + y^2} = \sqrt[3]{z}",
@@ -63,14 +60,7 @@ def _render(mode: str, svgs: list[str], tmp_path: Path) -> tuple[bytes, list[str
     """The PDF, what each draw of an SVG wrote, and how many SVGs glyphsvg drew itself."""
     source, out = tmp_path / "svgs.json", tmp_path / f"{mode}.pdf"
     source.write_text(json.dumps(svgs), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", _RENDER, mode, str(source), str(out)],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "EXPORT_POST_CACHE_DIR": "off", "SOURCE_DATE_EPOCH": "1700000000"},
-    )
-    draws, planned = json.loads(done.stdout.splitlines()[-1])
+    draws, planned = fresh_json(_RENDER, mode, str(source), str(out))
     return out.read_bytes(), draws, planned
 
 
@@ -106,6 +96,8 @@ def test_every_glyph_svg_is_drawn_here_and_other_svgs_by_weasyprint() -> None:
         (FIXTURES / "svg" / "mermaid-flowchart.svg").read_text(encoding="utf-8"),
         formulas[0].replace("<rect ", '<rect stroke="red" ', 1),  # a stroked rule
         formulas[0].replace('fill="black"', 'fill="url(#g)"', 1),  # a paint server
+        formulas[0].replace('fill="black"', 'fill="none"', 1),
+        formulas[0].replace('fill="black"', 'fill="context-fill"', 1),
         formulas[0].replace("<symbol ", "<style>path { fill: red }</style><symbol ", 1),
         formulas[0].replace('id="', 'id="x', 1),  # a <use> of a symbol that is not there
     ]
