@@ -15,6 +15,9 @@ from .support import SAMPLE_POST
 # called) and nothing is written to the user's cache folder; tests/test_formulastore.py
 # turns the store on where it is tested. Set here, before any worker process starts.
 os.environ["EXPORT_POST_CACHE_DIR"] = "off"
+# Each command a test runs does its work in a process of its own, as it did before warm
+# servers; tests/test_warm_server.py turns them on (in a runtime folder of its own).
+os.environ["EXPORT_POST_SERVER"] = "off"
 
 
 @pytest.fixture(scope="session")

@@ -1,3 +1,3 @@
-from .cli import command
+from .launcher import command
 
 raise SystemExit(command())

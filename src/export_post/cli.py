@@ -45,6 +45,7 @@ from .registry import all_formats, exporter_class, format_names
 from .siteconfig import apply_site_defaults
 from .sitelinks import checked_links_file, links_document, write_links
 from .themes import installed_themes, load_theme
+from .warm import place
 
 if TYPE_CHECKING:
     from .batch.progress import ProgressView
@@ -77,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--list-formats", action="store_true", help="list output formats and exit")
     parser.add_argument("--list-themes", action="store_true", help="list installed themes and exit")
     parser.add_argument("--version", action="version", version=f"export-post {__version__}")
+    parser.add_argument(
+        "--stop-servers",
+        action="store_true",
+        help="stop this user's warm servers (kept after a run to make the next one fast) and exit",
+    )
     verbosity = parser.add_mutually_exclusive_group()
     verbosity.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     verbosity.add_argument("-v", "--verbose", action="store_true", help="print notes and tracebacks too")
@@ -272,6 +278,10 @@ def _main(argv: Sequence[str] | None, stdout: TextIO | None, stderr: TextIO | No
         args = parser.parse_args(argv)
         if args.list_formats or args.list_themes:
             _list(args, out)
+            return EXIT_OK
+        if args.stop_servers:
+            stopped = place.stop_servers()
+            out.write(f"stopped {stopped} warm server{'' if stopped == 1 else 's'}\n")
             return EXIT_OK
         apply_site_defaults(parser, args, argv)  # the site's export_post: section
         check_book_flags(args)

@@ -40,7 +40,7 @@ from .source import MAX_POST_BYTES, LineIndex, check_image_count, clean_text, re
 from .tokens import Token
 from .typography import smarten_blocks
 
-__all__ = ["SiteContext", "find_site_root", "load_meta", "load_post", "parse_post"]
+__all__ = ["SiteContext", "find_site_root", "load_meta", "load_post", "parse_post", "warm"]
 
 
 def _markdown(dollars: bool) -> Any:
@@ -60,6 +60,11 @@ def _markdown(dollars: bool) -> Any:
             kramdown_emphasis_plugin,
         ],
     )
+
+
+def warm() -> None:
+    """Import the Markdown parser's plugins (for :mod:`export_post.warm.server`)."""
+    _markdown(dollars=True)
 
 
 def load_post(

@@ -317,3 +317,9 @@ def to_linear(tex: str) -> str | None:
     if "\\" in text or re.search(r"[{}]", text):
         return None  # leftover ^ and _ read as linear notation (UnicodeMath); commands do not
     return re.sub(r"\s+", " ", text).strip()
+
+
+def warm() -> None:
+    """Import the typesetter and read its font (0.15 s), for a process that forks runs
+    (:mod:`export_post.warm.server`)."""
+    _typeset("x", False, 14.0)

@@ -1,0 +1,37 @@
+"""The ``export-post`` program's front door: the command run by a warm server when one is
+listening for this interpreter and environment, else here, leaving a server behind for the
+next run (see :mod:`export_post.warm`; ``EXPORT_POST_SERVER=off`` turns it off).
+
+Only the standard library is imported before the decision: a served run costs the start of
+Python and one round trip, not the 0.3–0.7 s of importing the exporters.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from .warm import place
+
+STOP = "--stop-servers"
+
+
+def command() -> int:
+    argv = sys.argv[1:]
+    if STOP in argv[: argv.index("--") if "--" in argv else len(argv)]:
+        return _here()  # the command itself stops them, and says how many
+    if not place.enabled():
+        return _here()
+    from .warm import client
+
+    served = client.run_served(argv)
+    if served is not None:
+        return served
+    code = _here()
+    client.start_server()
+    return code
+
+
+def _here() -> int:
+    from .cli import command as run
+
+    return run()

@@ -1,0 +1,164 @@
+"""A run's side of the warm server: hand the command to a server if one is listening, or
+start one for the next run.
+
+What the server gets is everything the command's behaviour depends on: the arguments, the
+standard streams themselves (as descriptors, so a terminal stays a terminal and a pipe a
+pipe), the working folder (as a descriptor too), the environment and the umask. Signals
+this process receives (Ctrl-C, ``timeout``'s SIGTERM, a closed terminal's SIGHUP) are passed
+to the process doing the run; if this process dies, the server's run sees its connection
+close and stops as it would on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import sys
+from pathlib import Path
+from types import FrameType
+
+from . import place
+from .wire import Channel
+
+FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+CONNECT_TIMEOUT = 2.0
+
+
+def run_served(argv: list[str]) -> int | None:
+    """The exit code of the command run by a warm server, or None if no server took it
+    (none is listening, or it declined): then nothing has been done, and the caller runs
+    the command itself."""
+    path = _socket()
+    if path is None:
+        return None
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    with sock:
+        sock.settimeout(CONNECT_TIMEOUT)
+        try:
+            sock.connect(os.fspath(path))
+        except (ConnectionRefusedError, FileNotFoundError):
+            _forget(path)
+            return None
+        except OSError:
+            return None
+        sock.settimeout(None)
+        channel = Channel(sock)
+        fds, opened = _descriptors()
+        try:
+            channel.send(_request(argv), fds)
+        except OSError:
+            return None
+        finally:
+            for fd in opened:
+                os.close(fd)
+        try:
+            reply, _ = channel.receive()
+        except OSError:
+            return None
+        pid = _number(reply, "pid")
+        if pid is None:
+            return None  # stale, or this folder shadows a module: run here
+        return _wait(channel, pid)
+
+
+def _wait(channel: Channel, pid: int) -> int:
+    def forward(number: int, frame: FrameType | None) -> None:
+        with contextlib.suppress(OSError):
+            os.kill(pid, number)
+
+    for number in FORWARDED:
+        signal.signal(number, forward)
+    try:
+        reply, _ = channel.receive()
+    except OSError:
+        reply = None
+    code = _number(reply, "exit")
+    if code is None:
+        sys.stderr.write(
+            "export-post: error: the warm server's run ended without an exit code;"
+            f" run again with {place.SETTING}=off\n"
+        )
+        return 1
+    return code
+
+
+def _number(reply: dict[str, object] | None, name: str) -> int | None:
+    value = None if reply is None else reply.get(name)
+    return value if isinstance(value, int) else None
+
+
+def _socket() -> Path | None:
+    where = place.folder()
+    return None if where is None else place.socket_path(where, place.server_key())
+
+
+def _request(argv: list[str]) -> dict[str, object]:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    streams = [sys.stdin, sys.stdout, sys.stderr]
+    return {
+        "argv": argv,
+        "prog": sys.argv[0],
+        "path": sys.path,
+        "env": dict(os.environ),
+        "umask": umask,
+        "streams": [[getattr(s, "encoding", None), getattr(s, "errors", None)] for s in streams],
+    }
+
+
+def _descriptors() -> tuple[list[int], list[int]]:
+    """Descriptors 0, 1, 2 (the null device for a closed one) and the working folder; and
+    those opened here, to close once sent."""
+    fds: list[int] = []
+    opened: list[int] = []
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+            fds.append(fd)
+        except OSError:
+            fds.append(os.open(os.devnull, os.O_RDWR))
+            opened.append(fds[-1])
+    fds.append(os.open(".", os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)))
+    opened.append(fds[-1])
+    return fds, opened
+
+
+def _forget(path: Path) -> None:
+    """Remove the socket of a server that is gone (it crashed, or the machine slept)."""
+    with contextlib.suppress(OSError):
+        if path.is_socket() and path.stat().st_uid == os.getuid():
+            lock = path.with_suffix(".lock")
+            if not place.held(lock):
+                path.unlink()
+
+
+def start_server() -> None:
+    """Start a server for the runs after this one, in its own session and with no stream of
+    ours (a caller waiting for our output must not wait for the server), unless one is up
+    or the user already has :data:`place.MAX_SERVERS`."""
+    where = place.folder()
+    if where is None:
+        return
+    path = place.socket_path(where, place.server_key())
+    if path is None or path.exists() or len(place.servers(where)) >= place.MAX_SERVERS:
+        return
+    import subprocess
+
+    boot = (
+        "import json, sys; sys.path[:] = json.loads(sys.argv[1]);"
+        " from export_post.warm.server import main; raise SystemExit(main(sys.argv[2]))"
+    )
+    flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # as multiprocessing does
+    argv = [sys.executable, *flags, "-c", boot, json.dumps(place.import_path()), os.fspath(path)]
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            argv,
+            cwd="/",
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )

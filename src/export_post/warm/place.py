@@ -1,0 +1,149 @@
+"""Where a warm server listens, and which server a run may use.
+
+A server serves one interpreter, one ``sys.path`` and one environment: its socket's name is
+a digest of them (:func:`server_key`), so a run with other settings never reaches a server
+that imported under different ones. The sockets live in a folder only the user can enter:
+``$XDG_RUNTIME_DIR/export-post``, else ``$TMPDIR/export-post-UID`` (``/tmp`` by default),
+checked like tmux and dmypy check theirs (a folder, not a link, owned by the user, mode
+0700).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import stat
+import sys
+from pathlib import Path
+
+SETTING = "EXPORT_POST_SERVER"  # "off" runs every command in its own process
+IDLE_SETTING = "EXPORT_POST_SERVER_IDLE"  # seconds a server waits for work before it ends
+DEFAULT_IDLE = 600.0
+MAX_SERVERS = 4  # servers of one user at once (each holds about 150 MB)
+_SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux, 104 on macOS
+
+# Variables a shell changes between commands that nothing reads while importing.
+VOLATILE = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM_SESSION_ID", "WINDOWID"})
+
+
+def enabled() -> bool:
+    """Whether runs may use (and start) a warm server: on Linux and macOS, unless
+    ``EXPORT_POST_SERVER=off``."""
+    setting = os.environ.get(SETTING, "").strip().lower()
+    if setting in {"off", "0", "no", "false"}:
+        return False
+    return sys.platform in {"linux", "darwin"} and hasattr(os, "fork")
+
+
+def idle_seconds() -> float:
+    try:
+        return max(1.0, float(os.environ.get(IDLE_SETTING, DEFAULT_IDLE)))
+    except ValueError:
+        return DEFAULT_IDLE
+
+
+def folder() -> Path | None:
+    """The user's private folder of server sockets, made if missing; None if it is not
+    private (someone else could listen there) or cannot be made."""
+    runtime = Path(os.environ.get("XDG_RUNTIME_DIR", ""))
+    if runtime.is_absolute() and runtime.is_dir():
+        where = runtime / "export-post"
+    else:
+        base = Path(os.environ.get("TMPDIR", ""))
+        where = (base if base.is_absolute() else Path("/tmp")) / f"export-post-{os.getuid()}"
+    try:
+        where.mkdir(mode=0o700, exist_ok=True)
+        info = where.lstat()
+    except OSError:
+        return None
+    private = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o077
+    return where if private else None
+
+
+def server_key() -> str:
+    """A digest of what a server's imports depend on: the interpreter and its flags, the
+    import path (and when each of its folders last changed: an install changes one), the
+    environment, the user and the resource limits."""
+    parts: list[object] = [
+        sys.executable,
+        sys.version,
+        tuple(sys.flags),
+        sys.warnoptions,
+        sorted(getattr(sys, "_xoptions", {}).items()),
+        os.getuid(),
+        os.getgid(),
+        sorted(os.getgroups()),
+        sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE),
+        _limits(),
+    ]
+    for entry in import_path():
+        try:
+            parts.append((entry, Path(entry).stat().st_mtime_ns))
+        except OSError:
+            parts.append((entry, None))
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogateescape"), digest_size=10).hexdigest()
+
+
+def import_path() -> list[str]:
+    """``sys.path`` without the working folder that ``python -m`` puts first: a server
+    serves every folder, and checks each run's folder for modules that would shadow its own
+    (:func:`export_post.warm.request.shadowed`)."""
+    path = list(sys.path)
+    if path and path[0] in {"", str(Path.cwd())}:
+        path = path[1:]
+    return path
+
+
+def _limits() -> list[tuple[int, int]]:
+    import resource
+
+    names = ("RLIMIT_AS", "RLIMIT_DATA", "RLIMIT_CPU", "RLIMIT_FSIZE", "RLIMIT_NOFILE", "RLIMIT_STACK")
+    return [resource.getrlimit(getattr(resource, n)) for n in names if hasattr(resource, n)]
+
+
+def socket_path(where: Path, key: str) -> Path | None:
+    path = where / f"{key}.sock"
+    return path if len(os.fsencode(path)) <= _SOCKET_PATH_MAX else None
+
+
+def servers(where: Path) -> list[tuple[int, int]]:
+    """``(pid, runs served)`` of each server running in ``where``: each holds its lock file
+    and has written itself into it."""
+    found = []
+    for lock in sorted(where.glob("*.lock")):
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            if held(lock):
+                record = json.loads(lock.read_text(encoding="utf-8"))
+                found.append((int(record["pid"]), int(record["runs"])))
+    return found
+
+
+def held(lock: Path) -> bool:
+    """Whether a process holds ``lock`` (a server starting or running)."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def stop_servers() -> int:
+    """End every warm server of this user (``export-post --stop-servers``); how many."""
+    where = folder()
+    stopped = 0
+    for pid, _runs in servers(where) if where is not None else []:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+            stopped += 1
+    return stopped

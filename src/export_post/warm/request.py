@@ -1,0 +1,136 @@
+"""One run in a forked copy of the warm server: become the run's process (its streams,
+folder, environment, umask, arguments and import path), run the command, report its exit
+code.
+
+The copy reports the exit code once the command's exit handlers have run (temporary folders
+removed, worker processes ended), and then ends at once: tearing down the interpreter's
+objects would only make the run wait longer.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import signal
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from .wire import Channel, Message
+
+_DESCRIPTORS = 4  # stdin, stdout, stderr and the working folder
+_RECEIVE_TIMEOUT = 10.0
+
+
+def run_request(connection: socket.socket) -> int:
+    channel = Channel(connection)
+    connection.settimeout(_RECEIVE_TIMEOUT)
+    try:
+        request, fds = channel.receive(max_fds=_DESCRIPTORS)
+    except OSError:
+        os._exit(1)
+    connection.settimeout(None)
+    if request is None or len(fds) != _DESCRIPTORS or shadowed(request):
+        os._exit(0)  # no reply: the run does the work itself
+    _become(request, fds)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    channel.send({"pid": os.getpid()})
+    threading.Thread(target=_stop_when_gone, args=(connection,), daemon=True).start()
+    code = _command()
+    with contextlib.suppress(Exception):
+        atexit._run_exitfuncs()  # what the interpreter would run at exit, before the run is over
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    with contextlib.suppress(OSError):
+        channel.send({"exit": code})
+    os._exit(0)
+
+
+def shadowed(request: Message) -> bool:
+    """Whether the run's working folder, first on its import path (``python -m``), holds a
+    module of a name this server imported from elsewhere: that run must import its own."""
+    path = request.get("path")
+    if not isinstance(path, list) or not path or not isinstance(path[0], str):
+        return True
+    first = path[0] or str(Path.cwd())
+    if first in sys.path:
+        return False
+    try:
+        names = {entry.name.split(".", 1)[0] for entry in Path(first).iterdir()}
+    except OSError:
+        return False
+    loaded = {name.partition(".")[0] for name in sys.modules}
+    return bool(names & loaded)
+
+
+def _become(request: Message, fds: list[int]) -> None:
+    for target, fd in enumerate(fds[:3]):
+        os.dup2(fd, target)
+    os.fchdir(fds[3])
+    for fd in fds:
+        os.close(fd)
+    umask = request.get("umask")
+    if isinstance(umask, int):
+        os.umask(umask)
+    env = request.get("env")
+    if isinstance(env, dict):
+        os.environ.clear()
+        os.environ.update({str(k): str(v) for k, v in env.items()})
+    path = request.get("path")
+    if isinstance(path, list):
+        sys.path[:] = [str(entry) for entry in path]
+    argv = request.get("argv")
+    sys.argv = [str(request.get("prog", "export-post")), *(map(str, argv) if isinstance(argv, list) else [])]
+    sys.stdin, sys.stdout, sys.stderr = _streams(request.get("streams"))
+    tempfile.tempdir = None  # found again from this run's environment
+
+
+def _streams(settings: object) -> tuple[TextIO, TextIO, TextIO]:
+    """New text streams on descriptors 0–2, encoded as the run's were, line-buffered as
+    Python sets them up (stderr always, stdout on a terminal)."""
+    made: list[TextIO] = []
+    for fd in (0, 1, 2):
+        encoding, errors = "utf-8", "backslashreplace" if fd == 2 else "strict"
+        if isinstance(settings, list) and len(settings) == 3 and isinstance(settings[fd], list):
+            given = settings[fd]
+            encoding = given[0] if isinstance(given[0], str) else encoding
+            errors = given[1] if isinstance(given[1], str) else errors
+        line = fd == 2 or (fd == 1 and os.isatty(fd))
+        buffering = 1 if line else -1
+        # the run's streams, open for as long as it lasts
+        if fd == 0:
+            made.append(open(fd, encoding=encoding, errors=errors, closefd=False))  # noqa: SIM115
+        else:
+            made.append(open(fd, "w", buffering=buffering, encoding=encoding, errors=errors, closefd=False))  # noqa: SIM115
+    return made[0], made[1], made[2]
+
+
+def _command() -> int:
+    from export_post.cli import command
+
+    try:
+        return command()
+    except SystemExit as stop:  # argparse's --help, --version and usage errors
+        code = stop.code
+        if code is None:
+            return 0
+        if isinstance(code, int):
+            return code
+        with contextlib.suppress(Exception):
+            sys.stderr.write(f"{code}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _stop_when_gone(connection: socket.socket) -> None:
+    """The run's process sends nothing more: if its end of the connection closes, it was
+    killed, and this run stops as it would on SIGTERM (partial outputs removed)."""
+    with contextlib.suppress(OSError):
+        connection.recv(1)
+    os.kill(os.getpid(), signal.SIGTERM)

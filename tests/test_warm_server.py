@@ -1,0 +1,286 @@
+"""The warm server (export_post.warm): a run handed to it does what the same run in a
+process of its own does, byte for byte and exit code for exit code, with the run's folder,
+streams, environment and umask; signals reach it; a server only serves its own user, its own
+interpreter and environment, and code that has not changed since it started."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from export_post.warm import place, server
+
+from .support import SAMPLE_POST
+
+pytestmark = pytest.mark.skipif(sys.platform not in {"linux", "darwin"}, reason="Unix sockets and fork")
+
+
+class Warm:
+    """Runs of ``python -m export_post`` with the server on, in a runtime folder of their own."""
+
+    def __init__(self) -> None:
+        # short: a socket's path holds at most 108 bytes, and pytest's tmp_path is long
+        self.runtime = Path(tempfile.mkdtemp(prefix="ep-run-"))
+        self.env = {
+            **os.environ,
+            place.SETTING: "on",
+            place.IDLE_SETTING: "120",
+            "XDG_RUNTIME_DIR": str(self.runtime),
+        }
+
+    @property
+    def folder(self) -> Path:
+        return self.runtime / "export-post"
+
+    def run(
+        self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        argv = [sys.executable, "-m", "export_post", *args]
+        return subprocess.run(
+            argv, cwd=cwd, env=env or self.env, capture_output=True, text=True, timeout=180, check=False
+        )
+
+    def servers(self) -> list[tuple[int, int]]:
+        return place.servers(self.folder) if self.folder.is_dir() else []
+
+    def runs_served(self) -> int:
+        return sum(runs for _pid, runs in self.servers())
+
+    def wait_for_server(self) -> None:
+        deadline = time.monotonic() + 60
+        while not list(self.folder.glob("*.sock")) if self.folder.is_dir() else True:
+            assert time.monotonic() < deadline, "no server started"
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for pid, _runs in self.servers():
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        while self.servers() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        shutil.rmtree(self.runtime, ignore_errors=True)
+
+
+@pytest.fixture
+def warm() -> Iterator[Warm]:
+    runs = Warm()
+    try:
+        yield runs
+    finally:
+        runs.stop()
+
+
+def _started(warm: Warm, *args: str) -> subprocess.CompletedProcess[str]:
+    """A first run (done in its own process), then its server up."""
+    first = warm.run(*args)
+    assert first.returncode == 0, first.stderr
+    warm.wait_for_server()
+    return first
+
+
+@pytest.mark.parametrize("fmt", ["epub", "pdf", "pptx", "html"])
+def test_a_served_run_writes_the_same_bytes(warm: Warm, tmp_path: Path, fmt: str) -> None:
+    _started(warm, str(SAMPLE_POST), "-f", fmt, "-o", f"{tmp_path}/cold/", "-q")
+    served = warm.run(str(SAMPLE_POST), "-f", fmt, "-o", f"{tmp_path}/warm/", "-q")
+    assert served.returncode == 0, served.stderr
+    assert warm.runs_served() == 1
+    (cold,) = (tmp_path / "cold").glob(f"*.{fmt}")
+    (hot,) = (tmp_path / "warm").glob(f"*.{fmt}")
+    assert cold.name == hot.name
+    assert cold.read_bytes() == hot.read_bytes()
+
+
+def test_output_errors_and_exit_codes_are_the_process_own(warm: Warm, tmp_path: Path) -> None:
+    _started(warm, "--list-formats")
+    cases = [
+        ["--list-formats"],
+        [str(tmp_path / "missing.md"), "-o", f"{tmp_path}/out/"],
+        [str(SAMPLE_POST), "-f", "nonsense"],
+        ["--version"],
+    ]
+    alone = {**warm.env, place.SETTING: "off"}
+    for args in cases:
+        served, cold = warm.run(*args), warm.run(*args, env=alone)
+        assert (served.returncode, served.stdout, served.stderr) == (
+            cold.returncode,
+            cold.stdout,
+            cold.stderr,
+        )
+    assert warm.runs_served() == len(cases)
+
+
+def test_a_served_run_uses_the_run_folder_umask_and_environment(warm: Warm, tmp_path: Path) -> None:
+    _started(warm, "--list-formats")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "post.md").write_text("---\ntitle: Here\n---\n\nA paragraph.\n", encoding="utf-8")
+    done = subprocess.run(
+        ["sh", "-c", f'umask 077; exec "{sys.executable}" -m export_post post.md -f html -o out/ -q'],
+        cwd=site,
+        env=warm.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert warm.runs_served() == 1  # the umask is not part of a server's key
+    assert (site / "out" / "post.html").is_file()
+    assert stat.S_IMODE((site / "out").stat().st_mode) == 0o700  # made under the run's umask
+    epoch = {**warm.env, "SOURCE_DATE_EPOCH": "86400"}  # another environment, another server
+    done = warm.run("post.md", "-f", "epub", "-o", "dated/", "-q", cwd=site, env=epoch)
+    assert done.returncode == 0, done.stderr
+    import zipfile
+
+    opf = zipfile.ZipFile(site / "dated" / "post.epub").read("EPUB/content.opf").decode()
+    assert "1970-01-02T00:00:00Z" in opf
+
+
+def _long_post(folder: Path) -> Path:
+    folder.mkdir()
+    paragraph = "A sentence that wraps over the width of a page many times over. " * 12
+    body = "\n\n".join(f"## Part {i}\n\n{paragraph}\n\n{paragraph}" for i in range(400))
+    post = folder / "long.md"
+    post.write_text(f"---\ntitle: Long\n---\n\n{body}\n", encoding="utf-8")
+    return post
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGKILL"])
+def test_a_signal_to_the_run_stops_the_served_run(warm: Warm, tmp_path: Path, how: str) -> None:
+    post = _long_post(tmp_path / "site")
+    _started(warm, "--list-formats")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf", "-o", f"{out}/"]
+    process = subprocess.Popen(argv, env=warm.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while warm.runs_served() < 1:
+        assert time.monotonic() < deadline and process.poll() is None, "the run was not served"
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into the PDF
+    process.send_signal(getattr(signal, how))
+    _, stderr = process.communicate(timeout=60)
+    if how != "SIGKILL":
+        assert process.returncode == 128 + getattr(signal, how), stderr
+        assert f"interrupted by {how}" in stderr
+    ((pid, _runs),) = warm.servers()
+    deadline = time.monotonic() + 30
+    while _children(pid):  # the forked run ends with its client
+        assert time.monotonic() < deadline, "the served run outlived its client"
+        time.sleep(0.1)
+    assert not out.exists() or not any(out.iterdir()), "a partial output was left"
+
+
+def _children(pid: int) -> list[str]:
+    listing = subprocess.run(["ps", "-o", "pid=,stat=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [line for line in listing.stdout.splitlines() if line.split()[1][:1] != "Z"]
+
+
+def test_two_runs_at_once_are_both_served(warm: Warm, tmp_path: Path) -> None:
+    _started(warm, "--list-formats")
+    argv = [sys.executable, "-m", "export_post", str(SAMPLE_POST), "-f", "epub", "-q"]
+    runs = [
+        subprocess.Popen([*argv, "-o", f"{tmp_path}/out{i}/"], env=warm.env, stderr=subprocess.PIPE)
+        for i in range(2)
+    ]
+    errors = [run.communicate(timeout=120)[1] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], errors
+    assert warm.runs_served() == 2
+    first, second = (next((tmp_path / f"out{i}").glob("*.epub")).read_bytes() for i in range(2))
+    assert first == second
+
+
+def test_a_folder_that_shadows_a_module_is_not_served(warm: Warm, tmp_path: Path) -> None:
+    """``python -m`` puts the working folder first on the import path: a ``yaml.py`` there
+    is what that run imports, so a server that imported the real one must not take it."""
+    _started(warm, "--list-formats")
+    folder = tmp_path / "shadow"
+    folder.mkdir()
+    (folder / "yaml.py").write_text("raise SystemExit('the yaml of this folder')\n", encoding="utf-8")
+    done = warm.run("--list-formats", cwd=folder)
+    assert "the yaml of this folder" in done.stderr  # imported: the run was its own process
+    assert done.returncode == 1
+
+
+def test_a_folder_others_may_enter_is_not_used(warm: Warm) -> None:
+    warm.folder.mkdir(mode=0o777)
+    warm.folder.chmod(0o777)
+    done = warm.run("--list-formats")
+    assert done.returncode == 0 and "epub" in done.stdout
+    time.sleep(1.0)
+    assert not list(warm.folder.iterdir()), "a server listened in a folder others can enter"
+
+
+def test_off_runs_alone_and_stop_servers_ends_them(warm: Warm, tmp_path: Path) -> None:
+    done = warm.run("--list-formats", env={**warm.env, place.SETTING: "off"})
+    assert done.returncode == 0
+    time.sleep(1.0)
+    assert not warm.servers()
+    _started(warm, "--list-formats")
+    assert len(warm.servers()) == 1
+    stop = warm.run("--stop-servers")
+    assert stop.stdout == "stopped 1 warm server\n"
+    deadline = time.monotonic() + 20
+    while warm.servers() or any(warm.folder.glob("*.sock")):
+        assert time.monotonic() < deadline, "the server did not stop"
+        time.sleep(0.1)
+
+
+def test_an_idle_server_ends(warm: Warm) -> None:
+    warm.env[place.IDLE_SETTING] = "1"
+    _started(warm, "--list-formats")
+    deadline = time.monotonic() + 30
+    while list(warm.folder.glob("*.sock")):
+        assert time.monotonic() < deadline, "the idle server did not end"
+        time.sleep(0.2)
+
+
+def test_a_server_whose_code_changed_ends_instead_of_serving(tmp_path: Path) -> None:
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    path = tmp_path / "s.sock"
+    listener.bind(str(path))
+    listener.listen(1)
+    module = tmp_path / "changed.py"
+    module.write_text("x = 1\n")
+    stamps = {str(module): (0, 0)}  # not what the file is now
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(str(path))
+    lock = os.open(tmp_path / "s.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        assert server._serve(listener, stamps | server._stamps(), lock) is None
+        assert client.recv(1) == b""  # closed without a reply: the run does the work itself
+    finally:
+        os.close(lock)
+        client.close()
+        listener.close()
+
+
+def test_the_key_follows_the_environment_but_not_the_shell_bookkeeping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    key = place.server_key()
+    monkeypatch.setenv("OLDPWD", "/somewhere/else")
+    monkeypatch.setenv("SHLVL", "7")
+    assert place.server_key() == key
+    monkeypatch.setenv("LANG", "xx_YY.UTF-8")
+    assert place.server_key() != key
+
+
+def test_record_names_the_server(tmp_path: Path) -> None:
+    lock = os.open(tmp_path / "x.lock", os.O_RDWR | os.O_CREAT)
+    try:
+        server._record(lock, 3)
+        assert json.loads((tmp_path / "x.lock").read_text()) == {"pid": os.getpid(), "runs": 3}
+    finally:
+        os.close(lock)
