@@ -9,14 +9,19 @@ gradients, math-heavy, picture-heavy, long) plus four generated posts, each heav
 alternating which goes first:
 
 - **ours**: the command line as a user runs it for one post and one format, in a fresh
-  process (``export-post POST -f FMT -o DIR --force``), start-up included;
+  process (``export-post POST -f FMT -o DIR --force``), start-up included; by default the
+  run is handed to the warm server an earlier run left (docs/warm-server.md), which a
+  warm-up run starts before the first measurement;
+- **alone**: the same command with ``EXPORT_POST_SERVER=off``, start-up and all imports in
+  its own process (the first run of a session);
 - **pandoc**: ``pandoc POST -s -o FILE`` in a fresh process (PDF through WeasyPrint), from the
   post's folder with the site root on the resource path;
 - **api**: ``export_post.export`` of the same post and format in this warm process (modules
   imported, the caches of typeset formulas emptied first), to price the start-up.
 
 Each time is the median of ``--rounds`` runs. The report gives, per format, ours/pandoc as
-median, p90 and max over the posts, and the sums; and CLI over API per format.
+median, p90 and max over the posts, and the sums; and CLI over API per format, served and
+alone.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypandoc
+
+from export_post.warm import place
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -177,17 +184,33 @@ class Times:
     ours: float
     pandoc: float | None  # None: pandoc failed
     api: float
+    alone: float
 
 
 def site_of(post: Path) -> Path:
     return post.parent.parent if post.parent.name == "_posts" else post.parent
 
 
-def time_ours(post: Path, fmt: str, out: Path) -> float:
+def time_ours(post: Path, fmt: str, out: Path, *, alone: bool = False) -> float:
     argv = [sys.executable, "-m", "export_post", str(post), "-f", fmt, "-o", f"{out}/", "--force", "-q"]
+    env = {**os.environ, place.SETTING: "off"} if alone else None
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     return time.perf_counter() - start
+
+
+def start_server() -> None:
+    """One run, so that the runs measured after it are served (as every run but a session's
+    first is), and then a wait until its server listens."""
+    where = place.folder()
+    if not place.enabled() or where is None:
+        print("no warm server on this machine: every run is its own process", flush=True)
+        return
+    before = set(where.glob("*.sock"))
+    subprocess.run([sys.executable, "-m", "export_post", "--list-formats"], check=True, capture_output=True)
+    deadline = time.monotonic() + 60
+    while not set(where.glob("*.sock")) - before and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def time_pandoc(post: Path, fmt: str, out: Path) -> float | None:
@@ -229,7 +252,7 @@ def measure(posts: Sequence[Path], rounds: int, scratch: Path) -> dict[tuple[Pat
     results: dict[tuple[Path, str], Times] = {}
     for index, post in enumerate(posts):
         for fmt in FORMATS:
-            ours, theirs, api = [], [], []
+            ours, theirs, api, alone = [], [], [], []
             for r in range(rounds):
                 out = _fresh(scratch / "out")
                 if (index + r) % 2:
@@ -239,16 +262,20 @@ def measure(posts: Sequence[Path], rounds: int, scratch: Path) -> dict[tuple[Pat
                     ours.append(time_ours(post, fmt, _fresh(scratch / "ours")))
                     theirs.append(time_pandoc(post, fmt, out))
                 api.append(time_api(post, fmt, _fresh(scratch / "api")))
+                alone.append(time_ours(post, fmt, _fresh(scratch / "alone"), alone=True))
             ok = [t for t in theirs if t is not None]
             results[post, fmt] = Times(
                 statistics.median(ours),
                 statistics.median(ok) if len(ok) == len(theirs) else None,
                 statistics.median(api),
+                statistics.median(alone),
             )
             t = results[post, fmt]
             pandoc = f"{t.pandoc:6.2f}" if t.pandoc is not None else "failed"
             print(
-                f"{post.name[:48]:48} {fmt:4} ours {t.ours:6.2f} pandoc {pandoc} api {t.api:6.2f}", flush=True
+                f"{post.name[:48]:48} {fmt:4} ours {t.ours:6.2f} pandoc {pandoc} api {t.api:6.2f}"
+                f" alone {t.alone:6.2f}",
+                flush=True,
             )
     return results
 
@@ -286,8 +313,9 @@ def report(posts: Sequence[Path], results: dict[tuple[Path, str], Times], rounds
         lines.append(f"| {post.name} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "| format | median ours/pandoc | p90 | max | sum ours | sum pandoc | sum ratio | CLI / API |",
-        "|-|-:|-:|-:|-:|-:|-:|-:|",
+        "| format | median ours/pandoc | p90 | max | sum ours | sum pandoc | sum ratio | CLI / API |"
+        " CLI alone / API |",
+        "|-|-:|-:|-:|-:|-:|-:|-:|-:|",
     ]
     all_ours = all_theirs = 0.0
     for fmt in FORMATS:
@@ -296,12 +324,14 @@ def report(posts: Sequence[Path], results: dict[tuple[Path, str], Times], rounds
         ours = sum(t.ours for t in pairs)
         theirs = sum(t.pandoc or 0.0 for t in pairs)
         all_ours, all_theirs = all_ours + ours, all_theirs + theirs
-        cli = sum(results[p, fmt].ours for p in posts) / sum(results[p, fmt].api for p in posts)
+        api = sum(results[p, fmt].api for p in posts)
+        cli = sum(results[p, fmt].ours for p in posts) / api
+        alone = sum(results[p, fmt].alone for p in posts) / api
         lines.append(
             f"| {fmt} | {statistics.median(ratios):.2f} | {p90(ratios):.2f} | {max(ratios):.2f} | "
-            f"{ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} | {cli:.2f} |"
+            f"{ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} | {cli:.2f} | {alone:.2f} |"
         )
-    lines.append(f"| all | | | | {all_ours:.1f} | {all_theirs:.1f} | {all_ours / all_theirs:.2f} | |")
+    lines.append(f"| all | | | | {all_ours:.1f} | {all_theirs:.1f} | {all_ours / all_theirs:.2f} | | |")
     failed = [f"{p.name} ({fmt})" for p in posts for fmt in FORMATS if results[p, fmt].pandoc is None]
     if failed:
         lines += [
@@ -341,6 +371,7 @@ def main() -> None:
         posts = [more / p for p in CORPUS_MORE if (more / p).is_file()] + generate(scratch / "site")
         if args.only:
             posts = [p for p in posts if any(s in p.name for s in args.only.split(","))]
+        start_server()
         results = measure(posts, args.rounds, scratch)
         table = report(posts, results, args.rounds)
     print(table)

@@ -65,7 +65,10 @@ def run_served(argv: list[str]) -> int | None:
 
 
 def _wait(channel: Channel, pid: int) -> int:
+    received: list[int] = []
+
     def forward(number: int, frame: FrameType | None) -> None:
+        received.append(number)
         with contextlib.suppress(OSError):
             os.kill(pid, number)
 
@@ -76,13 +79,16 @@ def _wait(channel: Channel, pid: int) -> int:
     except OSError:
         reply = None
     code = _number(reply, "exit")
-    if code is None:
-        sys.stderr.write(
-            "export-post: error: the warm server's run ended without an exit code;"
-            f" run again with {place.SETTING}=off\n"
-        )
-        return 1
-    return code
+    if code is not None:
+        return code
+    if received:  # the run died of the signal we passed on: so does this process
+        signal.signal(received[-1], signal.SIG_DFL)
+        os.kill(os.getpid(), received[-1])
+    sys.stderr.write(
+        "export-post: error: the warm server's run ended without an exit code;"
+        f" run again with {place.SETTING}=off\n"
+    )
+    return 1
 
 
 def _number(reply: dict[str, object] | None, name: str) -> int | None:

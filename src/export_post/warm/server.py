@@ -9,6 +9,7 @@ Only connections from the same user are served.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -33,7 +34,9 @@ def main(socket_path: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
     _record(lock, 0)
     try:
+        gc.disable()  # no holes in the pages the copies share (see gc.freeze)
         warm()
+        gc.freeze()  # what warm() made, never scanned again: a copy's collections touch none of it
         stamps = _stamps()
         if not _single_threaded():
             return 0  # an import started a thread: forking could deadlock the copies
@@ -123,6 +126,7 @@ def _serve(listener: socket.socket, stamps: dict[str, tuple[int, int]], lock: in
             return None
         pid = os.fork()
         if pid == 0:
+            gc.enable()
             listener.close()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             return connection
