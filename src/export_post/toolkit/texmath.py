@@ -319,7 +319,13 @@ def to_linear(tex: str) -> str | None:
     return re.sub(r"\s+", " ", text).strip()
 
 
+_WARM_UP = (
+    r"\sum_{i=1}^{n} \frac{\sqrt{x_i^2}}{\left(\int_0^1 f\right)}"
+    r" \begin{pmatrix} a & \mathbf{b} \end{pmatrix}"
+)
+
+
 def warm() -> None:
-    """Import the typesetter and read its font (0.15 s), for a process that forks runs
-    (:mod:`export_post.warm.server`)."""
-    _typeset("x", False, 14.0)
+    """Import the typesetter and read the tables of its font that most formulas use
+    (0.2 s), for a process that forks runs (:mod:`export_post.warm.server`)."""
+    _typeset(_WARM_UP, True, 14.0)

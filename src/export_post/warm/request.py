@@ -24,6 +24,7 @@ from .wire import Channel, Message
 
 _DESCRIPTORS = 4  # stdin, stdout, stderr and the working folder
 _RECEIVE_TIMEOUT = 10.0
+_MODULE_SUFFIXES = frozenset({".py", ".pyc", ".so", ".pyd"})
 
 
 def run_request(connection: socket.socket) -> int:
@@ -53,15 +54,20 @@ def run_request(connection: socket.socket) -> int:
 
 def shadowed(request: Message) -> bool:
     """Whether the run's working folder, first on its import path (``python -m``), holds a
-    module of a name this server imported from elsewhere: that run must import its own."""
+    module or package of a name this server imported from elsewhere: that run must import
+    its own. (A folder without ``__init__.py`` shadows nothing.)"""
     path = request.get("path")
     if not isinstance(path, list) or not path or not isinstance(path[0], str):
         return True
-    first = path[0] or str(Path.cwd())
-    if first in sys.path:
+    first = Path(path[0] or Path.cwd())
+    if str(first) in sys.path:
         return False
     try:
-        names = {entry.name.split(".", 1)[0] for entry in Path(first).iterdir()}
+        names = {
+            entry.name.split(".", 1)[0]
+            for entry in first.iterdir()
+            if entry.suffix in _MODULE_SUFFIXES or (entry / "__init__.py").is_file()
+        }
     except OSError:
         return False
     loaded = {name.partition(".")[0] for name in sys.modules}
