@@ -291,7 +291,7 @@ def test_record_names_the_server(tmp_path: Path) -> None:
 def test_only_modules_and_packages_shadow(tmp_path: Path) -> None:
     from export_post.warm.request import shadowed
 
-    request = {"path": [str(tmp_path), *sys.path]}
+    request: dict[str, object] = {"path": [str(tmp_path), *sys.path]}
     (tmp_path / "html").mkdir()  # a site's folder, not a package: Python imports the real html
     (tmp_path / "yaml.md").write_text("")
     assert not shadowed(request)
@@ -300,4 +300,5 @@ def test_only_modules_and_packages_shadow(tmp_path: Path) -> None:
     (tmp_path / "html" / "__init__.py").unlink()
     (tmp_path / "json.py").write_text("")
     assert shadowed(request)
-    assert not shadowed({"path": sys.path})  # a console script's first entry is its own folder
+    alone: dict[str, object] = {"path": sys.path}
+    assert not shadowed(alone)  # a console script's first entry is its own folder
