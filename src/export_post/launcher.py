@@ -13,6 +13,7 @@ import sys
 from .warm import place
 
 STOP = "--stop-servers"
+_INTERRUPTED = (130, 143)  # 128 + SIGINT, SIGTERM (export_post.batch.interrupts)
 
 
 def command() -> int:
@@ -27,7 +28,8 @@ def command() -> int:
     if served is not None:
         return served
     code = _here()
-    client.start_server()
+    if code not in _INTERRUPTED:  # a run stopped by Ctrl-C or SIGTERM may be the last
+        client.start_server()
     return code
 
 
