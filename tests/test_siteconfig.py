@@ -75,5 +75,13 @@ def test_every_long_option_is_a_key_and_docs_list_them() -> None:
     parser = build_parser()
     keys = set(settable_options(parser))
     assert {"format", "output", "theme", "page-size", "slide-level", "allow-remote", "links"} <= keys
-    assert not keys & {"help", "version", "list-formats", "list-themes", "allow-host", "watch"}
+    assert not keys & {
+        "help",
+        "version",
+        "list-formats",
+        "list-themes",
+        "stop-servers",
+        "allow-host",
+        "watch",
+    }
     assert keys_table(parser) in (DOCS / "cli.md").read_text(), "regenerate the table with keys_table()"

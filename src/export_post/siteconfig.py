@@ -26,7 +26,7 @@ from .resources.safefile import read_regular
 
 SECTION = "export_post"
 # Acts, not settings (a site that set watch: true would make every build, CI's too, run for ever).
-NOT_DEFAULTS = frozenset({"help", "version", "list-formats", "list-themes", "watch"})
+NOT_DEFAULTS = frozenset({"help", "version", "list-formats", "list-themes", "stop-servers", "watch"})
 PATH_METAVARS = frozenset({"PATH", "DIR", "FILE"})  # relative to the _config.yml they are in
 
 

@@ -52,6 +52,15 @@ class Limits:
     memory: int | None = DEFAULT_MEMORY
 
 
+def _import_facade() -> None:
+    """Import what the package's names stand for before the memory limit applies: a module
+    compiled under a tight limit fails with a ``SystemError`` that does not say so."""
+    import export_post
+
+    for name in export_post.__all__:
+        getattr(export_post, name)
+
+
 def _limit_memory(memory: int | None) -> None:
     if memory is None or sys.platform != "linux":
         return
@@ -105,6 +114,7 @@ def _serve(conn: Connection, lifeline: Connection, memory: int | None) -> None:
     threading.Thread(target=_watch, args=(lifeline,), daemon=True, name="lifeline").start()
     for number in (signal.SIGINT, signal.SIGTERM):  # the parent decides when to stop (and kills)
         signal.signal(number, signal.SIG_IGN)
+    _import_facade()
     _limit_memory(memory)
     collector.tune()
     while True:
