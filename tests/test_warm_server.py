@@ -302,3 +302,21 @@ def test_only_modules_and_packages_shadow(tmp_path: Path) -> None:
     assert shadowed(request)
     alone: dict[str, object] = {"path": sys.path}
     assert not shadowed(alone)  # a console script's first entry is its own folder
+
+
+def test_a_server_that_cannot_fork_safely_says_so_once(warm: Warm, tmp_path: Path) -> None:
+    """An import that starts a thread makes forking unsafe: the server ends and leaves a
+    mark, and later runs do not start one again (each would cost a second of CPU)."""
+    (tmp_path / "sitecustomize.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(600,), daemon=True).start()\n"
+    )
+    warm.env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{warm.env.get('PYTHONPATH', '')}"
+    assert warm.run("--list-formats").returncode == 0
+    deadline = time.monotonic() + 60
+    while not any(warm.folder.glob("*.refused")):
+        assert time.monotonic() < deadline, "the server left no mark"
+        time.sleep(0.1)
+    assert not any(warm.folder.glob("*.sock"))
+    assert warm.run("--list-formats").returncode == 0
+    time.sleep(1.0)
+    assert not warm.servers()

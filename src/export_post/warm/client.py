@@ -149,7 +149,9 @@ def start_server() -> None:
     if where is None:
         return
     path = place.socket_path(where, place.server_key())
-    if path is None or path.exists() or len(place.servers(where)) >= place.MAX_SERVERS:
+    if path is None or path.exists() or place.refused_marker(path).exists():
+        return
+    if len(place.servers(where)) >= place.MAX_SERVERS:
         return
     import subprocess
 

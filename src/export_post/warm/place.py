@@ -109,6 +109,12 @@ def socket_path(where: Path, key: str) -> Path | None:
     return path if len(os.fsencode(path)) <= _SOCKET_PATH_MAX else None
 
 
+def refused_marker(socket: Path) -> Path:
+    """Left by a server that could not start (an import failed, or started a thread): no
+    run of that key starts another."""
+    return socket.with_suffix(".refused")
+
+
 def servers(where: Path) -> list[tuple[int, int]]:
     """``(pid, runs served)`` of each server running in ``where``: each holds its lock file
     and has written itself into it."""

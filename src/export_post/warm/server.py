@@ -38,8 +38,8 @@ def main(socket_path: str) -> int:
         warm()
         gc.freeze()  # what warm() made, never scanned again: a copy's collections touch none of it
         stamps = _stamps()
-        if not _single_threaded():
-            return 0  # an import started a thread: forking could deadlock the copies
+        if not _single_threaded():  # an import started a thread: forking could deadlock the copies
+            raise RuntimeError("threads")
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # a crashed server's; ours now, under the lock
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -47,7 +47,13 @@ def main(socket_path: str) -> int:
         path.chmod(0o600)
         listener.listen(16)
         inode = path.stat().st_ino
-    except (Exception, SystemExit):
+    except SystemExit:
+        os.close(lock)
+        return 0
+    except Exception:
+        # This setting cannot have a server: say so, or every run would start one again.
+        with contextlib.suppress(OSError):
+            place.refused_marker(path).touch()
         os.close(lock)
         return 0
     server = os.getpid()
