@@ -3,9 +3,8 @@
 A server serves one interpreter, one ``sys.path`` and one environment: its socket's name is
 a digest of them (:func:`server_key`), so a run with other settings never reaches a server
 that imported under different ones. The sockets live in a folder only the user can enter:
-``$XDG_RUNTIME_DIR/export-post``, else ``$TMPDIR/export-post-UID`` (``/tmp`` by default),
-checked like tmux and dmypy check theirs (a folder, not a link, owned by the user, mode
-0700).
+``$XDG_RUNTIME_DIR/export-post``, else ``/tmp/export-post-UID``, checked as tmux checks
+its own (a folder, not a link, owned by the user, mode 0700).
 """
 
 from __future__ import annotations
@@ -51,9 +50,8 @@ def folder() -> Path | None:
     runtime = Path(os.environ.get("XDG_RUNTIME_DIR", ""))
     if runtime.is_absolute() and runtime.is_dir():
         where = runtime / "export-post"
-    else:
-        base = Path(os.environ.get("TMPDIR", ""))
-        where = (base if base.is_absolute() else Path("/tmp")) / f"export-post-{os.getuid()}"
+    else:  # as tmux does: not $TMPDIR, which a script may point into a folder it checks
+        where = Path("/tmp") / f"export-post-{os.getuid()}"
     try:
         where.mkdir(mode=0o700, exist_ok=True)
         info = where.lstat()
