@@ -320,3 +320,13 @@ def test_a_server_that_cannot_fork_safely_says_so_once(warm: Warm, tmp_path: Pat
     assert warm.run("--list-formats").returncode == 0
     time.sleep(1.0)
     assert not warm.servers()
+
+
+def test_a_run_from_a_deleted_folder_is_done_alone(warm: Warm, tmp_path: Path) -> None:
+    _started(warm, "--list-formats")
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    script = f'cd "{gone}" && rmdir "{gone}" && exec "{sys.executable}" -m export_post --list-formats'
+    done = subprocess.run(["sh", "-c", script], env=warm.env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "epub" in done.stdout, done.stderr
+    assert "Traceback" not in done.stderr

@@ -8,6 +8,7 @@ Python and one round trip, not the 0.3–0.7 s of importing the exporters.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from .warm import place
@@ -24,12 +25,16 @@ def command() -> int:
         return _here()
     from .warm import client
 
-    served = client.run_served(argv)
+    try:
+        served = client.run_served(argv)
+    except OSError:  # no working folder any more, say: the command reports what it can
+        served = None
     if served is not None:
         return served
     code = _here()
     if code not in _INTERRUPTED:  # a run stopped by Ctrl-C or SIGTERM may be the last
-        client.start_server()
+        with contextlib.suppress(OSError):
+            client.start_server()
     return code
 
 
