@@ -85,8 +85,10 @@ def _bitmap_strike(path: Path) -> int | None:
         font.close()
 
 
+@lru_cache(maxsize=65536)
 def _path_for(char: str, style: Style) -> Path | None:
-    """The file that draws ``char`` in ``style``: the style's font, or fontconfig's fallback."""
+    """The file that draws ``char`` in ``style``: the style's font, or fontconfig's fallback
+    (asked for every character of every paragraph each time a slide's text is fitted)."""
     primary = font_file(style.family, style.bold, style.italic, style.mono)
     if ord(char) in coverage(primary) or char.isspace():
         return primary
