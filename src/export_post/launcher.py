@@ -18,7 +18,14 @@ _INTERRUPTED = (130, 143)  # 128 + SIGINT, SIGTERM (export_post.batch.interrupts
 
 
 def command() -> int:
-    argv = sys.argv[1:]
+    try:
+        return _command(sys.argv[1:])
+    except KeyboardInterrupt:  # Ctrl-C before the command set its own handling up
+        sys.stderr.write("export-post: interrupted by SIGINT\n")
+        return 130
+
+
+def _command(argv: list[str]) -> int:
     if STOP in argv[: argv.index("--") if "--" in argv else len(argv)]:
         return _here()  # the command itself stops them, and says how many
     if not place.enabled():
