@@ -164,7 +164,7 @@ def _finished(pid: int) -> bool:
 def _same_user(connection: socket.socket) -> bool:
     option = getattr(socket, "SO_PEERCRED", None)
     if option is None:
-        return True  # macOS: the socket's folder is the user's alone (place.folder)
+        return True  # not Linux: the socket's folder is the user's alone (place.folder)
     credentials = connection.getsockopt(socket.SOL_SOCKET, option, struct.calcsize("3i"))
     _pid, uid, _gid = struct.unpack("3i", credentials)
     return bool(uid == os.getuid())
