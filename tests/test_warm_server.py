@@ -330,3 +330,22 @@ def test_a_run_from_a_deleted_folder_is_done_alone(warm: Warm, tmp_path: Path) -
     done = subprocess.run(["sh", "-c", script], env=warm.env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "epub" in done.stdout, done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_stopped_server_does_not_hold_up_a_run_nor_run_it_twice(warm: Warm, tmp_path: Path) -> None:
+    _started(warm, "--list-formats")
+    ((pid, _runs),) = warm.servers()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        done = warm.run(str(SAMPLE_POST), "-f", "html", "-o", f"{tmp_path}/out/", "-q")
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert done.returncode == 0, done.stderr  # done alone, once the server did not answer
+    (output,) = (tmp_path / "out").glob("*.html")
+    written = output.stat().st_ino
+    deadline = time.monotonic() + 10
+    while warm.runs_served() < 1:  # the server wakes and takes the abandoned request
+        assert time.monotonic() < deadline, "the server did not wake"
+        time.sleep(0.1)
+    time.sleep(3.0)
+    assert output.stat().st_ino == written, "the abandoned request was run as well"

@@ -25,6 +25,7 @@ from .wire import Channel
 
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 CONNECT_TIMEOUT = 2.0
+REPLY_TIMEOUT = 10.0  # for the server's copy to answer: forking takes milliseconds
 
 
 def run_served(argv: list[str]) -> int | None:
@@ -44,23 +45,29 @@ def run_served(argv: list[str]) -> int | None:
             return None
         except OSError:
             return None
-        sock.settimeout(None)
         channel = Channel(sock)
+        sock.settimeout(REPLY_TIMEOUT)  # a server that stopped (SIGSTOP, a hung disk)
+        try:
+            ready, _ = channel.receive()
+        except OSError:
+            return None
+        pid = _number(ready, "ready")
+        if pid is None:
+            return None  # stale: it ends, and this run is done here
+        # Our streams go only to a copy that is there to take them: a descriptor sent to a
+        # server that never reads it would hold a caller's pipe open.
         fds, opened = _descriptors()
         try:
             channel.send(_request(argv), fds)
+            started, _ = channel.receive()
         except OSError:
             return None
         finally:
             for fd in opened:
                 os.close(fd)
-        try:
-            reply, _ = channel.receive()
-        except OSError:
-            return None
-        pid = _number(reply, "pid")
-        if pid is None:
-            return None  # stale, or this folder shadows a module: run here
+        sock.settimeout(None)
+        if _number(started, "started") != pid:
+            return None  # this folder shadows a module the server imported: run here
         return _wait(channel, pid)
 
 

@@ -31,15 +31,19 @@ def run_request(connection: socket.socket) -> int:
     channel = Channel(connection)
     connection.settimeout(_RECEIVE_TIMEOUT)
     try:
+        channel.send({"ready": os.getpid()})
         request, fds = channel.receive(max_fds=_DESCRIPTORS)
     except OSError:
-        os._exit(1)
-    connection.settimeout(None)
+        os._exit(0)  # the run gave up waiting, and does the work itself
     if request is None or len(fds) != _DESCRIPTORS or shadowed(request):
-        os._exit(0)  # no reply: the run does the work itself
+        os._exit(0)  # no "started": the run does the work itself
     _become(request, fds)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    channel.send({"pid": os.getpid()})
+    try:
+        channel.send({"started": os.getpid()})
+    except OSError:
+        os._exit(0)
+    connection.settimeout(None)
     threading.Thread(target=_stop_when_gone, args=(connection,), daemon=True).start()
     code = _command()
     with contextlib.suppress(Exception):

@@ -1,7 +1,8 @@
 """Messages between a run and a warm server: JSON objects, each after its length, over a
-Unix stream socket; the run's first message carries its file descriptors as well
-(``SCM_RIGHTS``), so that the server writes to the very terminal, pipe or file the run's
-own streams are."""
+Unix stream socket. The exchange: the server's copy says it is ``ready`` (its pid); the run
+sends its request with its file descriptors (``SCM_RIGHTS``: the copy then writes to the
+very terminal, pipe or file the run's own streams are); the copy says it has ``started``,
+and in the end sends the ``exit`` code."""
 
 from __future__ import annotations
 
