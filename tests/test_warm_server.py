@@ -139,9 +139,10 @@ def test_a_served_run_uses_the_run_folder_umask_and_environment(warm: Warm, tmp_
     assert warm.runs_served() == 1  # the umask is not part of a server's key
     assert (site / "out" / "post.html").is_file()
     assert stat.S_IMODE((site / "out").stat().st_mode) == 0o700  # made under the run's umask
-    epoch = {**warm.env, "SOURCE_DATE_EPOCH": "86400"}  # another environment, another server
+    epoch = {**warm.env, "SOURCE_DATE_EPOCH": "86400"}  # read while running: the same server
     done = warm.run("post.md", "-f", "epub", "-o", "dated/", "-q", cwd=site, env=epoch)
     assert done.returncode == 0, done.stderr
+    assert warm.runs_served() == 2
     import zipfile
 
     opf = zipfile.ZipFile(site / "dated" / "post.epub").read("EPUB/content.opf").decode()
@@ -274,6 +275,9 @@ def test_the_key_follows_the_environment_but_not_the_shell_bookkeeping(
     key = place.server_key()
     monkeypatch.setenv("OLDPWD", "/somewhere/else")
     monkeypatch.setenv("SHLVL", "7")
+    assert place.server_key() == key
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")  # read by each run, not by imports
+    monkeypatch.setenv("TMPDIR", "/somewhere/private")
     assert place.server_key() == key
     monkeypatch.setenv("LANG", "xx_YY.UTF-8")
     assert place.server_key() != key

@@ -24,8 +24,16 @@ DEFAULT_IDLE = 600.0
 MAX_SERVERS = 4  # servers of one user at once (each holds about 75 MB)
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux
 
-# Variables a shell changes between commands that nothing reads while importing.
-VOLATILE = frozenset({"PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM_SESSION_ID", "WINDOWID"})
+# Left out of a server's key: variables a shell changes between commands, and ones read only
+# while a run runs (each copy takes them from the run's own environment). None of them
+# changes what a server imports, and a script may set them afresh for every run.
+VOLATILE = frozenset(
+    {
+        *("PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TERM_SESSION_ID", "WINDOWID"),
+        *("SOURCE_DATE_EPOCH", "EXPORT_POST_CACHE_DIR", SETTING, IDLE_SETTING),
+        *("TMPDIR", "TEMP", "TMP", "PYTEST_CURRENT_TEST"),
+    }
+)
 
 
 def enabled() -> bool:
