@@ -216,6 +216,25 @@ def test_a_folder_that_shadows_a_module_is_not_served(warm: Warm, tmp_path: Path
     assert done.returncode == 1
 
 
+def test_a_shadowing_module_is_looked_for_in_the_run_folder_under_python_c(
+    warm: Warm, tmp_path: Path
+) -> None:
+    """``python -c`` puts "" first on the import path: the run's folder, not the server's."""
+    _started(warm, "--list-formats")
+    folder = tmp_path / "shadow"
+    folder.mkdir()
+    (folder / "yaml.py").write_text("raise SystemExit('the yaml of this folder')\n", encoding="utf-8")
+    script = (
+        "import sys; sys.argv = ['export-post', '--list-formats']"
+        "; from export_post.launcher import command; raise SystemExit(command())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=folder, env=warm.env, capture_output=True, text=True, timeout=120
+    )
+    assert "the yaml of this folder" in done.stderr  # imported: the run was its own process
+    assert done.returncode == 1
+
+
 def test_a_folder_others_may_enter_is_not_used(warm: Warm) -> None:
     warm.folder.mkdir(mode=0o777)
     warm.folder.chmod(0o777)

@@ -35,8 +35,11 @@ def run_request(connection: socket.socket) -> int:
         request, fds = channel.receive(max_fds=_DESCRIPTORS)
     except OSError:
         os._exit(0)  # the run gave up waiting, and does the work itself
-    if request is None or len(fds) != _DESCRIPTORS or shadowed(request):
+    if request is None or len(fds) != _DESCRIPTORS:
         os._exit(0)  # no "started": the run does the work itself
+    os.fchdir(fds[3])  # the run's folder, where a "" first on its import path looks
+    if shadowed(request):
+        os._exit(0)
     _become(request, fds)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -79,9 +82,10 @@ def shadowed(request: Message) -> bool:
 
 
 def _become(request: Message, fds: list[int]) -> None:
+    """Take on the run's streams, umask, environment, import path and arguments (its folder
+    is already this process's)."""
     for target, fd in enumerate(fds[:3]):
         os.dup2(fd, target)
-    os.fchdir(fds[3])
     for fd in fds:
         os.close(fd)
     umask = request.get("umask")
