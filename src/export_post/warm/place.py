@@ -136,19 +136,25 @@ def servers(where: Path) -> list[tuple[int, int]]:
 
 def held(lock: Path) -> bool:
     """Whether a process holds ``lock`` (a server starting or running)."""
-    import fcntl
-
     try:
         fd = os.open(lock, os.O_RDWR)
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        return True
+        return not try_lock(fd)
     finally:
         os.close(fd)
-    return False
+
+
+def try_lock(fd: int) -> bool:
+    """Whether this process now holds the lock of ``fd``'s file (no other process did)."""
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
 
 
 def stop_servers() -> int:

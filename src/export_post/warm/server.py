@@ -198,15 +198,11 @@ def _single_threaded() -> bool:
 
 
 def _lock(path: Path) -> int | None:
-    import fcntl
-
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     except OSError:
         return None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    if not place.try_lock(fd):
         os.close(fd)
         return None
     return fd
