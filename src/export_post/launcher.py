@@ -33,15 +33,16 @@ def _command(argv: list[str]) -> int:
     from .warm import client
 
     try:
-        served = client.run_served(argv)
+        target = client.locate()
+        served = None if target is None else client.run_served(target[0], argv)
     except OSError:  # no working folder any more, say: the command reports what it can
-        served = None
+        target = served = None
     if served is not None:
         return served
     code = _here()
-    if code not in _INTERRUPTED:  # a run stopped by Ctrl-C or SIGTERM may be the last
+    if target is not None and code not in _INTERRUPTED:  # Ctrl-C or SIGTERM: maybe the last run
         with contextlib.suppress(OSError):
-            client.start_server()
+            client.start_server(*target)
     return code
 
 

@@ -28,13 +28,22 @@ CONNECT_TIMEOUT = 2.0
 REPLY_TIMEOUT = 10.0  # for the server's copy to answer: forking takes milliseconds
 
 
-def run_served(argv: list[str]) -> int | None:
-    """The exit code of the command run by a warm server, or None if no server took it
-    (none is listening, or it declined): then nothing has been done, and the caller runs
-    the command itself."""
-    path = _socket()
-    if path is None:
+def locate() -> tuple[Path, list[str]] | None:
+    """The socket of the server for this process, and the import path such a server imports
+    with; None if this user has no private folder for sockets. Taken once, before the run
+    (which could change ``sys.path``), for both serving it and starting a server after it."""
+    where = place.folder()
+    if where is None:
         return None
+    import_path = place.import_path()
+    path = place.socket_path(where, place.server_key(import_path))
+    return None if path is None else (path, import_path)
+
+
+def run_served(path: Path, argv: list[str]) -> int | None:
+    """The exit code of the command run by the warm server at ``path``, or None if no server
+    took it (none is listening, or it declined): then nothing has been done, and the caller
+    runs the command itself."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with sock:
         sock.settimeout(CONNECT_TIMEOUT)
@@ -103,11 +112,6 @@ def _number(reply: dict[str, object] | None, name: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _socket() -> Path | None:
-    where = place.folder()
-    return None if where is None else place.socket_path(where, place.server_key())
-
-
 def _request(argv: list[str]) -> dict[str, object]:
     umask = os.umask(0o022)
     os.umask(umask)
@@ -148,17 +152,13 @@ def _forget(path: Path) -> None:
                 path.unlink()
 
 
-def start_server() -> None:
-    """Start a server for the runs after this one, in its own session and with no stream of
-    ours (a caller waiting for our output must not wait for the server), unless one is up
-    or the user already has :data:`place.MAX_SERVERS`."""
-    where = place.folder()
-    if where is None:
+def start_server(path: Path, import_path: list[str]) -> None:
+    """Start a server at ``path`` for the runs after this one, in its own session and with
+    no stream of ours (a caller waiting for our output must not wait for the server),
+    unless one is up or the user already has :data:`place.MAX_SERVERS`."""
+    if path.exists() or place.refused_marker(path).exists():
         return
-    path = place.socket_path(where, place.server_key())
-    if path is None or path.exists() or place.refused_marker(path).exists():
-        return
-    if len(place.servers(where)) >= place.MAX_SERVERS:
+    if len(place.servers(path.parent)) >= place.MAX_SERVERS:
         return
     import subprocess
 
@@ -167,7 +167,7 @@ def start_server() -> None:
         " from export_post.warm.server import main; raise SystemExit(main(sys.argv[2]))"
     )
     flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # as multiprocessing does
-    argv = [sys.executable, *flags, "-c", boot, json.dumps(place.import_path()), os.fspath(path)]
+    argv = [sys.executable, *flags, "-c", boot, json.dumps(import_path), os.fspath(path)]
     with contextlib.suppress(OSError):
         subprocess.Popen(
             argv,

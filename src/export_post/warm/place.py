@@ -70,7 +70,7 @@ def folder() -> Path | None:
     return where if private else None
 
 
-def server_key() -> str:
+def server_key(path: list[str] | None = None) -> str:
     """A digest of what a server's imports depend on: the interpreter and its flags, the
     import path (and when each of its folders last changed: an install changes one), the
     environment, the user and the resource limits."""
@@ -86,7 +86,7 @@ def server_key() -> str:
         sorted((k, v) for k, v in os.environ.items() if k not in VOLATILE),
         _limits(),
     ]
-    for entry in import_path():
+    for entry in import_path() if path is None else path:
         try:
             parts.append((entry, Path(entry).stat().st_mtime_ns))
         except OSError:
