@@ -47,6 +47,7 @@ import pypandoc
 
 from export_post import load_post, render
 from export_post.cpus import cpu_count
+from export_post.warm import place
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "samples" / "personal-growth" / "_posts" / "2024-06-10-personal-growth.md"
@@ -81,7 +82,7 @@ def run_cli(posts: Sequence[Path], out: Path, *, jobs: int, force: bool) -> Batc
     argv += ["-o", f"{out}/", "-j", str(jobs), "--json", *(["--force"] if force else [])]
     # In a process of its own, not handed to a warm server: the workers whose memory is
     # watched are then this process's (and a batch's start-up is a small part of it).
-    env = {**os.environ, "EXPORT_POST_SERVER": "off"}
+    env = {**os.environ, place.SETTING: "off"}
     start = time.perf_counter()
     process = psutil.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     with watch_workers(process) as peaks:
