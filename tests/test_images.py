@@ -35,13 +35,33 @@ def test_a_large_jpeg_stays_a_jpeg_with_its_exif() -> None:
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: the viewer still turns it
     big = resource(encoded((3000, 2000), "JPEG", exif=exif.tobytes()))
-    small = downscale(big, 1600)
-    assert (small.width, small.height, small.media_type) == (1600, 1067, "image/jpeg")
+    small = downscale(big, 1700)
+    assert (small.width, small.height, small.media_type) == (1700, 1133, "image/jpeg")
     with Image.open(io.BytesIO(small.data)) as image:
-        assert image.format == "JPEG" and image.size == (1600, 1067)
+        assert image.format == "JPEG" and image.size == (1700, 1133)
         assert image.getexif()[0x0112] == 6
     assert len(small.data) < len(big.data) and small.digest != big.digest
     assert small.name != big.name and small.ref == big.ref
+
+
+@pytest.mark.parametrize(
+    ("size", "max_px", "expected"),
+    [
+        ((3000, 2000), 1600, (1500, 1000)),  # decoded at half size: a sixteenth under the limit
+        ((3300, 2200), 1600, (1600, 1067)),  # half size is over the limit: resampled from it
+        ((2000, 3000), 1200, (800, 1200)),  # half size, then resampled
+        ((3000, 2000), 1700, (1700, 1133)),  # half size would be too small: decoded whole
+        ((6000, 1000), 800, (750, 125)),  # a quarter of the size
+    ],
+)
+def test_a_jpeg_is_decoded_at_a_smaller_scale_within_a_sixteenth_of_the_limit(
+    size: tuple[int, int], max_px: int, expected: tuple[int, int]
+) -> None:
+    small = downscale(resource(encoded(size, "JPEG")), max_px)
+    assert (small.width, small.height) == expected
+    assert max_px * 15 / 16 <= max(expected) <= max_px
+    with Image.open(io.BytesIO(small.data)) as image:
+        assert image.size == expected
 
 
 def test_a_large_png_stays_a_png_and_portrait_is_limited_by_its_height() -> None:

@@ -2,7 +2,9 @@
 
 A picture whose longer side is over the limit is scaled down once per process (cached by
 content hash and limit, safe to share between threads), never up, in its own format: a JPEG
-stays a JPEG (quality 88, its EXIF and colour profile kept), a PNG a PNG. SVG and animated
+stays a JPEG (quality 88, its EXIF and colour profile kept), a PNG a PNG. A JPEG is decoded
+at a half, quarter or eighth of its size when that is at most a sixteenth under the limit
+(:func:`_draft_size`), so it may come out that much smaller than the limit. SVG and animated
 pictures are returned as they are, and so is any picture Pillow cannot re-encode.
 
 A post's pictures can be scaled ahead, several at a time (:meth:`DownscalingResolver.scale_ahead`):
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -28,6 +31,7 @@ from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
 JPEG_QUALITY = 88
+DRAFT_SLACK = 1 / 16  # how far under the limit a JPEG decoded at a smaller scale may be
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 _CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or the next post
 _CACHE_ENTRIES = 256
@@ -116,6 +120,16 @@ class DownscalingResolver:
             self.memo.update(zip(large, scaled, strict=True))
 
 
+def _draft_size(size: tuple[int, int], max_px: int) -> tuple[int, int]:
+    """The smallest size a JPEG may be decoded at for ``max_px``: libjpeg decodes at a half,
+    a quarter or an eighth of the size for a fraction of the work (a 3000 px photo at half
+    size: 6 ms against 120 ms for a full decode and resample), and Pillow's ``draft`` picks
+    the smallest of those that is at least this. A sixteenth under the limit is allowed:
+    6% fewer pixels on the longer side are not seen, a full decode would be."""
+    scale = max_px * (1 - DRAFT_SLACK) / max(size)
+    return (max(1, math.ceil(size[0] * scale)), max(1, math.ceil(size[1] * scale)))
+
+
 def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:
     try:
         with PILImage.open(io.BytesIO(resource.data), formats=[kind]) as opened:
@@ -123,6 +137,8 @@ def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:
                 return None
             extra = {k: opened.info[k] for k in ("exif", "icc_profile") if opened.info.get(k)}
             # Palette images are resampled in full colour, not by nearest neighbour.
+            if kind == "JPEG":
+                opened.draft(opened.mode, _draft_size(opened.size, max_px))
             image = opened.convert("RGBA") if opened.mode in ("P", "1") else opened
             image.thumbnail((max_px, max_px), PILImage.Resampling.LANCZOS)
             out = io.BytesIO()
