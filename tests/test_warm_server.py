@@ -372,3 +372,70 @@ def test_a_stopped_server_does_not_hold_up_a_run_nor_run_it_twice(warm: Warm, tm
         time.sleep(0.1)
     time.sleep(3.0)
     assert output.stat().st_ino == written, "the abandoned request was run as well"
+
+
+def test_the_rehearsal_exports_every_format_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The server rehearses each format once, so its copies start where a second export
+    would: it must succeed for every built-in format (or the speed is silently lost), write
+    nothing but its temporary files, print nothing, and start no thread."""
+    scratch, cache = tmp_path / "tmp", tmp_path / "cache"
+    scratch.mkdir()
+    script = (
+        "import json, os; from export_post.warm import rehearsal; done = rehearsal.rehearse()"
+        "; print(json.dumps([done, len(os.listdir('/proc/self/task'))]))"
+    )
+    env = {**os.environ, "TMPDIR": str(scratch), "XDG_CACHE_HOME": str(cache)}
+    env.pop("EXPORT_POST_CACHE_DIR", None)  # the store would be on: the rehearsal turns it off
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=180, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    formats, threads = json.loads(done.stdout)
+    assert formats == ["epub", "html", "pdf", "pptx"]
+    assert threads == 1
+    assert done.stderr == ""
+    assert not list(scratch.iterdir())
+    assert not cache.exists()
+
+
+def test_the_fonts_watched_include_a_folder_yet_to_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from export_post.warm import fontstamps
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    fontstamps.watched.cache_clear()
+    try:
+        before = fontstamps.stamps()
+        assert before[str(tmp_path / "fonts")] == (-1, -1)
+        if shutil.which("fc-match"):
+            known = subprocess.run(["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True)
+            assert str(Path(known.stdout).parent) in before  # a folder fontconfig reads
+        (tmp_path / "fonts").mkdir()
+        assert fontstamps.stamps() != before
+    finally:
+        fontstamps.watched.cache_clear()
+
+
+def test_a_server_ends_when_a_font_is_installed(warm: Warm, tmp_path: Path) -> None:
+    """A server has measured and loaded the fonts of when it started (its rehearsal): a run
+    after a font is installed must not be served by it."""
+    data = tmp_path / "data"
+    data.mkdir()
+    warm.env["XDG_DATA_HOME"] = str(data)
+    _started(warm, "--list-formats")
+    assert warm.run("--list-formats").returncode == 0
+    ((pid, runs),) = warm.servers()
+    assert runs == 1
+    known = subprocess.run(["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True, check=False)
+    font = Path(known.stdout) if known.returncode == 0 and known.stdout else None
+    if font is None or not font.is_file():
+        pytest.skip("fontconfig names no font file to install")
+    (data / "fonts").mkdir()
+    shutil.copy(font, data / "fonts" / f"installed{font.suffix}")
+    done = warm.run("--list-formats")
+    assert done.returncode == 0 and "epub" in done.stdout
+    deadline = time.monotonic() + 20
+    while pid in {p for p, _ in warm.servers()}:
+        assert time.monotonic() < deadline, "the server outlived a font being installed"
+        time.sleep(0.1)

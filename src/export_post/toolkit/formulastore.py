@@ -24,6 +24,7 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+SETTING = "EXPORT_POST_CACHE_DIR"
 FILE_NAME = "formulas.sqlite3"
 MAX_ROWS = 20_000  # about 60 MB of formulas; the least recently used go first
 _SCHEMA = "CREATE TABLE IF NOT EXISTS formula (key TEXT PRIMARY KEY, value BLOB NOT NULL, used REAL NOT NULL)"
@@ -33,7 +34,7 @@ _opened: dict[int, sqlite3.Connection | None] = {}  # by process id: a forked wo
 
 def store_path() -> Path | None:
     """Where the store is, or None when it is turned off."""
-    setting = os.environ.get("EXPORT_POST_CACHE_DIR")
+    setting = os.environ.get(SETTING)
     if setting is not None:
         return None if setting.strip().lower() in ("", "off", "0", "none") else Path(setting) / FILE_NAME
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

@@ -1,8 +1,9 @@
 """The warm server: import everything once, then fork a copy of this pristine process for
 each run (:mod:`.request`), until no run has come for :func:`place.idle_seconds`.
 
-The server stays single-threaded and does nothing but import, so that forking it is safe;
-it ends, and the next run starts a new one, when any module it imported has changed on disk.
+The server stays single-threaded and does nothing but import and rehearse (:mod:`.rehearsal`),
+so that forking it is safe; it ends, and the next run starts a new one, when any module it
+imported, or the machine's fonts (:mod:`.fontstamps`), changed on disk.
 Only connections from the same user are served.
 """
 
@@ -21,7 +22,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from . import place
+from . import fontstamps, place, rehearsal
 
 _POLL = 5.0  # seconds between looks at finished runs and the idle clock
 
@@ -34,10 +35,14 @@ def main(socket_path: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
     _record(lock, 0)
     try:
+        fonts = fontstamps.stamps()  # before anything reads a font
         gc.disable()  # no holes in the pages the copies share (see gc.freeze)
         warm()
+        with contextlib.suppress(Exception):
+            rehearsal.rehearse()  # only a speed-up: a server that could not rehearse still serves
+        gc.collect()  # the rehearsal's garbage, once
         gc.freeze()  # what warm() made, never scanned again: a copy's collections touch none of it
-        stamps = _stamps()
+        stamps = _module_stamps() | fonts
         if not _single_threaded():  # an import started a thread: forking could deadlock the copies
             raise RuntimeError("threads")
         with contextlib.suppress(FileNotFoundError):
@@ -171,7 +176,12 @@ def _same_user(connection: socket.socket) -> bool:
 
 
 def _stamps() -> dict[str, tuple[int, int]]:
-    """When each imported module's file last changed, and its size."""
+    """When each imported module's file, and each file and folder that says which fonts
+    there are, last changed, and its size."""
+    return _module_stamps() | fontstamps.stamps()
+
+
+def _module_stamps() -> dict[str, tuple[int, int]]:
     stamps: dict[str, tuple[int, int]] = {}
     for filename in _module_files():
         try:
