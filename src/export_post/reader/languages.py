@@ -38,12 +38,12 @@ def guess_language(text: str) -> str | None:
     """The language a text's dominant non-Latin script suggests, or None."""
     counts: Counter[str] = Counter()
     persian = 0
-    for char in text[:20000]:
+    for char, times in Counter(text[:20000]).items():  # each distinct character classified once
         script = _script(char)
         if script is not None:
-            counts[script] += 1
+            counts[script] += times
         if char in _PERSIAN_LETTERS:
-            persian += 1
+            persian += times
     letters = sum(counts.values())
     if not letters:
         return None
