@@ -84,7 +84,7 @@ def rehearse() -> tuple[str, ...]:
         post.with_name("figure.svg").write_text(FIGURE, encoding="utf-8")
         for name in format_names():
             try:
-                document = load_post(post, site_root=folder, within=Path(folder))  # no site above it read
+                document = load_post(post, site_root=folder)  # no _config.yml above it is read
                 render(document, name, reporter=Reporter(post))
             except Exception:  # a plugin's failure only costs it its speed
                 continue
