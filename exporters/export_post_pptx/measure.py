@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -138,8 +139,13 @@ def _line_height_of(path: Path | None) -> float:
         font.close()
 
 
-def pieces_line_height_em(pieces: list[Piece]) -> float:
+def pieces_line_height_em(pieces: Sequence[Piece]) -> float:
     """The line spacing of a paragraph: the tallest font any of its characters is drawn in."""
+    return _line_height_em(tuple(pieces))
+
+
+@lru_cache(maxsize=4096)  # a slide's paragraphs are measured again each time one is added
+def _line_height_em(pieces: tuple[Piece, ...]) -> float:
     paths = {font_file(p.style.family, p.style.bold, p.style.italic, p.style.mono) for p in pieces}
     for piece in pieces:
         for char in set(piece.text):
@@ -147,7 +153,7 @@ def pieces_line_height_em(pieces: list[Piece]) -> float:
     return max((_line_height_of(p) for p in paths), default=1.25)
 
 
-def count_lines(pieces: list[Piece], size: float, width: float) -> int:
+def count_lines(pieces: Sequence[Piece], size: float, width: float) -> int:
     """How many lines ``pieces`` wrap to in ``width`` points (explicit ``\\n`` breaks too).
 
     Lines break as LibreOffice breaks them. White space fills a line like any character,
@@ -155,6 +161,11 @@ def count_lines(pieces: list[Piece], size: float, width: float) -> int:
     indent or a run of spaces in code can take a line of its own). An indented word that
     does not fit after its indent starts the next line. A word longer than a line breaks
     after its hyphens, slashes and the like first, and only then anywhere."""
+    return _count_lines(tuple(pieces), size, width)
+
+
+@lru_cache(maxsize=4096)  # as _line_height_em: the same paragraph, size and width, again
+def _count_lines(pieces: tuple[Piece, ...], size: float, width: float) -> int:
     if width <= 0:
         return 10**6
     lines = 1
