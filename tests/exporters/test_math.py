@@ -163,6 +163,9 @@ def test_only_what_tex_grows_grows() -> None:
         (r"x_{\text{tr} }", "x_(tr)"),
         (r"\mathsf{KL}(p \| q)", "KL(p ‖ q)"),
         (r"\text{if } x > 0", "if x > 0"),
+        # bold symbols read as their letters (as \mathbf does), not left as TeX code
+        (r"\boldsymbol{\Phi}", "Φ"),
+        (r"\mathop{\mathrm{p}}(\boldsymbol{\theta} \:\vert\: \bm{x})", "p(θ | x)"),
     ],
 )
 def test_inline_math_on_slides_reads_as_the_tex_means(tex: str, linear: str) -> None:

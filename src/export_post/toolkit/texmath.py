@@ -279,7 +279,7 @@ def _converter_problem(err: Exception) -> str:
 
 _TEXT_COMMANDS = (
     r"\\(?:text|textrm|textsf|texttt|textup|textnormal|textit|textbf|mbox"
-    r"|mathrm|mathsf|mathtt|mathit|mathbf|mathnormal|operatorname)"
+    r"|mathrm|mathsf|mathtt|mathit|mathbf|mathnormal|operatorname|boldsymbol|pmb)"
 )
 _LINEAR = [
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|limits|nolimits)\b\s*"), ""),
