@@ -406,13 +406,13 @@ def test_the_fonts_watched_include_a_folder_yet_to_be_made(
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
     fontstamps.watched.cache_clear()
     try:
-        before = fontstamps.stamps()
+        before = server._stamps_of(fontstamps.watched())
         assert before[str(tmp_path / "fonts")] == (-1, -1)
         if shutil.which("fc-match"):
             known = subprocess.run(["fc-match", "-f", "%{file}", "sans"], capture_output=True, text=True)
             assert str(Path(known.stdout).parent) in before  # a folder fontconfig reads
         (tmp_path / "fonts").mkdir()
-        assert fontstamps.stamps() != before
+        assert server._stamps_of(fontstamps.watched()) != before
     finally:
         fontstamps.watched.cache_clear()
 

@@ -33,22 +33,10 @@ void FcStrListDone(FcStrList *list);
 _USUAL = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
 
-def stamps() -> dict[str, tuple[int, int]]:
-    """When each watched file or folder last changed, and its size ((-1, -1): missing)."""
-    found: dict[str, tuple[int, int]] = {}
-    for path in watched():
-        try:
-            info = Path(path).stat()
-        except OSError:
-            found[path] = (-1, -1)
-        else:
-            found[path] = (info.st_mtime_ns, info.st_size)
-    return found
-
-
 @lru_cache(maxsize=1)
 def watched() -> tuple[str, ...]:
-    """The files and folders to watch, in order."""
+    """The files and folders to watch, in order (the server stamps them as it stamps its
+    modules' files; one that does not exist yet is stamped as missing)."""
     named = [Path(p) for p in _from_fontconfig()] + [Path(p).expanduser() for p in _USUAL]
     data_home = os.environ.get("XDG_DATA_HOME")
     if data_home:

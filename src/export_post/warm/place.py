@@ -21,7 +21,7 @@ from pathlib import Path
 SETTING = "EXPORT_POST_SERVER"  # "off" runs every command in its own process
 IDLE_SETTING = "EXPORT_POST_SERVER_IDLE"  # seconds a server waits for work before it ends
 DEFAULT_IDLE = 600.0
-MAX_SERVERS = 4  # servers of one user at once (each holds about 75 MB)
+MAX_SERVERS = 4  # servers of one user at once (each holds about 115 MB)
 _SOCKET_PATH_MAX = 100  # sun_path holds 108 bytes on Linux
 
 # Left out of a server's key: variables a shell changes between commands, and ones read only

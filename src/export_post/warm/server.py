@@ -19,7 +19,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from . import fontstamps, place, rehearsal
@@ -35,14 +35,14 @@ def main(socket_path: str) -> int:
     signal.signal(signal.SIGTERM, _stop)
     _record(lock, 0)
     try:
-        fonts = fontstamps.stamps()  # before anything reads a font
+        fonts = _stamps_of(fontstamps.watched())  # before anything reads a font
         gc.disable()  # no holes in the pages the copies share (see gc.freeze)
         warm()
         with contextlib.suppress(Exception):
             rehearsal.rehearse()  # only a speed-up: a server that could not rehearse still serves
         gc.collect()  # the rehearsal's garbage, once
         gc.freeze()  # what warm() made, never scanned again: a copy's collections touch none of it
-        stamps = _module_stamps() | fonts
+        stamps = _stamps_of(_module_files()) | fonts
         if not _single_threaded():  # an import started a thread: forking could deadlock the copies
             raise RuntimeError("threads")
         with contextlib.suppress(FileNotFoundError):
@@ -178,17 +178,19 @@ def _same_user(connection: socket.socket) -> bool:
 def _stamps() -> dict[str, tuple[int, int]]:
     """When each imported module's file, and each file and folder that says which fonts
     there are, last changed, and its size."""
-    return _module_stamps() | fontstamps.stamps()
+    return _stamps_of([*_module_files(), *fontstamps.watched()])
 
 
-def _module_stamps() -> dict[str, tuple[int, int]]:
+def _stamps_of(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """Each path's last change and size; (-1, -1) for one that does not exist (yet)."""
     stamps: dict[str, tuple[int, int]] = {}
-    for filename in _module_files():
+    for path in paths:
         try:
-            info = Path(filename).stat()
+            info = Path(path).stat()
         except OSError:
-            continue
-        stamps[filename] = (info.st_mtime_ns, info.st_size)
+            stamps[path] = (-1, -1)
+        else:
+            stamps[path] = (info.st_mtime_ns, info.st_size)
     return stamps
 
 
