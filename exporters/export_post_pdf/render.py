@@ -21,7 +21,7 @@ from typing import Any
 from export_post.exporter import ExportContext
 from export_post.resources import Resource
 
-from . import glyphsvg
+from . import deflate, glyphsvg
 from .fetcher import MANIFEST_SCHEME, make_fetcher
 from .fontstamp import font_timestamp
 from .loading import import_weasyprint
@@ -117,6 +117,7 @@ def render_pdf(
 ) -> bytes:
     import_weasyprint()
     glyphsvg.install()  # and the kept SVG paths (svgpaths)
+    deflate.install()
     from weasyprint import HTML
 
     head, found, rest = html.partition(STYLE_OPEN)
@@ -137,7 +138,8 @@ def render_pdf(
             fonts = {"font_config": sheet.fonts, "counter_style": sheet.counters}
             options["stylesheets"] = [sheet.css]
         document = fit_tables(partial(page.render, **fonts, **options))
-        pdf: bytes = document.write_pdf(finisher=repair_text_layer, **options)
+        with deflate.default_level():
+            pdf: bytes = document.write_pdf(finisher=repair_text_layer, **options)
     for message in dict.fromkeys(messages):
         context.reporter.info("pdf-renderer", f"WeasyPrint: {message[:300]}")
     return pdf
