@@ -280,7 +280,7 @@ def test_a_server_whose_code_changed_ends_instead_of_serving(tmp_path: Path) -> 
     client.connect(str(path))
     lock = os.open(tmp_path / "s.lock", os.O_RDWR | os.O_CREAT)
     try:
-        assert server._serve(listener, stamps | server._stamps(), lock) is None
+        assert server._serve(listener, stamps | server._stamps_of(server._module_files()), lock) is None
         assert client.recv(1) == b""  # closed without a reply: the run does the work itself
     finally:
         os.close(lock)

