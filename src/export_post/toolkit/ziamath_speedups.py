@@ -8,16 +8,22 @@
   height there), nor when nothing in it may stretch (``texmath`` marks every operator TeX
   does not grow ``stretchy="false"``).
 - Each node copies its parent's style with :func:`dataclasses.asdict`, a deep copy, to read
-  a few flat fields from it; a shallow copy reads the same fields.
+  a few flat fields from it; a shallow copy reads the same fields. It then looks them up,
+  with the node's own attributes first, through a ``ChainMap``, whose ``get`` and ``in`` loop
+  over its maps in Python; a class for exactly two maps answers the same.
+- ``size_px`` turns a length (``"0.3em"``, ``"thinmathspace"``) into pixels, formatting a
+  table of 14 named lengths afresh on every call (38,000 calls for the corpora); its answer
+  depends only on the length and the font size, so it is kept for each pair.
 
-Together they make typesetting five times faster on the corpora's 531 formulas
-(``tests/test_ziamath_speedups.py`` checks the pictures are identical). They are applied only
+Together they typeset the corpora's 531 formulas in 2.1 s instead of 11.3 (the first two
+alone: 2.6 s), and ``tests/test_ziamath_speedups.py`` checks the pictures are identical. They are applied only
 to the ziamath versions they were checked on; another version typesets as it comes.
 """
 
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Any
 
 CHECKED_VERSIONS = frozenset({"0.13"})
@@ -33,6 +39,7 @@ def apply() -> bool:
             return True
         import ziamath
         from ziamath import styles
+        from ziamath.nodes.mnode import Mnode
         from ziamath.nodes.mrow import Mrow
 
         if getattr(ziamath, "__version__", None) not in CHECKED_VERSIONS:
@@ -46,6 +53,14 @@ def apply() -> bool:
 
         Mrow._get_height_nostretch = height_once  # type: ignore[method-assign]
         styles.asdict = _shallow_fields  # type: ignore[attr-defined,assignment]
+        styles.ChainMap = _TwoMaps  # type: ignore[attr-defined,assignment]
+        size_px = Mnode.size_px
+        pixels = lru_cache(maxsize=4096)(lambda size, font_size: size_px(None, size, font_size))  # type: ignore[arg-type]
+
+        def kept_size_px(self: Mnode, size: str, fontsize: float | None = None) -> float:
+            return pixels(size, self.glyphsize if fontsize is None else fontsize)
+
+        Mnode.size_px = kept_size_px  # type: ignore[method-assign]
         _applied = True
         return True
 
@@ -53,6 +68,22 @@ def apply() -> bool:
 def _shallow_fields(style: Any) -> dict[str, Any]:
     """The style's fields by name: all ``parse_style`` reads of its parent's style."""
     return dict(vars(style))
+
+
+class _TwoMaps:
+    """``ChainMap(first, second)`` for what ``parse_style`` asks of it: ``get`` and ``in``."""
+
+    __slots__ = ("first", "second")
+
+    def __init__(self, first: dict[str, Any], second: dict[str, Any]) -> None:
+        self.first, self.second = first, second
+
+    def get(self, key: str, default: Any = None) -> Any:
+        first = self.first
+        return first[key] if key in first else self.second.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.first or key in self.second
 
 
 def _may_stretch(element: Any) -> bool:
