@@ -56,16 +56,24 @@ def _assert_same(formulas: list[tuple[str, bool]]) -> None:
 
 
 def test_applied_to_the_installed_version() -> None:
+    import ziafont
     import ziamath
 
     if ziamath.__version__ not in ziamath_speedups.CHECKED_VERSIONS:
         pytest.skip(f"ziamath {ziamath.__version__} is not a version the speed-ups were checked on")
+    if ziafont.__version__ not in ziamath_speedups.CHECKED_ZIAFONT:
+        pytest.skip(f"ziafont {ziafont.__version__} is not a version the speed-ups were checked on")
     assert ziamath_speedups.apply()
+    from ziafont.glyph import SimpleGlyph
     from ziamath import styles
+    from ziamath.nodes.mnode import Mnode
     from ziamath.nodes.mrow import Mrow
 
     assert Mrow._get_height_nostretch.__name__ == "height_once"
     assert getattr(styles, "asdict") is ziamath_speedups._shallow_fields  # noqa: B009
+    assert getattr(styles, "ChainMap") is ziamath_speedups._TwoMaps  # noqa: B009
+    assert Mnode.size_px.__name__ == "kept_size_px"
+    assert SimpleGlyph.svgsymbol.__name__ == "kept_svgsymbol"
 
 
 def test_nested_rows_are_drawn_the_same() -> None:
