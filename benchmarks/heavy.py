@@ -202,10 +202,11 @@ def time_ours(post: Path, fmt: str, out: Path, *, alone: bool = False) -> float:
 def start_server() -> None:
     """One run, so that the runs measured after it are served (as every run but a session's
     first is), and then a wait until its server listens."""
-    where = place.folder()
-    if not place.enabled() or where is None:
+    found = place.folder()
+    if not place.enabled() or found is None:
         print("no warm server on this machine: every run is its own process", flush=True)
         return
+    where = Path(found)
     before = set(where.glob("*.sock"))
     subprocess.run([sys.executable, "-m", "export_post", "--list-formats"], check=True, capture_output=True)
     deadline = time.monotonic() + 60

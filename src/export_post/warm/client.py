@@ -12,23 +12,24 @@ close and stops as it would on SIGTERM.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import signal
 import socket
 import sys
-from pathlib import Path
-from types import FrameType
 
 from . import place
 from .wire import Channel
+
+TYPE_CHECKING = False  # typing is not imported: a served run imports only what it uses
+if TYPE_CHECKING:
+    from types import FrameType
 
 FORWARDED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
 CONNECT_TIMEOUT = 2.0
 REPLY_TIMEOUT = 10.0  # for the server's copy to answer: forking takes milliseconds
 
 
-def locate() -> tuple[Path, list[str]] | None:
+def locate() -> tuple[str, list[str]] | None:
     """The socket of the server for this process, and the import path such a server imports
     with; None if this user has no private folder for sockets. Taken once, before the run
     (which could change ``sys.path``), for both serving it and starting a server after it."""
@@ -40,7 +41,7 @@ def locate() -> tuple[Path, list[str]] | None:
     return None if path is None else (path, import_path)
 
 
-def run_served(path: Path, argv: list[str]) -> int | None:
+def run_served(path: str, argv: list[str]) -> int | None:
     """The exit code of the command run by the warm server at ``path``, or None if no server
     took it (none is listening, or it declined): then nothing has been done, and the caller
     runs the command itself."""
@@ -48,7 +49,7 @@ def run_served(path: Path, argv: list[str]) -> int | None:
     with sock:
         sock.settimeout(CONNECT_TIMEOUT)
         try:
-            sock.connect(os.fspath(path))
+            sock.connect(path)
         except (ConnectionRefusedError, FileNotFoundError):
             _forget(path)
             return None
@@ -143,8 +144,11 @@ def _descriptors() -> tuple[list[int], list[int]]:
     return fds, opened
 
 
-def _forget(path: Path) -> None:
+def _forget(socket_path: str) -> None:
     """Remove the socket of a server that is gone (it crashed, or the machine slept)."""
+    from pathlib import Path
+
+    path = Path(socket_path)
     with contextlib.suppress(OSError):
         if path.is_socket() and path.stat().st_uid == os.getuid():
             lock = path.with_suffix(".lock")
@@ -152,10 +156,14 @@ def _forget(path: Path) -> None:
                 path.unlink()
 
 
-def start_server(path: Path, import_path: list[str]) -> None:
-    """Start a server at ``path`` for the runs after this one, in its own session and with
-    no stream of ours (a caller waiting for our output must not wait for the server),
+def start_server(socket_path: str, import_path: list[str]) -> None:
+    """Start a server at ``socket_path`` for the runs after this one, in its own session and
+    with no stream of ours (a caller waiting for our output must not wait for the server),
     unless one is up or the user already has :data:`place.MAX_SERVERS`."""
+    import json
+    from pathlib import Path
+
+    path = Path(socket_path)
     if path.exists() or place.refused_marker(path).exists():
         return
     if len(place.servers(path.parent)) >= place.MAX_SERVERS:

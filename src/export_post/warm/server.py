@@ -182,7 +182,7 @@ def _stamps_of(paths: Iterable[str]) -> dict[str, tuple[int, int]]:
     stamps: dict[str, tuple[int, int]] = {}
     for path in paths:
         try:
-            info = os.stat(path)
+            info = os.stat(path)  # noqa: PTH116 (see the docstring)
         except OSError:
             stamps[path] = (-1, -1)
         else:
