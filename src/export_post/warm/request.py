@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import fcntl
 import os
 import signal
 import socket
 import sys
 import tempfile
-import threading
 from pathlib import Path
+from types import FrameType
 from typing import TextIO
 
 from .wire import Channel, Message
@@ -47,13 +48,14 @@ def run_request(connection: socket.socket) -> int:
     except OSError:
         os._exit(0)
     connection.settimeout(None)
-    threading.Thread(target=_stop_when_gone, args=(connection,), daemon=True).start()
+    _stop_when_gone(connection)
     code = _command()
     with contextlib.suppress(Exception):
         atexit._run_exitfuncs()  # what the interpreter would run at exit, before the run is over
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()
+    signal.signal(signal.SIGIO, signal.SIG_IGN)  # the run's process closes once it has the code
     with contextlib.suppress(OSError):
         channel.send({"exit": code})
     os._exit(0)
@@ -144,7 +146,26 @@ def _command() -> int:
 
 def _stop_when_gone(connection: socket.socket) -> None:
     """The run's process sends nothing more: if its end of the connection closes, it was
-    killed, and this run stops as it would on SIGTERM (partial outputs removed)."""
-    with contextlib.suppress(OSError):
-        connection.recv(1)
-    os.kill(os.getpid(), signal.SIGTERM)
+    killed, and this run stops as it would on SIGTERM (partial outputs removed).
+
+    The kernel tells: the connection is set for asynchronous I/O (``O_ASYNC``, owned by this
+    process), so its closing raises SIGIO here. Not a thread waiting on it: the run stays
+    single-threaded, so it may fork (:mod:`export_post.toolkit.mathahead`). SIGIO also comes
+    when there is room to write again; the handler then finds the connection open."""
+
+    def on_io(number: int, frame: FrameType | None) -> None:
+        try:
+            closed = connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except (BlockingIOError, InterruptedError):
+            return  # open, nothing to read
+        except OSError:
+            closed = True
+        if closed:
+            signal.signal(signal.SIGIO, signal.SIG_IGN)  # once
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGIO, on_io)
+    fd = connection.fileno()
+    fcntl.fcntl(fd, fcntl.F_SETOWN, os.getpid())
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+    on_io(signal.SIGIO, None)  # it may have closed before it was watched

@@ -17,11 +17,11 @@ import signal
 import socket
 import struct
 import sys
-import threading
 import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from ..cpus import single_threaded
 from . import fontstamps, place, rehearsal
 
 _POLL = 5.0  # seconds between looks at finished runs and the idle clock
@@ -43,7 +43,7 @@ def main(socket_path: str) -> int:
         gc.collect()  # the rehearsal's garbage, once
         gc.freeze()  # what warm() made, never scanned again: a copy's collections touch none of it
         stamps = _stamps_of(_module_files()) | fonts
-        if not _single_threaded():  # an import started a thread: forking could deadlock the copies
+        if not single_threaded():  # an import started a thread: forking could deadlock the copies
             raise RuntimeError("threads")
         with contextlib.suppress(FileNotFoundError):
             path.unlink()  # a crashed server's; ours now, under the lock
@@ -195,14 +195,6 @@ def _module_files() -> Iterator[str]:
         filename = getattr(module, "__file__", None)
         if isinstance(filename, str):
             yield filename
-
-
-def _single_threaded() -> bool:
-    if threading.active_count() != 1:
-        return False
-    with contextlib.suppress(OSError):
-        return len(list(Path("/proc/self/task").iterdir())) == 1
-    return True
 
 
 def _lock(path: Path) -> int | None:
