@@ -16,6 +16,7 @@ from export_post.exporter import BookContext, ExportContext, check_declared, opt
 from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.model.book import Book
+from export_post.toolkit.mathahead import formulas_in, typeset_ahead
 from export_post.toolkit.texmath import MathImage
 from export_post.toolkit.xhtml import XhtmlRenderer, page
 from export_post.toolkit.xhtml_header import meta_tags
@@ -94,6 +95,7 @@ class PdfExporter:
             reporter=context.reporter,
             code_style=context.theme.code_style,
         )
+        typeset_ahead(formulas_in(document.blocks))  # half in a copy of this process, where allowed
         body = renderer.header(manifest.url(cover) if cover else None) + renderer.blocks(document.blocks)
         html = page(
             body,

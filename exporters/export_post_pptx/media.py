@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from export_post.model import Document, Figure, Image, MathBlock
 from export_post.resources import Resource
+from export_post.toolkit.mathahead import typeset_ahead
 from export_post.toolkit.texmath import excerpt, text_size, to_png
 from export_post.toolkit.texmath import picture as typeset
 
@@ -50,9 +51,11 @@ def resolve_media(document: Document, images: ImageLookup, *, show_images: bool 
     equations: dict[str, Equation] = {}
     if show_images:
         pictures = {image: images(image) for image in slide_images(document)}
-    for block in walk(document.blocks):
-        if isinstance(block, MathBlock) and block.tex not in equations:
-            equations[block.tex] = equation(block.tex)
+    display = [block.tex for block in walk(document.blocks) if isinstance(block, MathBlock)]
+    typeset_ahead((tex, True) for tex in display)  # half in a copy of this process, where allowed
+    for tex in display:
+        if tex not in equations:
+            equations[tex] = equation(tex)
     return Media(pictures, equations)
 
 

@@ -6,8 +6,10 @@ Used by the command line when standard error is a terminal. Everything shown is 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -58,6 +60,20 @@ class ProgressView:
 
     def __exit__(self, *exc: object) -> None:
         self.progress.stop()
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The bar without its refresh thread meanwhile (the process may fork). rich's stop()
+        only tells the thread to end; it is waited for here (where rich keeps it: if a later
+        rich keeps it elsewhere, the thread is still running and the process does not fork)."""
+        refresher = getattr(self.progress.live, "_refresh_thread", None)
+        self.progress.stop()
+        if isinstance(refresher, threading.Thread):
+            refresher.join(timeout=1.0)
+        try:
+            yield
+        finally:
+            self.progress.start()
 
     def started(self, source: Path) -> None:
         self.running.append(source)

@@ -119,6 +119,15 @@ def text_size(display: bool) -> float:
 
 
 _NOTDEF = re.compile(r'<symbol id="[^"]*_0"')  # glyph 0: the font has no glyph for a character
+# Outcomes typeset ahead in another process (:mod:`.mathahead`), taken by picture() once
+_ahead: dict[tuple[str, bool, float], Outcome[MathImage]] = {}
+_here: set[tuple[str, bool, float]] = set()  # what picture() has typeset or read in this process
+_HERE_MAX = 4096
+
+
+def typeset_here(tex: str, display: bool, size: float) -> bool:
+    """Whether picture() has had this formula's outcome in this process (likely still kept)."""
+    return (tex, display, size) in _here
 
 
 @lru_cache(maxsize=256)
@@ -127,6 +136,13 @@ def picture(tex: str, display: bool, size: float = 14.0) -> Outcome[MathImage]:
 
     The picture is refused when it would be a fragment: fewer glyphs drawn than the MathML
     has characters, or a character the math font lacks. Kept in the formula store."""
+    if len(_here) >= _HERE_MAX:
+        _here.clear()
+    _here.add((tex, display, size))
+    ahead = _ahead.pop((tex, display, size), None)
+    if ahead is not None:
+        formulastore.put("picture", _outcome_to_json(ahead), tex, display, size)
+        return ahead
     stored = formulastore.get("picture", tex, display, size)
     if stored is not None:
         kept = _outcome_from_json(stored)
