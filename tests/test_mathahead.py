@@ -30,18 +30,18 @@ FORMULAS = [
 
 _RUN = """
 import json, os, sys, threading
-from export_post.toolkit import mathahead, texmath
+from export_post.toolkit import forkshare, mathahead, texmath
 mode = sys.argv[1]
 formulas = [tuple(f) for f in json.loads(sys.stdin.read())]
 if mode == "copy-dies":
-    mathahead._typeset_and_send = lambda keys, fd: os._exit(3)
+    forkshare._work_and_send = lambda jobs, there, fd: os._exit(3)
 waiting = threading.Event()
 if mode == "second-thread":
     threading.Thread(target=waiting.wait, daemon=True).start()
 if mode == "library":
     sent = mathahead.typeset_ahead(formulas)
 else:
-    with mathahead.forking_allowed():
+    with forkshare.forking_allowed():
         sent = mathahead.typeset_ahead(formulas)
 waiting.set()
 ahead = len(texmath._ahead)
@@ -110,13 +110,14 @@ def test_a_served_run_stops_when_its_client_goes_without_a_thread() -> None:
 
 _COMMAND = """
 import json, sys
-from export_post.toolkit import mathahead
-typeset_ahead = mathahead.typeset_ahead
+from export_post.toolkit import forkshare
+share = forkshare.share
 sent = []
-def counted(formulas):
-    sent.append(typeset_ahead(formulas))
-    return sent[-1]
-mathahead.typeset_ahead = counted  # before the exporters import it
+def counted(jobs, *args):
+    done = share(jobs, *args)
+    sent.append([len(jobs), len(done)])
+    return done
+forkshare.share = counted
 from export_post.cli import command
 sys.argv = ["export-post", *sys.argv[1:]]
 code = command()
@@ -134,7 +135,7 @@ print(json.dumps(len(data)))
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "pptx"])
-def test_a_one_post_command_typesets_ahead_and_writes_what_the_api_writes(tmp_path: Path, fmt: str) -> None:
+def test_a_one_post_command_shares_its_work_and_writes_what_the_api_writes(tmp_path: Path, fmt: str) -> None:
     post = tmp_path / "2026-01-01-formulas.md"
     display = [f"$${tex}$$" for tex, _display in FORMULAS]  # a slide shows display math only
     inline = [f"Inline $${tex}$$ in a sentence." for tex, is_display in FORMULAS if not is_display]
@@ -144,7 +145,9 @@ def test_a_one_post_command_typesets_ahead_and_writes_what_the_api_writes(tmp_pa
     fresh_json(_RENDER, str(post), fmt, str(tmp_path / f"api.{fmt}"))
 
     assert code == 0
-    assert sent and sent[0] > 0  # the copy typeset some of them
+    # the copy typeset about half of the formulas, and drew about half of the slides' pictures
+    assert len(sent) == (1 if fmt == "pdf" else 2)
+    assert all(0.3 * jobs <= done <= 0.7 * jobs for jobs, done in sent), sent
     assert (tmp_path / "out" / f"{post.stem}.{fmt}").read_bytes() == (tmp_path / f"api.{fmt}").read_bytes()
 
 

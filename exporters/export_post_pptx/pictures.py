@@ -17,8 +17,9 @@ from functools import lru_cache
 
 from export_post.diagnostics import Reporter
 from export_post.resources import Resource
+from export_post.toolkit import forkshare
 from export_post.toolkit.svgraster import svg_to_png
-from export_post.toolkit.texmath import to_png
+from export_post.toolkit.texmath import draw_png, take_png, to_png
 
 from .deck import Deck, Picture, Slide
 from .media import MATH_SIZE
@@ -30,9 +31,14 @@ PROBE_WIDTH = 160  # px: the small render timed to estimate a figure's cost
 MIN_WIDTH = 640  # px: a figure cut down to the budget still reads at this width
 
 
+MIN_SHARED = 6  # pictures to draw before half of them are drawn in a forked copy
+_drawn_ahead: dict[tuple[bytes, int], bytes] = {}  # SVG figures drawn by a forked copy
+
+
 @lru_cache(maxsize=64)
 def _raster(svg: bytes, width: int) -> bytes | None:
-    return svg_to_png(svg, width=width)
+    drawn = _drawn_ahead.pop((svg, width), None)
+    return drawn if drawn is not None else svg_to_png(svg, width=width)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +96,61 @@ def planned_width(box_pt: float, natural_px: float | None) -> int:
 
 def rasterise(deck: Deck, reporter: Reporter) -> Deck:
     """``deck`` with every SVG picture and display formula drawn as a PNG for its box."""
+    _draw_ahead(deck)
     slides = tuple(_slide(slide, reporter) for slide in deck.slides)
     return replace(deck, slides=slides) if slides != deck.slides else deck
+
+
+# A picture to draw, and its width: a formula's TeX (str) or an SVG figure's markup (bytes).
+_Drawing = tuple[str | bytes, int]
+
+
+def _draw_ahead(deck: Deck) -> None:
+    """Half of the deck's pictures drawn in a forked copy of this process, where the command
+    allows it (:mod:`export_post.toolkit.forkshare`): resvg holds the GIL, so threads would
+    not draw two at once. The rest are drawn here meanwhile; :func:`_picture` then finds all
+    of them drawn."""
+    if not forkshare.may_share():
+        return
+    _drawn_ahead.clear()  # what a copy drew for an earlier deck and no one asked for
+    jobs: dict[_Drawing, None] = {}
+    for slide in deck.slides:
+        for picture in slide.pictures:
+            resource, box_pt = picture.resource, _box_pt(picture)
+            if resource.media_type != "image/svg+xml":
+                continue
+            if picture.tex:
+                jobs[picture.tex, planned_width(box_pt, None)] = None
+            else:
+                width, _ = _budget_width(resource, planned_width(box_pt, resource.width), box_pt)
+                jobs[resource.data, width] = None
+    drawn = forkshare.share(list(jobs), _draw_here, _draw_there, _drawing_weight, MIN_SHARED)
+    for (source, width), png in drawn.items():
+        if isinstance(source, str):
+            take_png(source, True, MATH_SIZE, width, png)
+        else:
+            _drawn_ahead[source, width] = png
+
+
+def _draw_here(job: _Drawing) -> None:
+    source, width = job
+    if isinstance(source, str):
+        to_png(source, True, MATH_SIZE, width)
+    else:
+        _raster(source, width)
+
+
+def _draw_there(job: _Drawing) -> bytes | None:
+    source, width = job
+    if isinstance(source, str):
+        return draw_png(source, True, MATH_SIZE, width)
+    return svg_to_png(source, width=width)
+
+
+def _drawing_weight(job: _Drawing) -> float:
+    """A rough guide to the time: the pixels drawn, and a figure's markup."""
+    source, width = job
+    return width * width / 4 + (10 * len(source) if isinstance(source, bytes) else 0)
 
 
 def _slide(slide: Slide, reporter: Reporter) -> Slide:
@@ -104,8 +163,7 @@ def _picture(picture: Picture, reporter: Reporter) -> Picture | None:
     resource = picture.resource
     if resource.media_type != "image/svg+xml":
         return picture
-    left, _, right, _ = picture.crop
-    box_pt = picture.rect.w / max(0.05, 1.0 - left - right)  # the whole picture, crop included
+    box_pt = _box_pt(picture)
     if picture.tex:
         drawn = to_png(picture.tex, True, MATH_SIZE, planned_width(box_pt, None))
         png = drawn[0] if drawn is not None else None
@@ -117,20 +175,32 @@ def _picture(picture: Picture, reporter: Reporter) -> Picture | None:
     return replace(picture, resource=_png_resource(resource, png))
 
 
+def _box_pt(picture: Picture) -> float:
+    """The width of the whole picture on the slide, its cropped part included."""
+    left, _, right, _ = picture.crop
+    return picture.rect.w / max(0.05, 1.0 - left - right)
+
+
 def _within_budget(resource: Resource, width: int, box_pt: float, reporter: Reporter) -> bytes | None:
+    chosen, note = _budget_width(resource, width, box_pt)
+    if note:
+        reporter.info("pptx-svg-budget", note)
+    return _raster(resource.data, chosen)
+
+
+def _budget_width(resource: Resource, width: int, box_pt: float) -> tuple[int, str]:
+    """The width to draw an SVG at, within its time budget, and what to say if it is less."""
     cost = probe(resource.data, resource.aspect)
-    if cost is not None:
-        affordable = cost.width_within(BUDGET_S, resource.aspect)
-        if affordable < width:
-            floor = min(MIN_WIDTH, round(box_pt / 72 * 96), width)
-            chosen = max(floor, int(affordable))
-            reporter.info(
-                "pptx-svg-budget",
-                f"SVG {resource.ref[:60]!r} drawn {chosen} px wide instead of {width} "
-                f"(about {cost.fixed + cost.per_px * width * width / resource.aspect:.1f} s to draw)",
-            )
-            width = chosen
-    return _raster(resource.data, width)
+    if cost is None:
+        return width, ""
+    affordable = cost.width_within(BUDGET_S, resource.aspect)
+    if affordable >= width:
+        return width, ""
+    floor = min(MIN_WIDTH, round(box_pt / 72 * 96), width)
+    chosen = max(floor, int(affordable))
+    seconds = cost.fixed + cost.per_px * width * width / resource.aspect
+    drawn = f"SVG {resource.ref[:60]!r} drawn {chosen} px wide instead of {width}"
+    return chosen, f"{drawn} (about {seconds:.1f} s to draw)"
 
 
 def _png_resource(svg: Resource, png: bytes) -> Resource:

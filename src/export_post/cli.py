@@ -440,7 +440,7 @@ def _convert(batch: _Batch, out: TextIO, err: TextIO) -> None:
             )
             common["on_start"] = batch.view.started
         if not common.get("isolate", True):  # one post, in this process: ours to fork
-            from .toolkit.mathahead import forking_allowed
+            from .toolkit.forkshare import forking_allowed
 
             stack.enter_context(forking_allowed(batch.view.paused if batch.view else contextlib.nullcontext))
         common["on_result"] = _live_output(out if args.json else None, batch.view, arrived)

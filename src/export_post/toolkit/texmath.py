@@ -121,8 +121,15 @@ def text_size(display: bool) -> float:
 _NOTDEF = re.compile(r'<symbol id="[^"]*_0"')  # glyph 0: the font has no glyph for a character
 # Outcomes typeset ahead in another process (:mod:`.mathahead`), taken by picture() once
 _ahead: dict[tuple[str, bool, float], Outcome[MathImage]] = {}
+_ahead_png: dict[tuple[str, bool, float], bytes] = {}  # and PNGs drawn there, taken by to_png()
 _here: set[tuple[str, bool, float]] = set()  # what picture() has typeset or read in this process
 _HERE_MAX = 4096
+
+
+def forget_ahead() -> None:
+    """Drop what a forked copy sent for an earlier post and no one asked for."""
+    _ahead.clear()
+    _ahead_png.clear()
 
 
 def typeset_here(tex: str, display: bool, size: float) -> bool:
@@ -230,14 +237,34 @@ def to_png(
     if image is None:
         return None
     scale = size / text_size(display)
-    zoom = width / max(image.width, 1e-6) if width is not None else scale * 2
-    png = formulastore.get("png", tex, display, zoom)
+    zoom = _zoom(image, size, display, width)
+    drawn = _ahead_png.pop((tex, display, zoom), None)  # by a forked copy (draw_png)
+    png = drawn if drawn is not None else formulastore.get("png", tex, display, zoom)
     if png is None:
-        png = svg_to_png(image.svg, zoom=zoom)
+        png = drawn = svg_to_png(image.svg, zoom=zoom)
         if png is None:
             return None
+    if drawn is not None:  # not read from the store: kept there
         formulastore.put("png", png, tex, display, zoom)
     return png, image.width * scale, image.height * scale
+
+
+def draw_png(tex: str, display: bool, size: float, width: int | None = None) -> bytes | None:
+    """What :func:`to_png` draws (its PNG only), drawn afresh: nothing read from the formula
+    store or kept (a forked copy drawing for its parent, :func:`take_png`)."""
+    image = to_svg(tex, display, text_size(display))
+    return None if image is None else svg_to_png(image.svg, zoom=_zoom(image, size, display, width))
+
+
+def take_png(tex: str, display: bool, size: float, width: int | None, png: bytes) -> None:
+    """``png``, drawn elsewhere by :func:`draw_png`, is what :func:`to_png` returns for it."""
+    image = to_svg(tex, display, text_size(display))
+    if image is not None:
+        _ahead_png[tex, display, _zoom(image, size, display, width)] = png
+
+
+def _zoom(image: MathImage, size: float, display: bool, width: int | None) -> float:
+    return width / max(image.width, 1e-6) if width is not None else size / text_size(display) * 2
 
 
 def _escape_ampersands(markup: str) -> str:
