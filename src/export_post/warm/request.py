@@ -150,7 +150,7 @@ def _stop_when_gone(connection: socket.socket) -> None:
 
     The kernel tells: the connection is set for asynchronous I/O (``O_ASYNC``, owned by this
     process), so its closing raises SIGIO here. Not a thread waiting on it: the run stays
-    single-threaded, so it may fork (:mod:`export_post.toolkit.mathahead`). SIGIO also comes
+    single-threaded, so it may fork (:mod:`export_post.toolkit.forkshare`). SIGIO also comes
     when there is room to write again; the handler then finds the connection open."""
 
     def on_io(number: int, frame: FrameType | None) -> None:
