@@ -64,6 +64,15 @@ def test_the_stored_picture_is_the_typeset_one(store: Path) -> None:
     assert texmath.picture(r"\frac{", True, 16.0) == failed and failed.value is None
 
 
+def test_has_tells_without_marking_used(store: Path) -> None:
+    assert not formulastore.has("picture", FORMULA, True, 16.0)
+    texmath.picture(FORMULA, True, 16.0)
+    before = sqlite3.connect(store).execute("SELECT used FROM formula").fetchall()
+    assert formulastore.has("picture", FORMULA, True, 16.0)
+    assert not formulastore.has("picture", FORMULA, False, 16.0)
+    assert sqlite3.connect(store).execute("SELECT used FROM formula").fetchall() == before
+
+
 def test_off_means_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EXPORT_POST_CACHE_DIR", "off")
     formulastore.forget()

@@ -57,6 +57,19 @@ def get(kind: str, *key: object) -> bytes | None:
     return bytes(row[0]) if row is not None else None
 
 
+def has(kind: str, *key: object) -> bool:
+    """Whether the store holds this (without marking it used, as :func:`get` does)."""
+    connection = _connection()
+    if connection is None:
+        return False
+    try:
+        with _lock:
+            row = connection.execute("SELECT 1 FROM formula WHERE key = ?", (_key(kind, key),)).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None
+
+
 def put(kind: str, value: bytes, *key: object) -> None:
     connection = _connection()
     if connection is None:

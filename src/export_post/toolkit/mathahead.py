@@ -37,7 +37,7 @@ def typeset_ahead(formulas: Iterable[Formula]) -> int:
     if not forkshare.may_share():
         return 0
     keys = [(tex, display, texmath.text_size(display)) for tex, display in dict.fromkeys(formulas)]
-    todo = [k for k in keys if not texmath.typeset_here(*k) and formulastore.get("picture", *k) is None]
+    todo = [k for k in keys if not texmath.typeset_here(*k) and not formulastore.has("picture", *k)]
     texmath.forget_ahead()
     sent = forkshare.share(todo, _here, _there, _weight, MIN_FORMULAS)
     for key, data in sent.items():
