@@ -166,6 +166,14 @@ def test_only_what_tex_grows_grows() -> None:
         # bold symbols read as their letters (as \mathbf does), not left as TeX code
         (r"\boldsymbol{\Phi}", "Φ"),
         (r"\mathop{\mathrm{p}}(\boldsymbol{\theta} \:\vert\: \bm{x})", "p(θ | x)"),
+        # TeX's unbraced one-token arguments, and colour, which a slide's run does not keep
+        (r"h: \mathcal X \rightarrow \mathcal Y", "h: 𝒳 → 𝒴"),
+        (r"\boldsymbol\theta_i + \mathbb R^d", "θᵢ + ℝᵈ"),
+        (r"\mathbf xy", "xy"),  # the first token only, as TeX reads it
+        (r"p(\textcolor{#6b8cbd}{\boldsymbol x}_{\text{query}})", "p(x_(query))"),
+        # a set's braces are text, not TeX's grouping
+        (r"\{\boldsymbol{x}_n\}_{n=1}^N", "{xₙ}ₙ₌₁ᴺ"),
+        (r"\left\lbrace a, b \right\rbrace", "{ a, b }"),
     ],
 )
 def test_inline_math_on_slides_reads_as_the_tex_means(tex: str, linear: str) -> None:

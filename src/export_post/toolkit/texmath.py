@@ -324,7 +324,20 @@ _TEXT_COMMANDS = (
     r"\\(?:text|textrm|textsf|texttt|textup|textnormal|textit|textbf|mbox"
     r"|mathrm|mathsf|mathtt|mathit|mathbf|mathnormal|operatorname|boldsymbol|pmb)"
 )
+# Commands that style their argument, which TeX lets be a single unbraced token
+_STYLE_COMMANDS = (
+    r"\\(mathcal|mathbb|mathfrak|mathscr|mathbf|mathrm|mathit|mathsf|mathtt|boldsymbol|bm|pmb"
+    r"|operatorname)"
+)
+_SET_OPEN, _SET_CLOSE = "\ue000", "\ue001"  # private use: no TeX or Unicode meaning
+_SET_BRACES = {r"\lbrace": _SET_OPEN, r"\rbrace": _SET_CLOSE, r"\{": _SET_OPEN, r"\}": _SET_CLOSE}
 _LINEAR = [
+    # \mathcal X, \boldsymbol\theta: TeX's single-token argument, braced as the rules read it
+    (re.compile(_STYLE_COMMANDS + r"\s*(\\[A-Za-z]+|[A-Za-z0-9])(?![A-Za-z])"), r"\\\1{\2}"),
+    (re.compile(_STYLE_COMMANDS + r"\s+([A-Za-z0-9])"), r"\\\1{\2}"),
+    # colour says nothing on a slide: the coloured text stays, in the run's colour
+    (re.compile(r"\\textcolor\s*\{[^{}]*\}\s*\{([^{}]*)\}"), r"\1"),
+    (re.compile(r"\\color\s*\{[^{}]*\}"), ""),
     (re.compile(r"\\(?:left|right|big|Big|bigg|Bigg|limits|nolimits)\b\s*"), ""),
     # x_\text{max}: the whole word is the subscript, as x_{max} says
     (re.compile(r"([_^])\s*" + _TEXT_COMMANDS + r"\s*\{([^{}]*)\}"), r"\1{\2}"),
@@ -345,6 +358,9 @@ def to_linear(tex: str) -> str | None:
     clean = normalise(tex)
     if clean is None:
         return None
+    # a set's braces are text: kept apart from TeX's grouping braces until the end
+    for escaped, kept in _SET_BRACES.items():
+        clean = clean.replace(escaped, kept)
     for _ in range(6):  # nested constructs unwrap from the inside out, all rules together
         before = clean
         for pattern, replacement in _LINEAR:
@@ -359,7 +375,7 @@ def to_linear(tex: str) -> str | None:
     text = re.sub(r"([_^])\{([^{}]+)\}", lambda m: f"{m[1]}({m[2].strip()})", text)
     if "\\" in text or re.search(r"[{}]", text):
         return None  # leftover ^ and _ read as linear notation (UnicodeMath); commands do not
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", text).strip().replace(_SET_OPEN, "{").replace(_SET_CLOSE, "}")
 
 
 _WARM_UP = (
