@@ -250,8 +250,8 @@ def to_png(
 
 
 def draw_png(tex: str, display: bool, size: float, width: int | None = None) -> bytes | None:
-    """What :func:`to_png` draws (its PNG only), drawn afresh: nothing read from the formula
-    store or kept (a forked copy drawing for its parent, :func:`take_png`)."""
+    """The PNG :func:`to_png` would return for these arguments, drawn afresh and neither read
+    from the formula store nor kept: a forked copy draws it for its parent (:func:`take_png`)."""
     image = to_svg(tex, display, text_size(display))
     return None if image is None else svg_to_png(image.svg, zoom=_zoom(image, size, display, width))
 
