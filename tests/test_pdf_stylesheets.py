@@ -13,6 +13,7 @@ import export_post_pdf.render as pdf_render
 from export_post import Document, Reporter, load_post, render
 from export_post.exporter import ExportContext
 from export_post.resources import Resource
+from export_post_pdf import deflate
 from export_post_pdf.fetcher import MANIFEST_SCHEME, make_fetcher
 from export_post_pdf.textdraw import recording
 from export_post_pdf.textlayer import repair_text_layer
@@ -39,7 +40,9 @@ def test_the_pdf_is_what_weasyprint_makes_of_the_page_with_its_style(monkeypatch
 
     seen = exporter_page(monkeypatch, load_post(SAMPLE_POST), page_size="A5")
     assert seen["html"].count(pdf_render.STYLE_OPEN) == 1
-    with recording():  # the glyph-text repairs made while drawing (export_post_pdf.textdraw)
+    # the glyph-text repairs made while drawing (export_post_pdf.textdraw), and the streams
+    # deflated at the level ours are (export_post_pdf.deflate)
+    with recording(), deflate.default_level():
         direct = HTML(
             string=seen["html"],
             base_url=f"{MANIFEST_SCHEME}:",
