@@ -158,13 +158,45 @@ def _long_post(folder: Path) -> Path:
     return post
 
 
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+
+
+def _as_python_starts() -> None:
+    """In the child: the signals as a shell that ignores none of them leaves them (whatever
+    this test run was started under: ``nohup`` ignores SIGHUP)."""
+    for number in _SIGNALS:
+        signal.signal(number, signal.SIG_DFL)
+
+
+def _ignoring_hangups() -> None:
+    """In the child: as under ``nohup``."""
+    _as_python_starts()
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
 def test_a_signal_to_the_run_stops_the_served_run(warm: Warm, tmp_path: Path, how: str) -> None:
     post = _long_post(tmp_path / "site")
-    _started(warm, "--list-formats")
+    # the server is started by a run under nohup: its copies must still take a run's signals
+    first = subprocess.run(
+        [sys.executable, "-m", "export_post", "--list-formats"],
+        env=warm.env,
+        capture_output=True,
+        check=True,
+        preexec_fn=_ignoring_hangups,
+    )
+    assert first.returncode == 0
+    warm.wait_for_server()
     out = tmp_path / "out"
     argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf", "-o", f"{out}/"]
-    process = subprocess.Popen(argv, env=warm.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        argv,
+        env=warm.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_as_python_starts,
+    )
     deadline = time.monotonic() + 30
     while warm.runs_served() < 1:
         assert time.monotonic() < deadline and process.poll() is None, "the run was not served"
@@ -183,6 +215,31 @@ def test_a_signal_to_the_run_stops_the_served_run(warm: Warm, tmp_path: Path, ho
         assert time.monotonic() < deadline, "the served run outlived its client"
         time.sleep(0.1)
     assert not out.exists() or not any(out.iterdir()), "a partial output was left"
+
+
+def test_a_hangup_a_run_ignores_is_ignored_served_too(warm: Warm, tmp_path: Path) -> None:
+    """Under nohup a run goes on after SIGHUP, with a server as without one."""
+    post = _long_post(tmp_path / "site")
+    _started(warm, "--list-formats")
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf", "-o", f"{out}/", "-q"]
+    process = subprocess.Popen(
+        argv,
+        env=warm.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_ignoring_hangups,
+    )
+    deadline = time.monotonic() + 30
+    while warm.runs_served() < 1:
+        assert time.monotonic() < deadline and process.poll() is None, "the run was not served"
+        time.sleep(0.05)
+    time.sleep(1.0)  # well into the PDF
+    process.send_signal(signal.SIGHUP)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    assert (out / "long.pdf").is_file()
 
 
 def _children(pid: int) -> list[str]:

@@ -90,7 +90,8 @@ def _wait(channel: Channel, pid: int) -> int:
             os.kill(pid, number)
 
     for number in FORWARDED:
-        signal.signal(number, forward)
+        if signal.getsignal(number) is not signal.SIG_IGN:  # ignored (nohup): the run ignores it too
+            signal.signal(number, forward)
     try:
         reply, _ = channel.receive()
     except OSError:
@@ -123,6 +124,8 @@ def _request(argv: list[str]) -> dict[str, object]:
         "path": sys.path,
         "env": dict(os.environ),
         "umask": umask,
+        # what this process ignores (nohup, trap '' HUP), the run ignores; the rest as Python sets them
+        "ignored": [int(n) for n in FORWARDED if signal.getsignal(n) is signal.SIG_IGN],
         "streams": [[getattr(s, "encoding", None), getattr(s, "errors", None)] for s in streams],
     }
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from .client import FORWARDED
 from .wire import Channel, Message
 
 _DESCRIPTORS = 4  # stdin, stdout, stderr and the working folder
@@ -42,7 +43,7 @@ def run_request(connection: socket.socket) -> int:
     if shadowed(request):
         os._exit(0)
     _become(request, fds)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+    _take_signals(request.get("ignored"))
     try:
         channel.send({"started": os.getpid()})
     except OSError:
@@ -104,6 +105,21 @@ def _become(request: Message, fds: list[int]) -> None:
     sys.argv = [str(request.get("prog", "export-post")), *(map(str, argv) if isinstance(argv, list) else [])]
     sys.stdin, sys.stdout, sys.stderr = _streams(request.get("streams"))
     tempfile.tempdir = None  # found again from this run's environment
+
+
+def _take_signals(ignored: object) -> None:
+    """The signals a run's process passes on, disposed of as the run's process would have
+    them: ignored where it ignores them (``nohup``), else as Python starts (Ctrl-C raises
+    KeyboardInterrupt, the others end the process). Not as the server has them: it inherited
+    the dispositions of whichever run started it."""
+    ignored = set(ignored) if isinstance(ignored, list) else set()
+    for number in FORWARDED:
+        if number in ignored:
+            signal.signal(number, signal.SIG_IGN)
+        elif number == signal.SIGINT:
+            signal.signal(number, signal.default_int_handler)
+        else:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _streams(settings: object) -> tuple[TextIO, TextIO, TextIO]:
