@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -174,34 +174,29 @@ def _ignoring_hangups() -> None:
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
-def test_a_signal_to_the_run_stops_the_served_run(warm: Warm, tmp_path: Path, how: str) -> None:
-    post = _long_post(tmp_path / "site")
-    # the server is started by a run under nohup: its copies must still take a run's signals
-    first = subprocess.run(
-        [sys.executable, "-m", "export_post", "--list-formats"],
-        env=warm.env,
-        capture_output=True,
-        check=True,
-        preexec_fn=_ignoring_hangups,
-    )
-    assert first.returncode == 0
-    warm.wait_for_server()
-    out = tmp_path / "out"
+def _long_run_served(warm: Warm, post: Path, out: Path, preexec: Callable[[], None]) -> subprocess.Popen[str]:
+    """A PDF of ``post`` by a served run, a second into it."""
     argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf", "-o", f"{out}/"]
     process = subprocess.Popen(
-        argv,
-        env=warm.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_as_python_starts,
+        argv, env=warm.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=preexec
     )
     deadline = time.monotonic() + 30
     while warm.runs_served() < 1:
         assert time.monotonic() < deadline and process.poll() is None, "the run was not served"
         time.sleep(0.05)
     time.sleep(1.0)  # well into the PDF
+    return process
+
+
+@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
+def test_a_signal_to_the_run_stops_the_served_run(warm: Warm, tmp_path: Path, how: str) -> None:
+    post = _long_post(tmp_path / "site")
+    # the server is started by a run under nohup: its copies must still take a run's signals
+    argv = [sys.executable, "-m", "export_post", "--list-formats"]
+    subprocess.run(argv, env=warm.env, capture_output=True, check=True, preexec_fn=_ignoring_hangups)
+    warm.wait_for_server()
+    out = tmp_path / "out"
+    process = _long_run_served(warm, post, out, _as_python_starts)
     process.send_signal(getattr(signal, how))
     _, stderr = process.communicate(timeout=60)
     if how in {"SIGINT", "SIGTERM"}:  # handled: what was done is printed
@@ -221,25 +216,11 @@ def test_a_hangup_a_run_ignores_is_ignored_served_too(warm: Warm, tmp_path: Path
     """Under nohup a run goes on after SIGHUP, with a server as without one."""
     post = _long_post(tmp_path / "site")
     _started(warm, "--list-formats")
-    out = tmp_path / "out"
-    argv = [sys.executable, "-m", "export_post", str(post), "-f", "pdf", "-o", f"{out}/", "-q"]
-    process = subprocess.Popen(
-        argv,
-        env=warm.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=_ignoring_hangups,
-    )
-    deadline = time.monotonic() + 30
-    while warm.runs_served() < 1:
-        assert time.monotonic() < deadline and process.poll() is None, "the run was not served"
-        time.sleep(0.05)
-    time.sleep(1.0)  # well into the PDF
+    process = _long_run_served(warm, post, tmp_path / "out", _ignoring_hangups)
     process.send_signal(signal.SIGHUP)
     _, stderr = process.communicate(timeout=120)
     assert process.returncode == 0, stderr
-    assert (out / "long.pdf").is_file()
+    assert (tmp_path / "out" / "long.pdf").is_file()
 
 
 def _children(pid: int) -> list[str]:
