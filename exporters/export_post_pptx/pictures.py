@@ -113,18 +113,10 @@ def _draw_ahead(deck: Deck) -> None:
     if not forkshare.may_share():
         return
     _drawn_ahead.clear()  # what a copy drew for an earlier deck and no one asked for
-    jobs: dict[_Drawing, None] = {}
-    for slide in deck.slides:
-        for picture in slide.pictures:
-            resource, box_pt = picture.resource, _box_pt(picture)
-            if resource.media_type != "image/svg+xml":
-                continue
-            if picture.tex:
-                jobs[picture.tex, planned_width(box_pt, None)] = None
-            else:
-                width, _ = _budget_width(resource, planned_width(box_pt, resource.width), box_pt)
-                jobs[resource.data, width] = None
-    drawn = forkshare.share(list(jobs), _draw_here, _draw_there, _drawing_weight, MIN_SHARED)
+    jobs = dict.fromkeys(
+        planned[0] for slide in deck.slides for picture in slide.pictures if (planned := _drawing(picture))
+    )
+    drawn = forkshare.share(list(jobs), _draw, _draw_there, _drawing_weight, MIN_SHARED)
     for (source, width), png in drawn.items():
         if isinstance(source, str):
             take_png(source, True, MATH_SIZE, width, png)
@@ -132,15 +124,29 @@ def _draw_ahead(deck: Deck) -> None:
             _drawn_ahead[source, width] = png
 
 
-def _draw_here(job: _Drawing) -> None:
+def _drawing(picture: Picture) -> tuple[_Drawing, str] | None:
+    """What to draw for ``picture`` (None: it is no SVG), and what to say of its size: a
+    formula at its box's width, an SVG figure at that width within its time budget."""
+    resource = picture.resource
+    if resource.media_type != "image/svg+xml":
+        return None
+    box_pt = _box_pt(picture)
+    if picture.tex:
+        return (picture.tex, planned_width(box_pt, None)), ""
+    width, note = _budget_width(resource, planned_width(box_pt, resource.width), box_pt)
+    return (resource.data, width), note
+
+
+def _draw(job: _Drawing) -> bytes | None:
     source, width = job
     if isinstance(source, str):
-        to_png(source, True, MATH_SIZE, width)
-    else:
-        _raster(source, width)
+        drawn = to_png(source, True, MATH_SIZE, width)
+        return drawn[0] if drawn is not None else None
+    return _raster(source, width)
 
 
 def _draw_there(job: _Drawing) -> bytes | None:
+    """What :func:`_draw` draws, afresh and not kept: a forked copy draws it for its parent."""
     source, width = job
     if isinstance(source, str):
         return draw_png(source, True, MATH_SIZE, width)
@@ -160,32 +166,24 @@ def _slide(slide: Slide, reporter: Reporter) -> Slide:
 
 
 def _picture(picture: Picture, reporter: Reporter) -> Picture | None:
-    resource = picture.resource
-    if resource.media_type != "image/svg+xml":
+    planned = _drawing(picture)
+    if planned is None:
         return picture
-    box_pt = _box_pt(picture)
-    if picture.tex:
-        drawn = to_png(picture.tex, True, MATH_SIZE, planned_width(box_pt, None))
-        png = drawn[0] if drawn is not None else None
-    else:
-        png = _within_budget(resource, planned_width(box_pt, resource.width), box_pt, reporter)
+    job, note = planned
+    if note:
+        reporter.info("pptx-svg-budget", note)
+    png = _draw(job)
     if png is None:  # drawn in the prepass already: resvg would have to fail at this size only
-        reporter.warn("pptx-svg-unsupported", f"SVG {resource.ref[:60]!r} cannot be drawn on a slide")
+        ref = picture.resource.ref
+        reporter.warn("pptx-svg-unsupported", f"SVG {ref[:60]!r} cannot be drawn on a slide")
         return None
-    return replace(picture, resource=_png_resource(resource, png))
+    return replace(picture, resource=_png_resource(picture.resource, png))
 
 
 def _box_pt(picture: Picture) -> float:
     """The width of the whole picture on the slide, its cropped part included."""
     left, _, right, _ = picture.crop
     return picture.rect.w / max(0.05, 1.0 - left - right)
-
-
-def _within_budget(resource: Resource, width: int, box_pt: float, reporter: Reporter) -> bytes | None:
-    chosen, note = _budget_width(resource, width, box_pt)
-    if note:
-        reporter.info("pptx-svg-budget", note)
-    return _raster(resource.data, chosen)
 
 
 def _budget_width(resource: Resource, width: int, box_pt: float) -> tuple[int, str]:
