@@ -67,8 +67,10 @@ def run_served(path: str, argv: list[str]) -> int | None:
         # Our streams go only to a copy that is there to take them: a descriptor sent to a
         # server that never reads it would hold a caller's pipe open.
         fds, opened = _descriptors()
+        # what this process ignores (nohup, trap '' HUP) the run ignores, and it is not passed on
+        ignored = [int(n) for n in FORWARDED if signal.getsignal(n) is signal.SIG_IGN]
         try:
-            channel.send(_request(argv), fds)
+            channel.send(_request(argv, ignored), fds)
             started, _ = channel.receive()
         except OSError:
             return None
@@ -78,10 +80,10 @@ def run_served(path: str, argv: list[str]) -> int | None:
         sock.settimeout(None)
         if _number(started, "started") != pid:
             return None  # this folder shadows a module the server imported: run here
-        return _wait(channel, pid)
+        return _wait(channel, pid, ignored)
 
 
-def _wait(channel: Channel, pid: int) -> int:
+def _wait(channel: Channel, pid: int, ignored: list[int]) -> int:
     received: list[int] = []
 
     def forward(number: int, frame: FrameType | None) -> None:
@@ -90,7 +92,7 @@ def _wait(channel: Channel, pid: int) -> int:
             os.kill(pid, number)
 
     for number in FORWARDED:
-        if signal.getsignal(number) is not signal.SIG_IGN:  # ignored (nohup): the run ignores it too
+        if number not in ignored:
             signal.signal(number, forward)
     try:
         reply, _ = channel.receive()
@@ -114,7 +116,7 @@ def _number(reply: dict[str, object] | None, name: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _request(argv: list[str]) -> dict[str, object]:
+def _request(argv: list[str], ignored: list[int]) -> dict[str, object]:
     umask = os.umask(0o022)
     os.umask(umask)
     streams = [sys.stdin, sys.stdout, sys.stderr]
@@ -124,8 +126,7 @@ def _request(argv: list[str]) -> dict[str, object]:
         "path": sys.path,
         "env": dict(os.environ),
         "umask": umask,
-        # what this process ignores (nohup, trap '' HUP), the run ignores; the rest as Python sets them
-        "ignored": [int(n) for n in FORWARDED if signal.getsignal(n) is signal.SIG_IGN],
+        "ignored": ignored,
         "streams": [[getattr(s, "encoding", None), getattr(s, "errors", None)] for s in streams],
     }
 
