@@ -367,9 +367,9 @@ def to_linear(tex: str) -> str | None:
             clean = pattern.sub(replacement, clean)
         if clean == before:
             break
-    import unicodeit
+    from .unicodeit_fast import replace
 
-    text = str(unicodeit.replace(clean))
+    text = replace(clean)
     # a script Unicode has no characters for, in UnicodeMath's linear notation: W^Q, v_(avg)
     text = re.sub(r"([_^])\{([^{}\s])\}", r"\1\2", text)
     text = re.sub(r"([_^])\{([^{}]+)\}", lambda m: f"{m[1]}({m[2].strip()})", text)
