@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops
 
 from export_post import load_post, render
 from export_post.resources import Resource, ResourceResolver
@@ -190,3 +191,72 @@ def test_the_cache_of_scaled_pictures_keeps_to_its_budget(monkeypatch: pytest.Mo
     for picture in pictures[1:]:
         downscale(picture, 600)
     assert [digest for digest, _ in images._cache] == [p.digest for p in pictures[1:]]
+
+
+def _opens_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    opened = [0]
+    real = Image.open
+
+    def counting(*args: object, **kwargs: object) -> Image.Image:
+        opened[0] += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Image, "open", counting)
+    return opened
+
+
+@pytest.mark.parametrize("ahead", [False, True])
+def test_a_large_png_is_decoded_once_for_the_door_and_the_downscaler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool
+) -> None:
+    from export_post.model import Image as Picture
+    from export_post.resources import decoded, images
+
+    (tmp_path / "big.png").write_bytes(encoded((2000, 1000), "PNG"))
+    (tmp_path / "photo.jpg").write_bytes(encoded((2000, 1000), "JPEG"))
+    monkeypatch.setattr(images, "cpu_count", lambda: 2)
+    monkeypatch.setattr(images, "_cache", OrderedDict())  # nothing scaled by an earlier test
+    opened = _opens_counted(monkeypatch)
+    view = DownscalingResolver(ResourceResolver(post_dir=tmp_path), 500)
+    if ahead:
+        view.scale_ahead([Picture(src="big.png"), Picture(src="photo.jpg")])
+    png, jpeg = view.image("big.png"), view.image("photo.jpg")
+    assert png is not None and jpeg is not None and png.width == jpeg.width == 500
+    # The PNG once, at the door; the JPEG twice (the door checks it at an eighth of its size).
+    assert opened[0] == 3
+    assert not decoded._kept
+
+
+def test_nothing_is_kept_for_a_format_that_does_not_scale(tmp_path: Path) -> None:
+    from export_post.resources import decoded
+
+    (tmp_path / "big.png").write_bytes(encoded((2000, 1000), "PNG"))
+    found = ResourceResolver(post_dir=tmp_path).image("big.png")
+    assert found is not None and found.width == 2000
+    assert not decoded._kept
+
+
+def _rgba_png(alpha: int) -> bytes:
+    rgb = Image.open(io.BytesIO(encoded((2400, 1200), "PNG"))).convert("RGB")
+    rgba = rgb.convert("RGBA")
+    rgba.putalpha(alpha)
+    out = io.BytesIO()
+    rgba.save(out, "PNG")
+    return out.getvalue()
+
+
+def test_an_opaque_alpha_channel_is_dropped_and_the_pixels_are_the_same() -> None:
+    data = _rgba_png(255)
+    small = downscale(resource(data), 600)
+    expected = Image.open(io.BytesIO(data))
+    expected.thumbnail((600, 600), Image.Resampling.LANCZOS)  # resampled with its alpha
+    with Image.open(io.BytesIO(small.data)) as image:
+        assert image.format == "PNG" and image.mode == "RGB" and image.size == (600, 300)
+        difference = ImageChops.difference(image, expected.convert("RGB")).getextrema()
+    assert max(high for _, high in difference) <= 1
+
+
+def test_a_translucent_picture_keeps_its_alpha() -> None:
+    small = downscale(resource(_rgba_png(128)), 600)
+    with Image.open(io.BytesIO(small.data)) as image:
+        assert image.mode == "RGBA" and image.getchannel("A").getextrema() == (128, 128)

@@ -22,6 +22,7 @@ from PIL import Image as PILImage
 from PIL import UnidentifiedImageError, features
 
 from ..diagnostics import DiagnosticCode, Reporter
+from . import decoded
 from .resource import Resource, ResourcePolicy
 from .svgcheck import svg_problem
 from .svgrewrite import rewrite_svg
@@ -37,6 +38,8 @@ _DECODERS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PPM", "TGA", *
 # would restore each other's filters (leaving the bomb warning an error for the whole
 # program, or not one for the other thread's image). Our threads take turns.
 _WARNINGS = threading.Lock()
+# Pictures whose full decoding the downscaler may use (a JPEG is checked at an eighth of its size).
+_KEPT_DECODED = frozenset({"PNG", "WEBP"})
 
 # A picture an SVG draws: its reference and the words naming the SVG ("in SVG 'a.svg'")
 # -> the approved resource, or None (reported by the caller).
@@ -83,28 +86,39 @@ class Inspector:
 
     def _raster(self, ref: str, data: bytes, line: int | None) -> Resource | None:
         """A picture Pillow decodes; its errors are the caller's to report."""
+        digest = hashlib.sha256(data).hexdigest()
         with _WARNINGS, warnings.catch_warnings():
             warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-            with PILImage.open(io.BytesIO(data), formats=_DECODERS) as img:
-                width, height = img.size
-                kind = img.format or ""
-                if width * height > self.policy.max_pixels:
-                    message = f"image {ref!r} has {width * height} pixels (limit {self.policy.max_pixels})"
-                    self._refuse("image-too-large", message, line)
-                    return None
-                if kind not in _PIL_TYPES and kind not in _CONVERT_TO_PNG | _CONVERT_PHOTO:
-                    message = f"image {ref!r} is {kind or 'an unknown format'}; not supported"
-                    self._refuse("image-format", message, line)
-                    return None
-                if kind == "JPEG":
-                    # Every byte is still decoded (a truncated or corrupt file still fails),
-                    # at an eighth of the size: the pixels are not kept. 20 ms, not 33, a photo.
-                    img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
+            img = PILImage.open(io.BytesIO(data), formats=_DECODERS)
+        kept = False
+        try:
+            width, height = img.size
+            kind = img.format or ""
+            if width * height > self.policy.max_pixels:
+                message = f"image {ref!r} has {width * height} pixels (limit {self.policy.max_pixels})"
+                self._refuse("image-too-large", message, line)
+                return None
+            if kind not in _PIL_TYPES and kind not in _CONVERT_TO_PNG | _CONVERT_PHOTO:
+                message = f"image {ref!r} is {kind or 'an unknown format'}; not supported"
+                self._refuse("image-format", message, line)
+                return None
+            if kind == "JPEG":
+                # Every byte is still decoded (a truncated or corrupt file still fails),
+                # at an eighth of the size: the pixels are not kept. 20 ms, not 33, a photo.
+                img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
+            with _WARNINGS, warnings.catch_warnings():  # a GIF checks each frame's size
+                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
                 img.load()  # decodes fully: truncated or corrupt files fail here
-                if kind in _CONVERT_TO_PNG | _CONVERT_PHOTO:
-                    opaque = kind in _CONVERT_PHOTO and "A" not in img.getbands()
-                    return _converted(ref, img, (width, height), opaque=opaque)
-        digest = hashlib.sha256(data).hexdigest()
+            if kind in _CONVERT_TO_PNG | _CONVERT_PHOTO:
+                opaque = kind in _CONVERT_PHOTO and "A" not in img.getbands()
+                return _converted(ref, img, (width, height), opaque=opaque)
+            if kind in _KEPT_DECODED and not getattr(img, "is_animated", False):
+                kept = decoded.worth_keeping(img)
+                if kept:
+                    decoded.keep(digest, img)  # for the downscaler, which would decode it again
+        finally:
+            if not kept:
+                img.close()
         return Resource(
             ref=ref, data=data, media_type=_PIL_TYPES[kind], width=width, height=height, digest=digest
         )
