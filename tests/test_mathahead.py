@@ -1,5 +1,6 @@
-"""Formulas typeset ahead, half in a forked copy of the process: only where the command allows
-it, with the pictures this process would make, and nothing lost when the copy fails."""
+"""Formulas typeset ahead, some in a forked copy of the process: only where the command allows
+it, with the pictures this process would make, and nothing lost when the copy fails; and the
+copy takes more of the jobs when it is faster."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ from export_post.toolkit import forkshare, mathahead, texmath
 mode = sys.argv[1]
 formulas = [tuple(f) for f in json.loads(sys.stdin.read())]
 if mode == "copy-dies":
-    forkshare._work_and_send = lambda jobs, there, fd: os._exit(3)
+    forkshare._work_and_send = lambda *args: os._exit(3)
 waiting = threading.Event()
 if mode == "second-thread":
     threading.Thread(target=waiting.wait, daemon=True).start()
@@ -61,7 +62,7 @@ def _run(mode: str) -> tuple[int, int, int, dict[str, str]]:
 def test_the_copy_typesets_about_half_and_the_pictures_are_the_same() -> None:
     *_, alone = _run("library")
     sent, ahead, left, shared = _run("allowed")
-    assert 3 <= sent <= len(FORMULAS) - 3  # about half, by length
+    assert 1 <= sent <= len(FORMULAS) - 1  # each took some from the queue
     assert ahead == sent  # every formula the copy sent waits for picture()
     assert left == 0  # and each was taken
     assert shared == alone
@@ -145,9 +146,9 @@ def test_a_one_post_command_shares_its_work_and_writes_what_the_api_writes(tmp_p
     fresh_json(_RENDER, str(post), fmt, str(tmp_path / f"api.{fmt}"))
 
     assert code == 0
-    # the copy typeset about half of the formulas, and drew about half of the slides' pictures
+    # the copy typeset some of the formulas, and drew some of the slides' pictures
     assert len(sent) == (1 if fmt == "pdf" else 2)
-    assert all(0.3 * jobs <= done <= 0.7 * jobs for jobs, done in sent), sent
+    assert all(0 < done < jobs for jobs, done in sent), sent
     assert (tmp_path / "out" / f"{post.stem}.{fmt}").read_bytes() == (tmp_path / f"api.{fmt}").read_bytes()
 
 
@@ -165,3 +166,24 @@ def test_the_progress_bar_stops_its_thread_for_a_fork() -> None:
             assert set(threading.enumerate()) == before  # the process may fork
         assert len(set(threading.enumerate()) - before) == 1  # and the bar goes on
         view.progress.advance(view.task, 2)
+
+
+_QUEUE = """
+import json, time
+from export_post.toolkit import forkshare
+def here(job):
+    time.sleep(0.03)
+def there(job):
+    time.sleep(0.01)
+    return str(job).encode()
+with forkshare.forking_allowed():
+    done = forkshare.share(list(range(20)), here, there, lambda job: 1.0, 2)
+print(json.dumps({str(job): result.decode() for job, result in done.items()}))
+"""
+
+
+def test_the_faster_of_the_two_takes_more_of_the_queue() -> None:
+    done = fresh_json(_QUEUE)
+    # Three times as fast: about 15 of the 20 (a split by weight would give it 10).
+    assert 12 <= len(done) < 20
+    assert all(job == result for job, result in done.items())

@@ -95,7 +95,7 @@ class PdfExporter:
             reporter=context.reporter,
             code_style=context.theme.code_style,
         )
-        typeset_ahead(formulas_in(document.blocks))  # half in a copy of this process, where allowed
+        typeset_ahead(formulas_in(document.blocks))  # some in a copy of this process, where allowed
         body = renderer.header(manifest.url(cover) if cover else None) + renderer.blocks(document.blocks)
         html = page(
             body,

@@ -31,7 +31,9 @@ PROBE_WIDTH = 160  # px: the small render timed to estimate a figure's cost
 MIN_WIDTH = 640  # px: a figure cut down to the budget still reads at this width
 
 
-MIN_SHARED = 6  # pictures to draw before half of them are drawn in a forked copy
+# Pictures to draw before some are drawn in a forked copy: a fork and its pipe cost 5 ms,
+# drawing a formula 3 to 30 ms, a figure up to 150.
+MIN_SHARED = 3
 _drawn_ahead: dict[tuple[bytes, int], bytes] = {}  # SVG figures drawn by a forked copy
 
 
@@ -106,7 +108,7 @@ _Drawing = tuple[str | bytes, int]
 
 
 def _draw_ahead(deck: Deck) -> None:
-    """Half of the deck's pictures drawn in a forked copy of this process, where the command
+    """Some of the deck's pictures drawn in a forked copy of this process, where the command
     allows it (:mod:`export_post.toolkit.forkshare`): resvg holds the GIL, so threads would
     not draw two at once. The rest are drawn here meanwhile; :func:`_picture` then finds all
     of them drawn."""

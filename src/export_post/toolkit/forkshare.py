@@ -3,10 +3,10 @@
 Typesetting formulas (ziamath) is pure Python, and drawing them (resvg) holds the GIL, so
 threads would share one CPU. The command line converting one post in its own process (a
 served copy included) enters :func:`forking_allowed`; an exporter then hands :func:`share`
-jobs whose results are bytes: a copy of the process (``os.fork``) does about half of them,
-by weight, and sends the results back through a pipe once done, while this process does the
-rest. The copy runs the same code on the same state, so its results are the ones this
-process would get.
+jobs whose results are bytes: a copy of the process (``os.fork``) does some of them and
+sends the results back through a pipe once done, while this process does the rest. The two
+take the jobs from one queue, so each does about half of the work. The copy runs the same
+code on the same state, so its results are the ones this process would get.
 
 Nothing is forked in a library caller's process (it is not ours to copy), in a process with
 a second thread (the copy could inherit a lock another thread holds; the command's progress
@@ -31,7 +31,9 @@ from ..cpus import cpu_count, single_threaded
 J = TypeVar("J")
 Pause = Callable[[], AbstractContextManager[object]]
 _allowed: Pause | None = None  # set: forking is allowed, with threads of ours stopped by this
-_LENGTH = struct.Struct("!q")  # each result's length; -1: none
+_NUMBER = struct.Struct("!i")  # a job's number in the queue
+_FRAME = struct.Struct("!iq")  # a result: its job's number and its length (-1: none)
+_MAX_JOBS = 8192  # the queue fits a pipe's buffer (64 KiB); the rest are the caller's to do
 
 
 @contextlib.contextmanager
@@ -59,55 +61,58 @@ def share(
     weight: Callable[[J], float],
     minimum: int,
 ) -> dict[J, bytes]:
-    """Do ``jobs``: about half with ``there`` in a forked copy, the rest with ``here`` in this
+    """Do ``jobs``: some with ``there`` in a forked copy, the rest with ``here`` in this
     process meanwhile; the copy's results by job (a job whose result is None, or that the
     copy did not send, is left out). Empty, with nothing done, when forking is not allowed or
-    not worth it: then the caller does its jobs as it always does."""
+    not worth it: then the caller does its jobs as it always does.
+
+    The two take the jobs one at a time, the heaviest by ``weight`` first, from one queue:
+    the jobs' numbers written into a pipe, which each reads a number at a time (Linux gives
+    each read of a pipe to one reader, whole). So whichever is ahead takes more, however
+    wrong the weights (an SVG figure's cost hardly follows its size)."""
     if _allowed is None or not may_share() or len(jobs) < minimum:
         return {}
-    ours, theirs = _halves(jobs, weight)
+    ordered = sorted(jobs, key=weight, reverse=True)[:_MAX_JOBS]
     with _allowed():
         if not single_threaded():
             return {}
+        queue_read, queue_write = os.pipe()
+        os.write(queue_write, b"".join(_NUMBER.pack(n) for n in range(len(ordered))))
+        os.close(queue_write)  # so that a read of the emptied queue reads its end
         read_end, write_end = os.pipe()
         pid = os.fork()
-        if pid == 0:  # the copy: do its half, send it, end without running any of our exits
+        if pid == 0:  # the copy: do what it takes, send it, end without running any of our exits
             os.close(read_end)
-            _work_and_send(theirs, there, write_end)
+            _work_and_send(ordered, there, queue_read, write_end)
     os.close(write_end)
     try:
-        for job in ours:
-            here(job)
+        while (number := _take(queue_read)) is not None:
+            here(ordered[number])
         received = _read_all(read_end)
     finally:
         os.close(read_end)
+        os.close(queue_read)
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)  # done already, unless this process was interrupted
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
-    results = zip(theirs, _results(received), strict=False)
-    return {job: result for job, result in results if result is not None}
+    return {ordered[number]: result for number, result in _results(received) if result is not None}
 
 
-def _halves(jobs: Sequence[J], weight: Callable[[J], float]) -> tuple[list[J], list[J]]:
-    """Two shares of about equal weight, the heaviest placed first."""
-    shares: tuple[list[J], list[J]] = ([], [])
-    loads = [0.0, 0.0]
-    for job in sorted(jobs, key=weight, reverse=True):
-        lighter = loads.index(min(loads))
-        shares[lighter].append(job)
-        loads[lighter] += weight(job)
-    return shares
+def _take(queue: int) -> int | None:
+    """The next job's number from the queue, or None once it is empty."""
+    data = os.read(queue, _NUMBER.size)
+    return int(_NUMBER.unpack(data)[0]) if len(data) == _NUMBER.size else None
 
 
-def _work_and_send(jobs: list[J], there: Callable[[J], bytes | None], write_end: int) -> NoReturn:
+def _work_and_send(jobs: list[J], there: Callable[[J], bytes | None], queue: int, write_end: int) -> NoReturn:
     try:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(number, signal.SIG_DFL)  # our handlers clean up the run's outputs
         frames = []
-        for job in jobs:
-            result = there(job)
-            frames.append(_LENGTH.pack(-1) if result is None else _LENGTH.pack(len(result)) + result)
+        while (taken := _take(queue)) is not None:
+            result = there(jobs[taken])
+            frames.append(_FRAME.pack(taken, -1 if result is None else len(result)) + (result or b""))
         data = memoryview(b"".join(frames))
         while data:
             data = data[os.write(write_end, data) :]
@@ -122,18 +127,19 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def _results(received: bytes) -> list[bytes | None]:
-    """The copy's results in order; none after a frame cut short (the copy died sending)."""
-    results: list[bytes | None] = []
+def _results(received: bytes) -> list[tuple[int, bytes | None]]:
+    """The copy's results with their jobs' numbers; none after a frame cut short (the copy
+    died sending)."""
+    results: list[tuple[int, bytes | None]] = []
     at = 0
-    while at + _LENGTH.size <= len(received):
-        (size,) = _LENGTH.unpack_from(received, at)
-        at += _LENGTH.size
+    while at + _FRAME.size <= len(received):
+        number, size = _FRAME.unpack_from(received, at)
+        at += _FRAME.size
         if size < 0:
-            results.append(None)
+            results.append((number, None))
             continue
         if at + size > len(received):
             break
-        results.append(received[at : at + size])
+        results.append((number, received[at : at + size]))
         at += size
     return results

@@ -1,9 +1,9 @@
-"""A post's formulas typeset before its export needs them, half of them in a forked copy of
+"""A post's formulas typeset before its export needs them, some of them in a forked copy of
 this process (:mod:`.forkshare`), where the command allows it.
 
 An exporter calls :func:`typeset_ahead` with the formulas it will draw; the copy's outcomes
-wait for :func:`texmath.picture`, which takes each when it is asked for it. The halves are
-split by TeX length (display formulas count double): a rough guide to the work.
+wait for :func:`texmath.picture`, which takes each when it is asked for it. The longest are
+typeset first (display formulas count double), so the last ones either takes are short.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def formulas_in(blocks: Iterable[Block]) -> Iterator[Formula]:
 
 
 def typeset_ahead(formulas: Iterable[Formula]) -> int:
-    """Typeset ``formulas`` (each at its text size) now, half in a copy of this process, if
+    """Typeset ``formulas`` (each at its text size) now, some in a copy of this process, if
     forking is allowed and worth it; how many the copy typeset (0: nothing was shared)."""
     if not forkshare.may_share():
         return 0
