@@ -81,12 +81,15 @@ class PptxExporter:
     read_theme_section = staticmethod(read_slide_style)
 
     def export(self, document: Document, context: ExportContext) -> bytes:
+        from . import pptx_speedups
         from .audit import audit
         from .coreprops import core_properties
         from .media import slide_images
         from .plan import Planner
         from .render import Renderer
         from .template import read_template
+
+        pptx_speedups.apply()
 
         options = context.options_for(PptxOptions)
         style = slide_style(context.theme)
