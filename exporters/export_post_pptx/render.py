@@ -24,7 +24,7 @@ from pptx.util import Emu
 
 from export_post.diagnostics import Reporter
 from export_post.metatext import field_text
-from export_post.toolkit.archive import normalise_zip
+from export_post.toolkit.archive import NormalZip
 from export_post.toolkit.color import contrast, ink_on, luminance, mix
 
 from . import oxml, shapes
@@ -112,9 +112,13 @@ class Renderer:
         if self.timestamp is not None:
             naive = self.timestamp.astimezone(dt.UTC).replace(tzinfo=None)
             core.created = core.modified = naive
-        out = io.BytesIO()
-        prs.save(out)
-        return normalise_zip(out.getvalue(), self.timestamp) if self.timestamp else out.getvalue()
+        if self.timestamp is None:
+            out = io.BytesIO()
+            prs.save(out)
+            return out.getvalue()
+        target = NormalZip(self.timestamp)
+        oxml.write_package(prs, target)
+        return target.finish()
 
     # ------------------------------------------------------------------- slides
 

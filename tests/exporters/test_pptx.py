@@ -297,3 +297,36 @@ def test_an_overlong_word_after_other_words_wraps_as_libreoffice_draws_it() -> N
     assert _mono_lines("xx " + "a" * 57 + "/" + "/".join(["b" * 10] * 5), 41.5) >= 4
     assert _mono_lines("aaaaa-" + "/".join(["b" * 10] * 6), 41.5) == 2  # at a line's start: the slash
     assert _mono_lines("xx " + "-".join(["a" * 10] * 7), 41.5) == 3  # hyphens break where it starts
+
+
+def test_the_deck_is_the_zip_normalise_zip_makes_of_python_pptx_s_own(
+    sample_doc: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The renderer writes the parts straight into the normalised zip instead of saving
+    and reading back: the same bytes, member for member."""
+    import datetime as dt
+    import zipfile
+
+    from export_post import render
+    from export_post.toolkit.archive import normalise_zip
+    from export_post_pptx import oxml
+
+    saved: list[bytes] = []
+    write = oxml.write_package
+
+    def saving_too(prs: object, target: object) -> None:
+        out = io.BytesIO()
+        prs.save(out)  # type: ignore[attr-defined]
+        saved.append(out.getvalue())
+        write(prs, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(oxml, "write_package", saving_too)
+    data = render(sample_doc, "pptx")
+    (python_pptx_zip,) = saved
+    when = dt.datetime(2024, 6, 10, tzinfo=dt.UTC)  # the sample's date: the deck's timestamp
+    assert data == normalise_zip(python_pptx_zip, when)
+    with zipfile.ZipFile(io.BytesIO(data)) as deck:
+        pictures = [i for i in deck.infolist() if i.filename.endswith((".jpg", ".jpeg", ".png"))]
+        xml = [i for i in deck.infolist() if i.filename.endswith(".xml")]
+    assert pictures and {i.compress_type for i in pictures} == {zipfile.ZIP_STORED}
+    assert {i.compress_type for i in xml} == {zipfile.ZIP_DEFLATED}

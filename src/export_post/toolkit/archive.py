@@ -20,23 +20,39 @@ _COMPRESSED_FORMATS = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".woff", ".woff
 
 
 def normalise_zip(data: bytes, timestamp: dt.datetime) -> bytes:
-    when = max(timestamp.astimezone(dt.UTC), _DOS_EPOCH)
-    date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
     source = zipfile.ZipFile(io.BytesIO(data))
     members = sorted(source.infolist(), key=lambda member: member.filename != "mimetype")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for member in members:
-            info = zipfile.ZipInfo(member.filename, date_time=date_time)
-            info.external_attr = 0o644 << 16
-            stored = (
-                member.filename == "mimetype"
-                or member.filename.lower().endswith(_COMPRESSED_FORMATS)
-                or _incompressible(member)
-            )
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            target.writestr(info, source.read(member))
-    return out.getvalue()
+    target = NormalZip(timestamp)
+    for member in members:
+        target.add(member.filename, source.read(member), stored=_incompressible(member) or None)
+    return target.finish()
+
+
+class NormalZip:
+    """A zip written member by member as :func:`normalise_zip` writes one, for a writer
+    that can hand over its members itself (the deck's, rather than a zip of its own that
+    would be read back and deflated again)."""
+
+    def __init__(self, timestamp: dt.datetime) -> None:
+        when = max(timestamp.astimezone(dt.UTC), _DOS_EPOCH)
+        self._date_time = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+        self._out = io.BytesIO()
+        self._zip = zipfile.ZipFile(self._out, "w")
+
+    def add(self, name: str, data: bytes, *, stored: bool | None = None) -> None:
+        """Add a member; it is stored (not deflated) if ``stored``, or, when None, if it is
+        the ``mimetype`` or in a format compressed already."""
+        if stored is None:
+            stored = name == "mimetype" or name.lower().endswith(_COMPRESSED_FORMATS)
+        info = zipfile.ZipInfo(name, date_time=self._date_time)
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        self._zip.writestr(info, data)
+
+    def finish(self) -> bytes:
+        """The zip's bytes (nothing may be added after)."""
+        self._zip.close()
+        return self._out.getvalue()
 
 
 def _incompressible(member: zipfile.ZipInfo) -> bool:
