@@ -69,8 +69,14 @@ def render_pdfs(decks: list[Path], out_dir: Path) -> dict[Path, Path]:
     with ThreadPoolExecutor(runs) as pool:
         errors = list(pool.map(lambda batch: _convert(soffice, batch, out_dir), batches))
     pdfs = {deck: out_dir / (deck.stem + ".pdf") for deck in decks}
-    missing = [deck.name for deck, pdf in pdfs.items() if not pdf.exists()]
-    assert not missing, f"LibreOffice did not convert {missing}: {errors}"
+    missing = [deck for deck, pdf in pdfs.items() if not pdf.exists()]
+    if missing:
+        # LibreOffice now and then dies as it starts, before its first deck ("Unspecified
+        # Application Error"), leaving its whole batch unconverted: those decks get one
+        # more run of their own. A deck that makes it die dies again.
+        errors.append(_convert(soffice, missing, out_dir))
+    missing = [deck for deck, pdf in pdfs.items() if not pdf.exists()]
+    assert not missing, f"LibreOffice did not convert {[deck.name for deck in missing]}: {errors}"
     return pdfs
 
 

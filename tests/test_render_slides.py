@@ -187,3 +187,30 @@ def test_the_sample_deck_has_its_thirty_slides(rendered: dict[str, tuple[Report,
 def test_overflow_is_split_across_slides(rendered: dict[str, tuple[Report, Reporter]]) -> None:
     assert rendered["overflow-default"][0].slides > 6
     assert rendered["overflow-dark-4x3"][0].slides > rendered["overflow-default"][0].slides  # 4:3 holds less
+
+
+def test_a_batch_libreoffice_died_on_gets_one_more_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from . import slide_check
+
+    runs: list[list[str]] = []
+
+    def convert(soffice: str, decks: list[Path], out_dir: Path) -> str:
+        runs.append([deck.name for deck in decks])
+        if len(runs) == 1:
+            return "terminate called ... Unspecified Application Error"  # died as it started
+        for deck in decks:
+            if deck.name != "bad.pptx":
+                (out_dir / f"{deck.stem}.pdf").write_bytes(b"%PDF")
+        return ""
+
+    monkeypatch.setattr(slide_check, "_convert", convert)
+    monkeypatch.setattr(slide_check, "require_tool", lambda name: name)
+    monkeypatch.setattr(slide_check.os, "cpu_count", lambda: 1)
+    decks = [tmp_path / "a.pptx", tmp_path / "b.pptx"]
+    assert set(render_pdfs(decks, tmp_path)) == set(decks)
+    assert runs == [["a.pptx", "b.pptx"], ["a.pptx", "b.pptx"]]
+    runs.clear()
+    with pytest.raises(AssertionError, match=r"did not convert \['bad.pptx'\]"):
+        render_pdfs([tmp_path / "bad.pptx"], tmp_path)  # a deck that kills it, twice
