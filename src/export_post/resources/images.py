@@ -104,7 +104,8 @@ class DownscalingResolver:
         scaled = self.memo.get(found.name)
         if scaled is None:
             scaled = self.memo[found.name] = self._scaled(found)
-        decoded.discard(found.digest)  # kept by the inspector for nothing: scaled before
+        else:
+            decoded.discard(found.digest)  # kept by the inspector for nothing: scaled before
         return scaled
 
     def _read(self, ref: str, line: int | None) -> Resource | None:
