@@ -76,8 +76,8 @@ import errno, os, time
 def _raise(*args, **kwargs):
     raise RuntimeError("injected writer failure")
 
-def _partial_save(self, file):
-    file.write(b"PK\\x03\\x04 partial")
+def _partial_write(prs, target):  # the deck's zip half written, then the writer fails
+    target.add("ppt/partial.xml", b"partial")
     raise RuntimeError("injected save failure")
 
 def _disk_full(fd):
@@ -94,8 +94,8 @@ if hook == "epub-raise":
     import export_post_epub.book
     export_post_epub.book.build_epub = _raise
 elif hook == "pptx-partial":
-    import pptx.presentation
-    pptx.presentation.Presentation.save = _partial_save
+    import export_post_pptx.oxml
+    export_post_pptx.oxml.write_package = _partial_write
 elif hook == "disk-full":
     os.fsync = _disk_full
 elif hook == "slow-write":
