@@ -260,3 +260,9 @@ def test_a_translucent_picture_keeps_its_alpha() -> None:
     small = downscale(resource(_rgba_png(128)), 600)
     with Image.open(io.BytesIO(small.data)) as image:
         assert image.mode == "RGBA" and image.getchannel("A").getextrema() == (128, 128)
+
+
+def test_a_scaled_png_is_deflated_at_a_fast_level() -> None:
+    small = downscale(resource(encoded((2400, 1200), "PNG")), 600)
+    at = small.data.index(b"IDAT") + 4  # the first IDAT chunk's data: a zlib stream
+    assert small.data[at + 1] >> 6 == 1  # FLEVEL 1, "fast": zlib levels 2 to 5 (6 is 2)

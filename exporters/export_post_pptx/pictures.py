@@ -18,7 +18,7 @@ from functools import lru_cache
 from export_post.diagnostics import Reporter
 from export_post.resources import Resource
 from export_post.toolkit import forkshare
-from export_post.toolkit.svgraster import svg_to_png
+from export_post.toolkit.svgraster import draw_tree, read_svg, svg_to_png
 from export_post.toolkit.texmath import draw_png, take_png, to_png
 
 from .deck import Deck, Picture, Slide
@@ -63,15 +63,18 @@ def probe(svg: bytes, aspect: float) -> Cost | None:
     CPU time of this thread, so a busy machine does not inflate it), or None if resvg
     cannot draw it. Filters (blur, shadows) cost by area: the estimate scales with it."""
     start = time.thread_time()
-    if _raster(svg, 8) is None:
-        return None
-    fixed = time.thread_time() - start
+    tree = read_svg(svg)  # kept for the drawing, which need not read it again
+    reading = time.thread_time() - start
     start = time.thread_time()
-    if _raster(svg, PROBE_WIDTH) is None:
+    if tree is None or draw_tree(tree, width=8) is None:
+        return None
+    tiny = time.thread_time() - start
+    start = time.thread_time()
+    if draw_tree(tree, width=PROBE_WIDTH) is None:
         return None
     elapsed = time.thread_time() - start
     area = PROBE_WIDTH * PROBE_WIDTH / aspect
-    return Cost(fixed, max(0.0, elapsed - fixed) / area)
+    return Cost(reading + tiny, max(0.0, elapsed - tiny) / area)
 
 
 def slide_picture(resource: Resource) -> Resource | None:

@@ -20,11 +20,14 @@ import math
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 MAX_PIXELS = 40 * 2**20  # a raster larger than this is not drawn (1920 px wide: 21,800 high)
+_KEPT_TREES = 64  # read SVGs kept per thread ...
+_KEPT_BYTES = 8 * 2**20  # ... and their markup's bytes, all told
 
 _local = threading.local()
 _reading = threading.Lock()
@@ -33,12 +36,41 @@ _reading = threading.Lock()
 def svg_to_png(svg: bytes, *, width: int | None = None, zoom: float = 1.0) -> bytes | None:
     """``svg`` drawn ``width`` pixels wide (its height in proportion), else at ``zoom`` times
     its own size; None if resvg cannot read or draw it, or it would have no pixels."""
-    from resvg import render, usvg
+    tree = read_svg(svg)
+    return None if tree is None else draw_tree(tree, width=width, zoom=zoom)
+
+
+def read_svg(svg: bytes) -> Any | None:
+    """``svg`` read by resvg (a tree it draws from), or None if it cannot read it. The trees
+    of the last few SVGs read are kept (per thread, as resvg's options are): a slide figure
+    is read to time a small drawing, then drawn; reading an 800 KB plot costs 47 ms."""
+    kept: OrderedDict[bytes, Any] | None = getattr(_local, "trees", None)
+    if kept is None:
+        kept = _local.trees = OrderedDict()
+    if svg in kept:
+        kept.move_to_end(svg)
+        return kept[svg]
+    from resvg import usvg
 
     try:
         markup = svg.decode("utf-8")
         with _reading, _stderr_silenced():
             tree = usvg.Tree.from_str(markup, _options(usvg))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # unreadable markup (a panic)
+        return None
+    kept[svg] = tree
+    while len(kept) > 1 and (len(kept) > _KEPT_TREES or sum(map(len, kept)) > _KEPT_BYTES):
+        kept.popitem(last=False)
+    return tree
+
+
+def draw_tree(tree: Any, *, width: int | None = None, zoom: float = 1.0) -> bytes | None:
+    """A tree :func:`read_svg` gave, drawn as :func:`svg_to_png` draws its SVG."""
+    from resvg import render
+
+    try:
         own_width, own_height = tree.int_size()
         if own_width <= 0 or own_height <= 0:
             return None
@@ -49,7 +81,7 @@ def svg_to_png(svg: bytes, *, width: int | None = None, zoom: float = 1.0) -> by
         return bytes(render(tree, (scale, 0.0, 0.0, 0.0, scale, 0.0), bg_size=size))
     except (KeyboardInterrupt, SystemExit):
         raise
-    except BaseException:  # unreadable markup (a panic), nothing to draw, a size it refuses
+    except BaseException:  # nothing to draw, a size it refuses
         return None
 
 
