@@ -207,7 +207,7 @@ def test_a_batch_libreoffice_died_on_gets_one_more_run(
 
     monkeypatch.setattr(slide_check, "_convert", convert)
     monkeypatch.setattr(slide_check, "require_tool", lambda name: name)
-    monkeypatch.setattr(slide_check.os, "cpu_count", lambda: 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
     decks = [tmp_path / "a.pptx", tmp_path / "b.pptx"]
     assert set(render_pdfs(decks, tmp_path)) == set(decks)
     assert runs == [["a.pptx", "b.pptx"], ["a.pptx", "b.pptx"]]
