@@ -18,42 +18,37 @@ only to the python-pptx version they were checked on; another one runs as it com
 from __future__ import annotations
 
 import sys
-import threading
 from functools import lru_cache
 from typing import Any
 
+from export_post.toolkit.once import once
+
 CHECKED_VERSIONS = frozenset({"1.0.2"})
-_lock = threading.Lock()
-_applied = False
 
 
+@once
 def apply() -> bool:
     """Install the speed-ups (once per process); whether they are in place."""
-    global _applied
-    with _lock:
-        if _applied:
-            return True
-        import pptx
-        from lxml import etree
-        from pptx.oxml import ns, xmlchemy
+    import pptx
+    from lxml import etree
+    from pptx.oxml import ns, xmlchemy
 
-        if getattr(pptx, "__version__", None) not in CHECKED_VERSIONS:
-            return False
-        namespaces = ns._nsmap
+    if getattr(pptx, "__version__", None) not in CHECKED_VERSIONS:
+        return False
+    namespaces = ns._nsmap
 
-        @lru_cache(maxsize=1024)
-        def compiled(expression: str) -> etree.XPath:
-            return etree.XPath(expression, namespaces=namespaces)
+    @lru_cache(maxsize=1024)
+    def compiled(expression: str) -> etree.XPath:
+        return etree.XPath(expression, namespaces=namespaces)
 
-        def xpath(self: Any, expression: str) -> Any:
-            return compiled(expression)(self)
+    def xpath(self: Any, expression: str) -> Any:
+        return compiled(expression)(self)
 
-        xmlchemy.BaseOxmlElement.xpath = xpath  # type: ignore[method-assign,assignment]
-        plain = ns.qn
-        kept = lru_cache(maxsize=1024)(plain)
-        for name, module in list(sys.modules.items()):
-            ours = name.partition(".")[0] in ("pptx", "export_post_pptx")
-            if ours and getattr(module, "qn", None) is plain:
-                module.qn = kept  # type: ignore[attr-defined]
-        _applied = True
-        return True
+    xmlchemy.BaseOxmlElement.xpath = xpath  # type: ignore[method-assign,assignment]
+    plain = ns.qn
+    kept = lru_cache(maxsize=1024)(plain)
+    for name, module in list(sys.modules.items()):
+        ours = name.partition(".")[0] in ("pptx", "export_post_pptx")
+        if ours and getattr(module, "qn", None) is plain:
+            module.qn = kept  # type: ignore[attr-defined]
+    return True

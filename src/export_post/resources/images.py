@@ -106,7 +106,7 @@ class DownscalingResolver:
             return None
         scaled = self.memo.get(found.name)
         if scaled is None:
-            scaled = self.memo[found.name] = self._scaled(found)
+            scaled = self.memo[found.name] = self._downscale(found)
         else:
             decoded.discard(found.digest)  # kept by the inspector for nothing: scaled before
         return scaled
@@ -115,7 +115,7 @@ class DownscalingResolver:
         with decoded.wanted(self.max_px):
             return self.resolver.image(ref, line=line)
 
-    def _scaled(self, found: Resource) -> Resource:
+    def _downscale(self, found: Resource) -> Resource:
         try:
             return downscale(found, self.max_px)
         finally:
@@ -142,7 +142,7 @@ class DownscalingResolver:
                         pool = stack.enter_context(
                             ThreadPoolExecutor(threads, thread_name_prefix="downscale")
                         )
-                    pending[found.name] = pool.submit(self._scaled, found)
+                    pending[found.name] = pool.submit(self._downscale, found)
             self.memo.update((name, future.result()) for name, future in pending.items())
 
 

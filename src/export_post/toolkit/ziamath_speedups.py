@@ -28,64 +28,59 @@ version typesets as it comes.
 from __future__ import annotations
 
 import copy
-import threading
 from functools import lru_cache
 from typing import Any
 from xml.etree import ElementTree
 
+from .once import once
+
 CHECKED_VERSIONS = frozenset({"0.13"})
 CHECKED_ZIAFONT = frozenset({"0.11"})  # the glyphs' symbols are ziafont's
-_lock = threading.Lock()
-_applied = False
 _SYMBOL = "_export_post_symbol"  # where a glyph keeps its <symbol>: (precision, element)
 
 
+@once
 def apply() -> bool:
     """Install the speed-ups (once per process); whether they are in place."""
-    global _applied
-    with _lock:
-        if _applied:
-            return True
-        import ziafont
-        import ziamath
-        from ziafont.config import config as zconfig
-        from ziafont.glyph import SimpleGlyph
-        from ziamath import styles
-        from ziamath.nodes.mnode import Mnode
-        from ziamath.nodes.mrow import Mrow
+    import ziafont
+    import ziamath
+    from ziafont.config import config as zconfig
+    from ziafont.glyph import SimpleGlyph
+    from ziamath import styles
+    from ziamath.nodes.mnode import Mnode
+    from ziamath.nodes.mrow import Mrow
 
-        if getattr(ziamath, "__version__", None) not in CHECKED_VERSIONS:
-            return False
-        if getattr(ziafont, "__version__", None) not in CHECKED_ZIAFONT:
-            return False
-        measure = Mrow._get_height_nostretch
+    if getattr(ziamath, "__version__", None) not in CHECKED_VERSIONS:
+        return False
+    if getattr(ziafont, "__version__", None) not in CHECKED_ZIAFONT:
+        return False
+    measure = Mrow._get_height_nostretch
 
-        def height_once(self: Mrow, line: list[Any], **kwargs: Any) -> tuple[float, float]:
-            if kwargs.get("nostretch") or not any(_may_stretch(child) for child in line):
-                return 0.0, 0.0  # no stretchy operator will read the row's height
-            return measure(self, line, **kwargs)
+    def height_once(self: Mrow, line: list[Any], **kwargs: Any) -> tuple[float, float]:
+        if kwargs.get("nostretch") or not any(_may_stretch(child) for child in line):
+            return 0.0, 0.0  # no stretchy operator will read the row's height
+        return measure(self, line, **kwargs)
 
-        Mrow._get_height_nostretch = height_once  # type: ignore[method-assign]
-        styles.asdict = _shallow_fields  # type: ignore[attr-defined,assignment]
-        styles.ChainMap = _TwoMaps  # type: ignore[attr-defined,assignment]
-        size_px = Mnode.size_px
-        pixels = lru_cache(maxsize=4096)(lambda size, font_size: size_px(None, size, font_size))  # type: ignore[arg-type]
+    Mrow._get_height_nostretch = height_once  # type: ignore[method-assign]
+    styles.asdict = _shallow_fields  # type: ignore[attr-defined,assignment]
+    styles.ChainMap = _TwoMaps  # type: ignore[attr-defined,assignment]
+    size_px = Mnode.size_px
+    pixels = lru_cache(maxsize=4096)(lambda size, font_size: size_px(None, size, font_size))  # type: ignore[arg-type]
 
-        def kept_size_px(self: Mnode, size: str, fontsize: float | None = None) -> float:
-            return pixels(size, self.glyphsize if fontsize is None else fontsize)
+    def kept_size_px(self: Mnode, size: str, fontsize: float | None = None) -> float:
+        return pixels(size, self.glyphsize if fontsize is None else fontsize)
 
-        Mnode.size_px = kept_size_px  # type: ignore[method-assign]
-        symbol = SimpleGlyph.svgsymbol
+    Mnode.size_px = kept_size_px  # type: ignore[method-assign]
+    symbol = SimpleGlyph.svgsymbol
 
-        def kept_svgsymbol(self: SimpleGlyph) -> ElementTree.Element:
-            kept = self.__dict__.get(_SYMBOL)
-            if kept is None or kept[0] != zconfig.precision:
-                kept = self.__dict__[_SYMBOL] = (zconfig.precision, symbol(self))
-            return copy.deepcopy(kept[1])  # the caller's own: it may set attributes on it
+    def kept_svgsymbol(self: SimpleGlyph) -> ElementTree.Element:
+        kept = self.__dict__.get(_SYMBOL)
+        if kept is None or kept[0] != zconfig.precision:
+            kept = self.__dict__[_SYMBOL] = (zconfig.precision, symbol(self))
+        return copy.deepcopy(kept[1])  # the caller's own: it may set attributes on it
 
-        SimpleGlyph.svgsymbol = kept_svgsymbol  # type: ignore[method-assign]
-        _applied = True
-        return True
+    SimpleGlyph.svgsymbol = kept_svgsymbol  # type: ignore[method-assign]
+    return True
 
 
 def _shallow_fields(style: Any) -> dict[str, Any]:
