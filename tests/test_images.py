@@ -137,7 +137,7 @@ def test_pictures_scaled_ahead_in_threads_are_the_ones_shown(
     view.scale_ahead(Picture(src=ref, line=n + 1) for n, ref in enumerate(refs))
     # Read in order and reported as when shown; scaled by two threads, each picture once.
     assert [(d.code, d.line) for d in resolver.reporter.diagnostics] == [("image-not-found", 2)]
-    assert len(threads) == 2 and all(name.startswith("downscale") for name in threads)
+    assert len(threads) == 2 and all(name.startswith("read") for name in threads)
     threads.clear()
     shown = [view.image(f"big{index}.jpg") for index in range(4)]
     assert threads == set()  # showing them scales nothing again
@@ -206,7 +206,7 @@ def _opens_counted(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 @pytest.mark.parametrize("ahead", [False, True])
-def test_a_large_png_is_decoded_once_for_the_door_and_the_downscaler(
+def test_a_large_picture_is_decoded_once_for_the_door_and_the_downscaler(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahead: bool
 ) -> None:
     from export_post.model import Image as Picture
@@ -222,9 +222,27 @@ def test_a_large_png_is_decoded_once_for_the_door_and_the_downscaler(
         view.scale_ahead([Picture(src="big.png"), Picture(src="photo.jpg")])
     png, jpeg = view.image("big.png"), view.image("photo.jpg")
     assert png is not None and jpeg is not None and png.width == jpeg.width == 500
-    # The PNG once, at the door; the JPEG twice (the door checks it at an eighth of its size).
-    assert opened[0] == 3
+    # Each once, at the door, which decodes the JPEG at the scale the downscaler would.
+    assert opened[0] == 2
     assert not decoded._kept
+
+
+@pytest.mark.parametrize(
+    ("size", "scaled"), [((1920, 1080), False), ((1080, 1920), False), ((1921, 100), True)]
+)
+def test_a_picture_at_most_a_fifth_over_the_limit_is_kept_as_it_is(
+    tmp_path: Path, size: tuple[int, int], scaled: bool
+) -> None:
+    from export_post.resources import decoded
+
+    (tmp_path / "shot.png").write_bytes(encoded(size, "PNG"))
+    view = DownscalingResolver(ResourceResolver(post_dir=tmp_path), 1600)
+    shown = view.image("shot.png")  # read by the downscaler: its decoding kept only to be scaled
+    assert not decoded._kept
+    original = view.resolver.image("shot.png")
+    assert original is not None and shown is not None
+    assert (shown is original) is not scaled
+    assert max(shown.width, shown.height) == (1600 if scaled else 1920)
 
 
 def test_nothing_is_kept_for_a_format_that_does_not_scale(tmp_path: Path) -> None:

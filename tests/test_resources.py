@@ -364,3 +364,44 @@ def test_backslash_paths_in_front_matter_and_raw_html(tmp_path: Path) -> None:
     html = render(doc, "html", reporter=reporter).decode()
     assert [d.code for d in (*doc.diagnostics, *reporter.diagnostics)] == []
     assert html.count("data:image/png;base64,") == 2  # the cover and the figure, both embedded
+
+
+@pytest.mark.parametrize("limit", [1000, 4])
+def test_reading_many_at_once_answers_and_reports_as_reading_one_by_one(
+    layout: tuple[Path, Path, Path], monkeypatch: pytest.MonkeyPatch, limit: int
+) -> None:
+    from export_post.resources import resolver as resolver_module
+
+    monkeypatch.setattr(resolver_module, "MAX_IMAGES", limit)
+    site, posts, _ = layout
+    assets = site / "assets"
+    photo = io.BytesIO()
+    Image.new("RGB", (640, 480), "red").save(photo, "JPEG")
+    (assets / "a.jpg").write_bytes(photo.getvalue())
+    (assets / "trunc.jpg").write_bytes(photo.getvalue()[: len(photo.getvalue()) // 2])
+    (assets / "fake.png").write_text("not an image")
+    png(assets / "bomb.png", (6000, 6000), mode="1")
+    Image.new("RGB", (8, 8), "blue").save(assets / "b.bmp", "BMP")
+    (assets / "fig.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<image href="ok.png" width="4" height="3"/><image href="gone.png"/></svg>'
+    )
+    names = ["a.jpg", "missing.jpg", "trunc.jpg", "fig.svg", "fake.png", "bomb.png", "b.bmp", "a.jpg"]
+    names.append("ok.png")
+    refs = [f"/assets/{name}" for name in names]
+    refs.insert(-1, "https://example.org/x.png")
+    wanted = [(ref, n + 1) for n, ref in enumerate(refs)]
+    one, one_reporter = resolver(site, posts, max_pixels=10_000_000)
+    expected = [one.image(ref, line=line) for ref, line in wanted]
+    many, many_reporter = resolver(site, posts, max_pixels=10_000_000)
+    given: list[str] = []
+    many.read_many(wanted, threads=3, then=lambda found: given.append(found.ref))
+    assert many_reporter.diagnostics == one_reporter.diagnostics
+    assert [many.image(ref, line=line) for ref, line in wanted] == expected
+    assert many_reporter.diagnostics == one_reporter.diagnostics  # nothing read twice
+    assert sorted(given) == sorted({found.ref for found in expected if found is not None})
+    codes = {d.code for d in one_reporter.diagnostics}
+    if limit == 1000:
+        assert {"image-not-found", "image-corrupt", "image-too-large", "image-remote-disabled"} <= codes
+    else:
+        assert "image-limit" in codes

@@ -38,8 +38,11 @@ _DECODERS = ("JPEG", "PNG", "GIF", "WEBP", "BMP", "TIFF", "ICO", "PPM", "TGA", *
 # would restore each other's filters (leaving the bomb warning an error for the whole
 # program, or not one for the other thread's image). Our threads take turns.
 _WARNINGS = threading.Lock()
-# Pictures whose full decoding the downscaler may use (a JPEG is checked at an eighth of its size).
-_KEPT_DECODED = frozenset({"PNG", "WEBP"})
+# Pictures whose decoding a downscaler may use (:mod:`.decoded`).
+_KEPT_DECODED = frozenset({"JPEG", "PNG", "WEBP"})
+# Formats whose decoding checks no frame's size, so threads may decode them at once: the
+# size of a JPEG, PNG or WebP is checked when it is opened (a WebP's too large one raises).
+_NO_WARNINGS_WHEN_LOADED = frozenset({"JPEG", "PNG", "WEBP"})
 
 # A picture an SVG draws: its reference and the words naming the SVG ("in SVG 'a.svg'")
 # -> the approved resource, or None (reported by the caller).
@@ -103,17 +106,23 @@ class Inspector:
                 self._refuse("image-format", message, line)
                 return None
             if kind == "JPEG":
-                # Every byte is still decoded (a truncated or corrupt file still fails),
-                # at an eighth of the size: the pixels are not kept. 20 ms, not 33, a photo.
-                img.draft(img.mode, (max(1, width // 8), max(1, height // 8)))
-            with _WARNINGS, warnings.catch_warnings():  # a GIF checks each frame's size
-                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+                # Every byte is still decoded (a truncated or corrupt file still fails), at a
+                # smaller scale: the one a downscaler reading it will want (and take), else an
+                # eighth of the size. 20 ms, not 33, for a phone's photo.
+                limit = decoded.scaled_by_reader((width, height))
+                eighth = (max(1, width // 8), max(1, height // 8))
+                img.draft(img.mode, decoded.draft_size((width, height), limit) if limit else eighth)
+            if kind in _NO_WARNINGS_WHEN_LOADED:
                 img.load()  # decodes fully: truncated or corrupt files fail here
+            else:
+                with _WARNINGS, warnings.catch_warnings():  # a GIF checks each frame's size
+                    warnings.simplefilter("error", PILImage.DecompressionBombWarning)
+                    img.load()
             if kind in _CONVERT_TO_PNG | _CONVERT_PHOTO:
                 opaque = kind in _CONVERT_PHOTO and "A" not in img.getbands()
                 return _converted(ref, img, (width, height), opaque=opaque)
             if kind in _KEPT_DECODED and not getattr(img, "is_animated", False):
-                kept = decoded.worth_keeping(img)
+                kept = decoded.worth_keeping((width, height), img)
                 if kept:
                     decoded.keep(digest, img)  # for the downscaler, which would decode it again
         finally:

@@ -10,20 +10,40 @@ reference names, inside the allowed folders and the policy; its
 :class:`~.inspector.Inspector` decides whether those bytes are an image the post may use
 and makes the :class:`Resource`. Every answer, refusals included, is kept per reference, so
 each image is read, decoded and reported once per post. Every refusal is a coded
-diagnostic and the caller renders a placeholder.
+diagnostic and the caller renders a placeholder. :meth:`ResourceResolver.read_many` reads a
+post's pictures several at a time, with the same answers and diagnostics, in the same order.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextvars
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import Reporter
-from .inspector import Inspector, Pictures
-from .locator import Base, Locator, Refusal
+from ..diagnostics import Diagnostic, Reporter
+from .inspector import Inspector, Pictures, looks_like_svg
+from .locator import Base, Located, Locator, Refusal
 from .resource import Resource, ResourcePolicy
 
 MAX_IMAGES = 1000  # distinct image references per post
+Then = Callable[[Resource], object]
+
+
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A raster picture checked in a worker thread: the answer, and what it would have reported."""
+
+    resource: Resource | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class _Recorder(Reporter):
+    """A reporter that logs nothing: its diagnostics are reported later, in order."""
+
+    def report(self, diagnostic: Diagnostic, *, log: bool = True) -> None:
+        super().report(diagnostic, log=False)
 
 
 class ResourceResolver:
@@ -53,6 +73,48 @@ class ResourceResolver:
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
         """The image ``ref`` names, or None (after reporting why) if it cannot be used."""
         return self._cached(ref, lambda: self._resolve(ref, line))
+
+    def read_many(self, wanted: Sequence[tuple[str, int | None]], *, threads: int, then: Then) -> None:
+        """:meth:`image` of each ``(reference, line)``, ``threads`` at a time, and ``then``
+        called with each picture there is (in a worker thread, once per reference). The
+        answers are kept, and the diagnostics reported from this thread in the order reading
+        the references one by one would report them.
+
+        Pillow lets go of the GIL while it decodes, so the checks of raster pictures (a JPEG's
+        every byte decoded) use every CPU. SVGs, whose checks are Python and whose pictures
+        are read through this resolver, are checked in this thread, in order."""
+        jobs: dict[str, int | None] = {}
+        for ref, line in wanted:
+            jobs.setdefault(ref, line)
+        if threads < 2 or len(jobs) < 2:
+            for ref, line in jobs.items():
+                found = self.image(ref, line=line)
+                if found is not None:
+                    then(found)
+            return
+        known = {ref: self._cache[ref] for ref in jobs if ref in self._cache}
+        pool = ThreadPoolExecutor(min(threads, len(jobs)), thread_name_prefix="read")
+        try:
+            checks: dict[str, Future[_Checked | Located | Refusal]] = {}
+            thens: dict[str, Future[object]] = {}
+            for ref, line in jobs.items():
+                found = known.get(ref)
+                if found is not None:
+                    thens[ref] = pool.submit(then, found)
+                elif ref not in known and len(self._cache) + len(checks) < MAX_IMAGES:
+                    checks[ref] = pool.submit(contextvars.copy_context().run, self._check, ref, line, then)
+            for ref, line in jobs.items():
+                check = checks.get(ref)
+                if ref in thens:
+                    thens[ref].result()
+                elif ref in known:
+                    continue
+                elif check is None or len(self._cache) >= MAX_IMAGES:
+                    self.image(ref, line=line)  # past the limit (an SVG's pictures count): says so
+                else:
+                    self._cache[ref] = self._adopt(check.result(), line, then)
+        finally:
+            pool.shutdown(cancel_futures=True)
 
     @property
     def resources(self) -> tuple[Resource, ...]:
@@ -86,6 +148,34 @@ class ResourceResolver:
             self.reporter.warn(found.code, found.message, line=line)
             return None
         return self.inspect(found.ref, found.data, line, base=found.base, nested=bool(inside))
+
+    def _check(self, ref: str, line: int | None, then: Then) -> _Checked | Located | Refusal:
+        """In a worker thread: what :meth:`_resolve` would answer for a raster picture, and
+        its diagnostics; a refusal or an SVG as it is, for :meth:`_adopt`."""
+        found = self.locator.locate(ref)
+        if isinstance(found, Refusal) or looks_like_svg(found.data):
+            return found
+        recorder = _Recorder()
+        checked = Inspector(self.policy, recorder).inspect(
+            found.ref, found.data, line, pictures=self._pictures(found.base, line)
+        )
+        if checked is not None:
+            then(checked)
+        return _Checked(checked, recorder.diagnostics)
+
+    def _adopt(self, answer: _Checked | Located | Refusal, line: int | None, then: Then) -> Resource | None:
+        """In the caller's thread, in order: ``answer`` reported and finished as :meth:`_resolve` would."""
+        if isinstance(answer, Refusal):
+            self.reporter.warn(answer.code, answer.message, line=line)
+            return None
+        if isinstance(answer, Located):  # an SVG
+            svg = self.inspect(answer.ref, answer.data, line, base=answer.base)
+            if svg is not None:
+                then(svg)
+            return svg
+        for diagnostic in answer.diagnostics:
+            self.reporter.report(diagnostic)
+        return answer.resource
 
     def _pictures(self, base: Base, line: int | None) -> Pictures:
         """How an SVG at ``base`` gets the pictures it draws: through this resolver, each
