@@ -14,6 +14,8 @@ from export_post.exporter import BookContext, ExportContext, NoOptions
 from export_post.metatext import field_text
 from export_post.model import Document, Image, PostMeta
 from export_post.model.book import Book
+from export_post.model.walk import iter_images
+from export_post.resources import read_ahead
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.xhtml import XhtmlRenderer, page
 from export_post.toolkit.xhtml_header import meta_tags
@@ -38,6 +40,8 @@ class HtmlExporter:
             return embedder.url(resource) if resource else None
 
         meta = document.meta
+        covers = [(meta.image, None)] if meta.image else []
+        read_ahead(context.resources, [*covers, *((i.src, i.line) for i in iter_images(document.blocks))])
         cover = context.resources.image(meta.image) if meta.image else None
         renderer = XhtmlRenderer(
             document,

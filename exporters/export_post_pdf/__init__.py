@@ -16,6 +16,8 @@ from export_post.exporter import BookContext, ExportContext, check_declared, opt
 from export_post.metatext import field_text
 from export_post.model import Document, Image
 from export_post.model.book import Book
+from export_post.model.walk import iter_images
+from export_post.resources import read_ahead
 from export_post.toolkit.mathahead import formulas_in, typeset_ahead
 from export_post.toolkit.texmath import MathImage
 from export_post.toolkit.xhtml import XhtmlRenderer, page
@@ -81,6 +83,8 @@ class PdfExporter:
             return manifest.url(resource) if resource else None
 
         meta = document.meta
+        covers = [(meta.image, None)] if meta.image else []
+        read_ahead(context.resources, [*covers, *((i.src, i.line) for i in iter_images(document.blocks))])
         cover = context.resources.image(meta.image) if meta.image else None
 
         def math_url(image: MathImage) -> str:

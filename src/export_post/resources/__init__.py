@@ -1,7 +1,7 @@
 """The one door through which a post's images are read, and everything behind it.
 
 Exporters use the names re-exported here (:class:`ResourceResolver`, :class:`Resource`,
-:class:`ResourcePolicy`, :data:`EXTENSIONS`, :class:`ImageSource`) and the downscaling in
+:class:`ResourcePolicy`, :data:`EXTENSIONS`, :class:`ImageSource`, :func:`read_ahead`) and the downscaling in
 :mod:`export_post.resources.images`; the other modules are internal:
 
 - ``resource``: the values (``Resource``, ``ResourcePolicy``, ``ImageSource``);
@@ -16,7 +16,7 @@ Exporters use the names re-exported here (:class:`ResourceResolver`, :class:`Res
 
 from .inspector import looks_like_svg
 from .locator import Base
-from .resolver import MAX_IMAGES, ResourceResolver
+from .resolver import MAX_IMAGES, ResourceResolver, read_ahead
 from .resource import EXTENSIONS, ImageSource, Resource, ResourcePolicy
 
 __all__ = [
@@ -28,4 +28,5 @@ __all__ = [
     "ResourcePolicy",
     "ResourceResolver",
     "looks_like_svg",
+    "read_ahead",
 ]

@@ -33,6 +33,7 @@ from ..cpus import cpu_count
 from ..exporter import option
 from ..model import Image
 from . import decoded
+from .resolver import read_ahead
 from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
@@ -129,15 +130,8 @@ class DownscalingResolver:
         thread while others are (:meth:`.ResourceResolver.read_many`), so that showing them
         finds them scaled. Every thread is done when this returns."""
         wanted = [(image.src, image.line) for image in images]
-        read_many = getattr(self.resolver, "read_many", None)
         with decoded.wanted(self.max_px):
-            if read_many is not None:
-                read_many(wanted, threads=min(MAX_THREADS, cpu_count()), then=self._scale)
-                return
-            for ref, line in wanted:  # a resolver of another kind: one by one
-                found = self.resolver.image(ref, line=line)
-                if found is not None:
-                    self._scale(found)
+            read_ahead(self.resolver, wanted, threads=min(MAX_THREADS, cpu_count()), then=self._scale)
 
     def _scale(self, found: Resource) -> None:
         """``found`` scaled into the memo, unless it is there already."""

@@ -17,18 +17,41 @@ post's pictures several at a time, with the same answers and diagnostics, in the
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cpus import cpu_count
 from ..diagnostics import Diagnostic, Reporter
 from .inspector import Inspector, Pictures, looks_like_svg
 from .locator import Base, Located, Locator, Refusal
-from .resource import Resource, ResourcePolicy
+from .resource import ImageSource, Resource, ResourcePolicy
 
 MAX_IMAGES = 1000  # distinct image references per post
+MAX_THREADS = 4  # pictures read at once (at most the CPUs this process may use)
 Then = Callable[[Resource], object]
+
+
+def read_ahead(
+    source: ImageSource,
+    wanted: Iterable[tuple[str, int | None]],
+    *,
+    threads: int | None = None,
+    then: Then | None = None,
+) -> None:
+    """Read the pictures ``wanted`` (``(ref, line)``, in the order they will be shown) through
+    ``source`` before they are shown: several at a time through a :class:`ResourceResolver`
+    (:meth:`~ResourceResolver.read_many`), one by one through any other ``ImageSource``.
+    ``threads``: at most this many at once (default: the CPUs, up to :data:`MAX_THREADS`)."""
+    wanted = list(wanted)
+    if isinstance(source, ResourceResolver):
+        source.read_many(wanted, threads=threads or min(MAX_THREADS, cpu_count()), then=then)
+        return
+    for ref, line in wanted:
+        found = source.image(ref, line=line)
+        if found is not None and then is not None:
+            then(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +97,9 @@ class ResourceResolver:
         """The image ``ref`` names, or None (after reporting why) if it cannot be used."""
         return self._cached(ref, lambda: self._resolve(ref, line))
 
-    def read_many(self, wanted: Sequence[tuple[str, int | None]], *, threads: int, then: Then) -> None:
+    def read_many(
+        self, wanted: Sequence[tuple[str, int | None]], *, threads: int, then: Then | None = None
+    ) -> None:
         """:meth:`image` of each ``(reference, line)``, ``threads`` at a time, and ``then``
         called with each picture there is (in a worker thread, once per reference). The
         answers are kept, and the diagnostics reported from this thread in the order reading
@@ -86,20 +111,21 @@ class ResourceResolver:
         jobs: dict[str, int | None] = {}
         for ref, line in wanted:
             jobs.setdefault(ref, line)
-        if threads < 2 or len(jobs) < 2:
+        work = [r for r in jobs if r not in self._cache or (then is not None and self._cache[r] is not None)]
+        if threads < 2 or len(work) < 2:
             for ref, line in jobs.items():
                 found = self.image(ref, line=line)
-                if found is not None:
+                if found is not None and then is not None:
                     then(found)
             return
         known = {ref: self._cache[ref] for ref in jobs if ref in self._cache}
-        pool = ThreadPoolExecutor(min(threads, len(jobs)), thread_name_prefix="read")
+        pool = ThreadPoolExecutor(min(threads, len(work)), thread_name_prefix="read")
         try:
             checks: dict[str, Future[_Checked | Located | Refusal]] = {}
             thens: dict[str, Future[object]] = {}
             for ref, line in jobs.items():
                 found = known.get(ref)
-                if found is not None:
+                if found is not None and then is not None:
                     thens[ref] = pool.submit(then, found)
                 elif ref not in known and len(self._cache) + len(checks) < MAX_IMAGES:
                     checks[ref] = pool.submit(contextvars.copy_context().run, self._check, ref, line, then)
@@ -149,7 +175,7 @@ class ResourceResolver:
             return None
         return self.inspect(found.ref, found.data, line, base=found.base, nested=bool(inside))
 
-    def _check(self, ref: str, line: int | None, then: Then) -> _Checked | Located | Refusal:
+    def _check(self, ref: str, line: int | None, then: Then | None) -> _Checked | Located | Refusal:
         """In a worker thread: what :meth:`_resolve` would answer for a raster picture, and
         its diagnostics; a refusal or an SVG as it is, for :meth:`_adopt`."""
         found = self.locator.locate(ref)
@@ -159,18 +185,20 @@ class ResourceResolver:
         checked = Inspector(self.policy, recorder).inspect(
             found.ref, found.data, line, pictures=self._pictures(found.base, line)
         )
-        if checked is not None:
+        if checked is not None and then is not None:
             then(checked)
         return _Checked(checked, recorder.diagnostics)
 
-    def _adopt(self, answer: _Checked | Located | Refusal, line: int | None, then: Then) -> Resource | None:
+    def _adopt(
+        self, answer: _Checked | Located | Refusal, line: int | None, then: Then | None
+    ) -> Resource | None:
         """In the caller's thread, in order: ``answer`` reported and finished as :meth:`_resolve` would."""
         if isinstance(answer, Refusal):
             self.reporter.warn(answer.code, answer.message, line=line)
             return None
         if isinstance(answer, Located):  # an SVG
             svg = self.inspect(answer.ref, answer.data, line, base=answer.base)
-            if svg is not None:
+            if svg is not None and then is not None:
                 then(svg)
             return svg
         for diagnostic in answer.diagnostics:
