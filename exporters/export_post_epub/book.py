@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass, field
 
@@ -11,7 +10,6 @@ from ebooklib import epub
 from export_post.exporter import ExportContext
 from export_post.model import Block, Document, Heading, Image, PostMeta, Section, iter_blocks, plain_text
 from export_post.resources import Resource
-from export_post.toolkit.archive import normalise_zip
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.labels import label
 from export_post.toolkit.markup import esc
@@ -22,6 +20,7 @@ from .accessibility import metadata as accessibility_metadata
 from .fonts import embedded_fonts, font_face_css
 from .ncx import ncx_item
 from .opf import add_metadata
+from .writing import epub_bytes
 
 STYLE_NAME = "style.css"
 
@@ -152,16 +151,7 @@ def build_epub(document: Document, context: ExportContext, *, embed_fonts: bool 
     book.add_item(nav)
     book.spine = spine  # the post's own contents stand where {:toc} was; nav serves the reader's menu
 
-    buffer = io.BytesIO()
-    options = {
-        "mtime": context.timestamp.replace(tzinfo=None),
-        "raise_exceptions": True,
-        "epub3_pages": False,
-        "compresslevel": 1,  # only to tell what deflates: normalise_zip deflates it again
-        "package_direction": True,  # <package dir="rtl">: the metadata's default direction
-    }
-    epub.write_epub(buffer, book, options)
-    return normalise_zip(buffer.getvalue(), context.timestamp)
+    return epub_bytes(book, context.timestamp)
 
 
 def _cover_page(

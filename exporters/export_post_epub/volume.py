@@ -7,7 +7,6 @@ the archive, so the rendered chapters and the distinct pictures are held at once
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 
 from ebooklib import epub
@@ -16,7 +15,6 @@ from export_post import __version__
 from export_post.exporter import BookContext
 from export_post.model import PostMeta
 from export_post.model.book import Book
-from export_post.toolkit.archive import normalise_zip
 from export_post.toolkit.highlight import highlight_css
 from export_post.toolkit.labels import label
 from export_post.toolkit.xhtml import document_ids
@@ -39,6 +37,7 @@ from .accessibility import metadata as accessibility_metadata
 from .book import STYLE_NAME, _embed_fonts, _Images, xhtml_item
 from .ncx import ncx_item
 from .opf import add_metadata
+from .writing import epub_bytes
 
 # The navigation document stands in the reading order as the contents page; its landmarks
 # are for the reading system's menu, not for the page (ebooklib writes them without hidden).
@@ -94,16 +93,7 @@ def build_epub_book(book: Book, context: BookContext, *, embed_fonts: bool = Fal
     nav.add_item(css)
     ebook.add_item(nav)
     ebook.spine = volume.spine
-    buffer = io.BytesIO()
-    options = {
-        "mtime": context.timestamp.replace(tzinfo=None),
-        "raise_exceptions": True,
-        "epub3_pages": False,
-        "compresslevel": 1,  # only to tell what deflates: normalise_zip deflates it again
-        "package_direction": True,
-    }
-    epub.write_epub(buffer, ebook, options)
-    return normalise_zip(buffer.getvalue(), context.timestamp)
+    return epub_bytes(ebook, context.timestamp)
 
 
 def _front_matter(volume: _Volume, book: Book, context: BookContext, images: _Images) -> None:

@@ -184,3 +184,23 @@ def test_embedded_fonts_are_subsets_the_css_names_and_epubcheck_accepts(
     plain = render(sample_doc, "epub")
     with zipfile.ZipFile(io.BytesIO(plain)) as z:
         assert not [n for n in z.namelist() if "/fonts/" in n]  # off by default
+
+
+def test_the_epub_is_the_zip_normalise_zip_makes_of_ebooklib_s_own(
+    sample_doc: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ebooklib's writer hands its members straight to the normalised zip instead of writing
+    a zip to read back: the same bytes as its own zip normalised, which an ebooklib without
+    the writer's steps still gets."""
+    from export_post_epub import writing
+
+    direct = render(sample_doc, "epub")
+    monkeypatch.setattr(writing, "_STEPS", (*writing._STEPS, "_a_step_this_ebooklib_lacks"))
+    assert render(sample_doc, "epub") == direct
+    with zipfile.ZipFile(io.BytesIO(direct)) as book:
+        members = book.infolist()
+        assert members[0].filename == "mimetype" and members[0].compress_type == zipfile.ZIP_STORED
+        pictures = [m for m in members if m.filename.endswith((".jpg", ".jpeg", ".png"))]
+        texts = [m for m in members if m.filename.endswith((".xhtml", ".opf", ".css"))]
+        assert pictures and all(m.compress_type == zipfile.ZIP_STORED for m in pictures)
+        assert texts and all(m.compress_type == zipfile.ZIP_DEFLATED for m in texts)
