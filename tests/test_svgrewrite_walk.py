@@ -7,6 +7,7 @@ must come out the same, and each thing the walk changes, however it is written, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,28 @@ def _svgs() -> list[Path]:
     for root in corpus_roots():
         found += sorted(root.glob("*/**/*.svg"))
     return found
+
+
+def _noting(asked: dict[str, None]) -> Callable[[str], None]:
+    """An ``embed`` that notes each reference and refuses it, as the build cache's did."""
+
+    def note(href: str) -> None:
+        asked[href] = None
+
+    return note
+
+
+def test_the_pictures_an_svg_draws_are_those_the_rewriter_embeds() -> None:
+    """The build cache's digest of an SVG covers the pictures it draws: found without
+    rewriting it, they are the references a rewrite hands its ``embed``."""
+    drawing = 0
+    for path in _svgs():
+        data = path.read_bytes()
+        asked: dict[str, None] = {}
+        svgrewrite.rewrite_svg(data, _noting(asked))
+        assert svgrewrite.pictures_drawn(data) == list(asked), path
+        drawing += bool(asked)
+    assert drawing >= 2
 
 
 def test_skipping_the_walk_changes_no_svg(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from dataclasses import replace
 from .inspector import looks_like_svg
 from .locator import Base, Locator, Refusal
 from .resolver import MAX_IMAGES
-from .svgrewrite import rewrite_svg
+from .svgrewrite import pictures_drawn
 
 
 class ContentDigests:
@@ -50,19 +50,7 @@ class ContentDigests:
             return None
         hasher = hashlib.sha256(found.data)
         if not inside and looks_like_svg(found.data):
-            for href in svg_pictures(found.data):
+            for href in pictures_drawn(found.data):
                 drawn = self._cached(f"{found.base}\x00{href}", found.base, href, inside="in an SVG")
                 hasher.update(f"\0{href}\0{drawn}".encode("utf-8", "surrogateescape"))
         return hasher.hexdigest()
-
-
-def svg_pictures(data: bytes) -> list[str]:
-    """The references of the pictures an SVG draws (``<image>``, ``<feImage>``), in order, each
-    once: what the resolver would be asked to embed."""
-    found: dict[str, None] = {}
-
-    def note(href: str) -> None:
-        found[href] = None
-
-    rewrite_svg(data, note)
-    return list(found)

@@ -103,13 +103,33 @@ def rewrite_svg(data: bytes, embed: Embed) -> SvgRewrite:
     root = _parse(text, changes)
     if isinstance(root, str):
         return SvgRewrite(data, problem=root)
-    if sum(1 for _ in root.iter()) > MAX_ELEMENTS or etree.QName(root).localname != "svg":
+    if not _rewritable(root):
         return SvgRewrite(data)
     _rewrite_tree(root, embed, changes, walk=_may_need_a_visit(text))
     if not changes:
         return SvgRewrite(data)
     out = etree.tostring(root.getroottree(), encoding="utf-8", xml_declaration=True)
     return SvgRewrite(out, _summary(changes))
+
+
+def pictures_drawn(data: bytes) -> list[str]:
+    """The references :func:`rewrite_svg` would hand its ``embed`` (the pictures the SVG
+    draws), in order, each once, for an ``embed`` that refuses them all; without the rest of
+    the rewriting, and without parsing markup that has none (:func:`_may_need_a_visit`)."""
+    found: dict[str, None] = {}
+    text = _expanded_entities(data, [])
+    if text is None or not _may_need_a_visit(text):
+        return []
+    root = _parse(text, [])
+    if isinstance(root, str) or not _rewritable(root):
+        return []
+    _visit(root, lambda href: found.setdefault(href, None), [])
+    return list(found)
+
+
+def _rewritable(root: etree._Element) -> bool:
+    """An SVG root, of a tree small enough to rewrite (a larger one is refused by svgcheck)."""
+    return sum(1 for _ in root.iter()) <= MAX_ELEMENTS and etree.QName(root).localname == "svg"
 
 
 # ------------------------------------------------------------------------------ parsing
