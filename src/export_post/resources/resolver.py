@@ -101,9 +101,9 @@ class ResourceResolver:
         self, wanted: Sequence[tuple[str, int | None]], *, threads: int, then: Then | None = None
     ) -> None:
         """:meth:`image` of each ``(reference, line)``, ``threads`` at a time, and ``then``
-        called with each picture there is (in a worker thread, once per reference). The
-        answers are kept, and the diagnostics reported from this thread in the order reading
-        the references one by one would report them.
+        called with each picture there is, once per reference (a raster picture's in the
+        worker thread that read it). The answers are kept, and the diagnostics reported from
+        this thread in the order reading the references one by one would report them.
 
         Pillow lets go of the GIL while it decodes, so the checks of raster pictures (a JPEG's
         every byte decoded) use every CPU. SVGs, whose checks are Python and whose pictures
