@@ -33,7 +33,7 @@ from ..cpus import cpu_count
 from ..exporter import option
 from ..model import Image
 from . import decoded
-from .resolver import read_ahead
+from .resolver import MAX_THREADS, read_ahead
 from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
@@ -44,7 +44,6 @@ PNG_LEVEL = 3
 _FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
 _CACHE_BYTES = 16 * 2**20  # scaled pictures kept for the post's next format, or the next post
 _CACHE_ENTRIES = 256
-MAX_THREADS = 4  # pictures scaled at once (at most the CPUs this process may use)
 _cache: OrderedDict[tuple[str, int], Resource | None] = OrderedDict()  # None: cannot be scaled
 _lock = threading.Lock()  # guards _cache: export() may run in many threads at once
 

@@ -29,7 +29,7 @@ from .locator import Base, Located, Locator, Refusal
 from .resource import ImageSource, Resource, ResourcePolicy
 
 MAX_IMAGES = 1000  # distinct image references per post
-MAX_THREADS = 4  # pictures read at once (at most the CPUs this process may use)
+MAX_THREADS = 4  # pictures read (and scaled) at once, at most the CPUs this process may use
 Then = Callable[[Resource], object]
 
 
