@@ -12,6 +12,7 @@ from PIL import Image, ImageChops
 
 from export_post import load_post, render
 from export_post.resources import Resource, ResourceResolver
+from export_post.resources import resolver as resolver_module
 from export_post.resources.images import DownscalingResolver, downscale
 
 
@@ -130,7 +131,7 @@ def test_pictures_scaled_ahead_in_threads_are_the_ones_shown(
         return real(*args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(images, "_scaled", scaled)
-    monkeypatch.setattr(images, "cpu_count", lambda: 2)
+    monkeypatch.setattr(resolver_module, "cpu_count", lambda: 2)
     resolver = ResourceResolver(post_dir=tmp_path)
     view = DownscalingResolver(resolver, 900)
     refs = ["big0.jpg", "missing.jpg", "small.png", "big1.jpg", "big2.jpg", "big3.jpg", "big0.jpg"]
@@ -214,7 +215,7 @@ def test_a_large_picture_is_decoded_once_for_the_door_and_the_downscaler(
 
     (tmp_path / "big.png").write_bytes(encoded((2000, 1000), "PNG"))
     (tmp_path / "photo.jpg").write_bytes(encoded((2000, 1000), "JPEG"))
-    monkeypatch.setattr(images, "cpu_count", lambda: 2)
+    monkeypatch.setattr(resolver_module, "cpu_count", lambda: 2)
     monkeypatch.setattr(images, "_cache", OrderedDict())  # nothing scaled by an earlier test
     opened = _opens_counted(monkeypatch)
     view = DownscalingResolver(ResourceResolver(post_dir=tmp_path), 500)

@@ -29,11 +29,10 @@ from typing import Any, BinaryIO
 
 from PIL import Image as PILImage
 
-from ..cpus import cpu_count
 from ..exporter import option
 from ..model import Image
 from . import decoded
-from .resolver import MAX_THREADS, read_ahead
+from .resolver import read_ahead
 from .resource import ImageSource, Resource
 
 DEFAULT_MAX_PX = 1600  # longer side, in pixels: sharp on a tablet or a projected slide
@@ -104,18 +103,20 @@ class DownscalingResolver:
 
     def image(self, ref: str, *, line: int | None = None) -> Resource | None:
         found = self._read(ref, line)
-        if found is None:
-            return None
+        return None if found is None else self._memoised(found)
+
+    def _read(self, ref: str, line: int | None) -> Resource | None:
+        with decoded.wanted(self.max_px):
+            return self.resolver.image(ref, line=line)
+
+    def _memoised(self, found: Resource) -> Resource:
+        """``found`` scaled, once per name (the memo keeps it)."""
         scaled = self.memo.get(found.name)
         if scaled is None:
             scaled = self.memo[found.name] = self._downscale(found)
         else:
             decoded.discard(found.digest)  # kept by the inspector for nothing: scaled before
         return scaled
-
-    def _read(self, ref: str, line: int | None) -> Resource | None:
-        with decoded.wanted(self.max_px):
-            return self.resolver.image(ref, line=line)
 
     def _downscale(self, found: Resource) -> Resource:
         try:
@@ -130,14 +131,7 @@ class DownscalingResolver:
         finds them scaled. Every thread is done when this returns."""
         wanted = [(image.src, image.line) for image in images]
         with decoded.wanted(self.max_px):
-            read_ahead(self.resolver, wanted, threads=min(MAX_THREADS, cpu_count()), then=self._scale)
-
-    def _scale(self, found: Resource) -> None:
-        """``found`` scaled into the memo, unless it is there already."""
-        if found.name in self.memo:
-            decoded.discard(found.digest)
-        else:
-            self.memo[found.name] = self._downscale(found)
+            read_ahead(self.resolver, wanted, then=self._memoised)
 
 
 def _scaled(resource: Resource, kind: str, max_px: int) -> Resource | None:

@@ -47,7 +47,11 @@ def read_ahead(
     wanted = list(wanted)
     if isinstance(source, ResourceResolver):
         source.read_many(wanted, threads=threads or min(MAX_THREADS, cpu_count()), then=then)
-        return
+    else:
+        _one_by_one(source, wanted, then)
+
+
+def _one_by_one(source: ImageSource, wanted: Iterable[tuple[str, int | None]], then: Then | None) -> None:
     for ref, line in wanted:
         found = source.image(ref, line=line)
         if found is not None and then is not None:
@@ -113,10 +117,7 @@ class ResourceResolver:
             jobs.setdefault(ref, line)
         work = [r for r in jobs if r not in self._cache or (then is not None and self._cache[r] is not None)]
         if threads < 2 or len(work) < 2:
-            for ref, line in jobs.items():
-                found = self.image(ref, line=line)
-                if found is not None and then is not None:
-                    then(found)
+            _one_by_one(self, jobs.items(), then)
             return
         known = {ref: self._cache[ref] for ref in jobs if ref in self._cache}
         pool = ThreadPoolExecutor(min(threads, len(work)), thread_name_prefix="read")
