@@ -405,3 +405,29 @@ def test_reading_many_at_once_answers_and_reports_as_reading_one_by_one(
         assert {"image-not-found", "image-corrupt", "image-too-large", "image-remote-disabled"} <= codes
     else:
         assert "image-limit" in codes
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "epub", "pptx"])
+def test_every_format_reads_a_post_s_pictures_ahead_in_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    import threading
+
+    from export_post import load_post, render
+    from export_post.resources import resolver as resolver_module
+
+    monkeypatch.setattr(resolver_module, "cpu_count", lambda: 2)
+    for name in ("a", "b", "c"):
+        png(tmp_path / f"{name}.png", (40, 30))
+    post = tmp_path / "2024-01-01-pictures.md"
+    post.write_text("---\ntitle: Pictures\n---\n\n" + "".join(f"![{n}]({n}.png)\n\n" for n in "abc"))
+    readers: set[str] = set()
+    check = ResourceResolver._check
+
+    def checking(self: ResourceResolver, *args: object) -> object:
+        readers.add(threading.current_thread().name)
+        return check(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ResourceResolver, "_check", checking)
+    render(load_post(post), fmt)
+    assert readers and all(name.startswith("read") for name in readers)
